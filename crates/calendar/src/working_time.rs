@@ -313,6 +313,51 @@ impl WorkingTime {
         Ok(self.ts(self.ends[j] - (self.cum_end[j] - target)))
     }
 
+    /// Subtracts working time: the earliest instant from which `duration` of working time
+    /// ends at `end`. It is the inverse of [`add`](WorkingTime::add), used for warnings such as
+    /// "one working hour before the deadline".
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] for a negative duration; [`Error::OutOfRange`] when `end` or the
+    /// result is outside the compiled years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jiff::SignedDuration;
+    /// use reglament_calendar::{Schedule, WeeklyPattern};
+    ///
+    /// let wt = Schedule::new(jiff::tz::TimeZone::UTC, WeeklyPattern::parse("mon-fri", "09:00-18:00")?)
+    ///     .compile_years(2026, 2026)?;
+    /// // One working hour before Monday 09:30 is Friday 17:30.
+    /// let t = wt.subtract("2026-11-23T09:30:00Z".parse()?, SignedDuration::from_hours(1))?;
+    /// assert_eq!(t.to_string(), "2026-11-20T17:30:00Z");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subtract(&self, end: Timestamp, duration: SignedDuration) -> Result<Timestamp, Error> {
+        let s = self.sec(end)?;
+        let d = duration.as_secs();
+        if d < 0 {
+            return Err(Error::Invalid(format!(
+                "working duration `{duration:#}` is negative"
+            )));
+        }
+        if d == 0 {
+            return Ok(self.ts(s));
+        }
+        let target = self.cum(s) - d;
+        if target < 0 {
+            return Err(self.out_of_range(end));
+        }
+        // The first interval whose end reaches the target holds the answer; a target that is
+        // exactly a closing time resolves to that closing time, the earliest such instant.
+        let j = self.cum_end.partition_point(|&c| c < target);
+        let len = self.ends[j] - self.starts[j];
+        let into = target - (self.cum_end[j] - len);
+        Ok(self.ts(self.starts[j] + into))
+    }
+
     /// The working time between two instants; negative when `to` is before `from`.
     ///
     /// # Errors

@@ -1,0 +1,618 @@
+//! Billing: turns time entries and the regulation's billing rules into a monthly statement
+//! (акт) with lines and totals. Money is kept in whole kopecks.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::model::Regulation;
+
+/// An amount of money in kopecks (1/100 of a ruble).
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::Money;
+///
+/// let m: Money = "2 000,50".parse()?;
+/// assert_eq!(m.kopecks(), 200_050);
+/// assert_eq!(m.to_string(), "2 000,50 ₽");
+/// assert_eq!(Money::from_rubles(500).to_string(), "500 ₽");
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i64);
+
+impl Money {
+    /// Zero.
+    pub const ZERO: Money = Money(0);
+
+    /// An amount of kopecks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::from_kopecks(150).to_string(), "1,50 ₽");
+    /// ```
+    pub fn from_kopecks(k: i64) -> Money {
+        Money(k)
+    }
+
+    /// An amount of whole rubles.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::from_rubles(2).kopecks(), 200);
+    /// ```
+    pub fn from_rubles(r: i64) -> Money {
+        Money(r * 100)
+    }
+
+    /// The amount in kopecks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::ZERO.kopecks(), 0);
+    /// ```
+    pub fn kopecks(self) -> i64 {
+        self.0
+    }
+
+    /// This hourly rate applied to a duration, rounded to the nearest kopeck.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jiff::SignedDuration;
+    /// use reglament_regulation::Money;
+    ///
+    /// assert_eq!(Money::from_rubles(2000).per_hour(SignedDuration::from_mins(90)), Money::from_rubles(3000));
+    /// ```
+    pub fn per_hour(self, d: SignedDuration) -> Money {
+        let num = i128::from(self.0) * i128::from(d.as_secs());
+        Money(((num + 1800) / 3600) as i64)
+    }
+
+    /// This amount times a factor, rounded to the nearest kopeck.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::from_rubles(1000).times(2.0).to_string(), "2 000 ₽");
+    /// ```
+    pub fn times(self, factor: f64) -> Money {
+        Money((self.0 as f64 * factor).round() as i64)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money(self.0 + o.0)
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        self.0 += o.0;
+    }
+}
+
+impl FromStr for Money {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Money, String> {
+        let t: String = s
+            .trim()
+            .trim_end_matches('₽')
+            .trim_end_matches("руб.")
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .collect();
+        let t = t.replace(',', ".");
+        let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+        let bad = || format!("amount `{s}` is not valid, expected e.g. `2000` or `1500.50`");
+        if frac.len() > 2 || whole.is_empty() {
+            return Err(bad());
+        }
+        let w: i64 = whole.parse().map_err(|_| bad())?;
+        let f: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().map_err(|_| bad())?
+        };
+        Ok(Money(w * 100 + if w < 0 { -f } else { f }))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let rubles = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, ch) in rubles.chars().enumerate() {
+            if i > 0 && (rubles.len() - i) % 3 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(ch);
+        }
+        if abs % 100 == 0 {
+            write!(f, "{sign}{grouped} ₽")
+        } else {
+            write!(f, "{sign}{grouped},{:02} ₽", abs % 100)
+        }
+    }
+}
+
+/// A fixed price for a duration tier, e.g. calls up to 15 minutes cost 500 ₽.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::{Money, Tier};
+///
+/// let t = Tier { up_to: jiff::SignedDuration::from_mins(15), price: Money::from_rubles(500) };
+/// assert_eq!(t.price.to_string(), "500 ₽");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier {
+    /// The longest duration in the tier, inclusive.
+    pub up_to: SignedDuration,
+    /// The price of the tier.
+    pub price: Money,
+}
+
+/// A kind of billable work: answers, phone calls, remote sessions.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.remote]\ntitle = \"Удалённый доступ\"\nrate = 2000\nminimum = \"1 hour\"\n")?;
+/// let a = &reg.billing.as_ref().unwrap().activities["remote"];
+/// assert_eq!(a.minimum.unwrap().as_hours(), 1);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    /// The activity's id.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// The hourly rate, also used beyond the last tier.
+    pub rate: Option<Money>,
+    /// The least time billed per entry.
+    pub minimum: Option<SignedDuration>,
+    /// The rounding quantum for this activity, overriding the regulation's.
+    pub rounding: Option<SignedDuration>,
+    /// Fixed-price duration tiers.
+    pub tiers: Vec<Tier>,
+    /// Whether the activity is billed at all (free support is not).
+    pub billable: bool,
+}
+
+/// A monthly plan: a fee that includes some hours, with overage beyond.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.plans.vip]\ntitle = \"VIP\"\nmonthly_fee = 20000\nincluded_hours = 30\n")?;
+/// let p = &reg.billing.as_ref().unwrap().plans["vip"];
+/// assert_eq!(p.included.unwrap().as_hours(), 30);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The plan's id.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// The monthly fee.
+    pub monthly_fee: Money,
+    /// Hours included in the fee; `None` means unlimited.
+    pub included: Option<SignedDuration>,
+    /// The hourly rate beyond the included hours; the activity's own pricing when unset.
+    pub overage_rate: Option<Money>,
+    /// Tariffs that use this plan.
+    pub tariffs: Vec<String>,
+}
+
+/// A rate multiplier for work done in a time window, e.g. double rate out of hours.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"08:00-16:00\" }\n[schedules.line]\nhours = { daily = \"06:00-20:00\" }\ncalendar = \"none\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 2000\n[[billing.multipliers]]\ntitle = \"Вне рабочего времени\"\nfactor = 2\ninside = \"line\"\noutside = \"office\"\n")?;
+/// assert_eq!(reg.billing.as_ref().unwrap().multipliers[0].factor, 2.0);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Multiplier {
+    /// A human title.
+    pub title: String,
+    /// The factor applied to the amount.
+    pub factor: f64,
+    /// The schedule the work must start inside.
+    pub inside: String,
+    /// A schedule the work must start outside of.
+    pub outside: Option<String>,
+    /// The activities it applies to (all when empty).
+    pub activities: Vec<String>,
+}
+
+/// The billing rules of a regulation.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing]\nrounding = \"15 minutes\"\n")?;
+/// assert_eq!(reg.billing.unwrap().rounding.unwrap().as_mins(), 15);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Billing {
+    /// The currency code; amounts are in its hundredths.
+    pub currency: String,
+    /// Billed time is rounded up to a multiple of this.
+    pub rounding: Option<SignedDuration>,
+    /// Activities by id.
+    pub activities: BTreeMap<String, Activity>,
+    /// Plans by id.
+    pub plans: BTreeMap<String, Plan>,
+    /// Rate multipliers.
+    pub multipliers: Vec<Multiplier>,
+    /// Email support is free.
+    pub free_email: bool,
+}
+
+impl Billing {
+    /// The plan for a customer's tariff, if one names it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.plans.vip]\ntitle = \"VIP\"\nmonthly_fee = 20000\ntariffs = [\"VIP\"]\n")?;
+    /// assert_eq!(reg.billing.as_ref().unwrap().plan_for_tariff("VIP").unwrap().id, "vip");
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn plan_for_tariff(&self, tariff: &str) -> Option<&Plan> {
+        self.plans
+            .values()
+            .find(|p| p.tariffs.iter().any(|t| t.eq_ignore_ascii_case(tariff) || t == tariff))
+    }
+}
+
+/// Work done, to be billed.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::TimeEntry;
+///
+/// let e = TimeEntry::new("2026-11-23T10:00:00+03:00".parse()?, jiff::SignedDuration::from_mins(20), "phone");
+/// assert_eq!(e.activity, "phone");
+/// # Ok::<(), jiff::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeEntry {
+    /// When the work started.
+    pub at: Timestamp,
+    /// How long it took.
+    pub duration: SignedDuration,
+    /// The activity id.
+    pub activity: String,
+    /// The ticket number, if any.
+    pub ticket: Option<String>,
+    /// What was done.
+    pub description: String,
+}
+
+impl TimeEntry {
+    /// An entry with no ticket and no description.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_regulation::TimeEntry;
+    ///
+    /// let e = TimeEntry::new(jiff::Timestamp::UNIX_EPOCH, jiff::SignedDuration::from_mins(5), "answer");
+    /// assert!(e.ticket.is_none());
+    /// ```
+    pub fn new(at: Timestamp, duration: SignedDuration, activity: &str) -> TimeEntry {
+        TimeEntry {
+            at,
+            duration,
+            activity: activity.into(),
+            ticket: None,
+            description: String::new(),
+        }
+    }
+}
+
+/// One line of a statement.
+///
+/// # Example
+///
+/// See [`bill`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementLine {
+    /// When the work started.
+    pub at: Timestamp,
+    /// The ticket number.
+    pub ticket: Option<String>,
+    /// The activity's title.
+    pub activity: String,
+    /// What was done.
+    pub description: String,
+    /// The time actually spent.
+    pub actual: SignedDuration,
+    /// The time billed, after minimum and rounding.
+    pub billed: SignedDuration,
+    /// The part of the billed time covered by the plan's included hours.
+    pub included: SignedDuration,
+    /// The multiplier applied, if any, and its factor.
+    pub multiplier: Option<(String, f64)>,
+    /// The amount charged for the line.
+    pub amount: Money,
+    /// How the amount was reached.
+    pub note: String,
+}
+
+/// A monthly statement (акт) for one customer.
+///
+/// # Example
+///
+/// See [`bill`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// The first day of the month.
+    pub month: Date,
+    /// The plan's title, if any.
+    pub plan: Option<String>,
+    /// The plan's fee.
+    pub fee: Money,
+    /// The lines, in time order.
+    pub lines: Vec<StatementLine>,
+    /// Total billed time.
+    pub billed_time: SignedDuration,
+    /// Billed time covered by the plan.
+    pub included_time: SignedDuration,
+    /// The total: the fee plus every line.
+    pub total: Money,
+}
+
+/// Why a statement could not be made.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::BillingError;
+///
+/// assert_eq!(BillingError::NoBilling.to_string(), "the regulation has no `[billing]` section");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BillingError {
+    /// The regulation has no billing rules.
+    #[error("the regulation has no `[billing]` section")]
+    NoBilling,
+    /// A time entry names an activity the regulation does not define.
+    #[error("time entry at {at}: unknown activity `{activity}`, expected one of: {known}")]
+    UnknownActivity {
+        /// The entry's start.
+        at: String,
+        /// The unknown activity.
+        activity: String,
+        /// The activities defined.
+        known: String,
+    },
+    /// The plan named does not exist.
+    #[error("unknown plan `{0}`")]
+    UnknownPlan(String),
+    /// A time entry with a negative duration.
+    #[error("time entry at {0} has a negative duration")]
+    NegativeDuration(String),
+    /// A time lookup outside the calendar's years.
+    #[error("{0}")]
+    Calendar(#[from] reglament_calendar::Error),
+}
+
+fn round_up(d: SignedDuration, q: Option<SignedDuration>) -> SignedDuration {
+    match q {
+        Some(q) if q.as_secs() > 0 => {
+            let (s, qs) = (d.as_secs(), q.as_secs());
+            SignedDuration::from_secs((s + qs - 1) / qs * qs)
+        }
+        _ => d,
+    }
+}
+
+fn minutes(d: SignedDuration) -> String {
+    format!("{} мин", d.as_secs() / 60)
+}
+
+/// Makes the statement for one month: the entries that start in that month (in the regulation's
+/// time zone), priced by their activity, with multipliers, the plan's included hours and fee.
+///
+/// Per entry: the billed time is the actual time raised to the activity's minimum and rounded
+/// up to the rounding quantum. An activity with tiers charges the price of the first tier the
+/// actual time fits in, and beyond the last tier its hourly rate for the whole billed time.
+/// Otherwise the hourly rate applies. A multiplier applies when the work starts inside its
+/// window. With a plan, billed time is covered by the included hours first, and the rest is
+/// charged at the plan's overage rate (or the activity's pricing).
+///
+/// # Errors
+///
+/// [`BillingError`] for a regulation without billing, an unknown activity or plan, or a
+/// negative duration.
+///
+/// # Example
+///
+/// ```
+/// use jiff::SignedDuration;
+/// use reglament_regulation::{billing, Money, Regulation, TimeEntry};
+///
+/// let reg = Regulation::parse(r#"
+/// [regulation]
+/// name = "R"
+/// [billing.activities.phone]
+/// title = "Телефонная консультация"
+/// tiers = [ { up_to = "15 minutes", price = 500 }, { up_to = "45 minutes", price = 1000 } ]
+/// rate = 2000
+/// "#)?;
+/// let at = "2026-11-23T10:00:00+03:00".parse()?;
+/// let entries = [
+///     TimeEntry::new(at, SignedDuration::from_mins(10), "phone"),
+///     TimeEntry::new(at, SignedDuration::from_mins(30), "phone"),
+///     TimeEntry::new(at, SignedDuration::from_mins(90), "phone"),
+/// ];
+/// let s = billing::bill(&reg, jiff::civil::date(2026, 11, 1), None, &entries)?;
+/// let amounts: Vec<i64> = s.lines.iter().map(|l| l.amount.kopecks() / 100).collect();
+/// assert_eq!(amounts, vec![500, 1000, 3000]);
+/// assert_eq!(s.total, Money::from_rubles(4500));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn bill(
+    reg: &Regulation,
+    month: Date,
+    plan: Option<&str>,
+    entries: &[TimeEntry],
+) -> Result<Statement, BillingError> {
+    let b = reg.billing.as_ref().ok_or(BillingError::NoBilling)?;
+    let plan = match plan {
+        Some(p) => Some(b.plans.get(p).ok_or_else(|| BillingError::UnknownPlan(p.into()))?),
+        None => None,
+    };
+    let first = month.first_of_month();
+    let tz = &reg.timezone;
+    let mut sorted: Vec<&TimeEntry> = entries
+        .iter()
+        .filter(|e| tz.to_datetime(e.at).date().first_of_month() == first)
+        .collect();
+    sorted.sort_by_key(|e| e.at);
+    let mut included_left = plan.and_then(|p| p.included);
+    let unlimited = plan.is_some_and(|p| p.included.is_none());
+    let mut lines = Vec::with_capacity(sorted.len());
+    let mut total = plan.map_or(Money::ZERO, |p| p.monthly_fee);
+    let (mut billed_time, mut included_time) = (SignedDuration::ZERO, SignedDuration::ZERO);
+    for e in sorted {
+        if e.duration.is_negative() {
+            return Err(BillingError::NegativeDuration(e.at.to_string()));
+        }
+        let a = b.activities.get(&e.activity).ok_or_else(|| BillingError::UnknownActivity {
+            at: e.at.to_string(),
+            activity: e.activity.clone(),
+            known: b.activities.keys().cloned().collect::<Vec<_>>().join(", "),
+        })?;
+        let raised = e.duration.max(a.minimum.unwrap_or(SignedDuration::ZERO));
+        let billed = round_up(raised, a.rounding.or(b.rounding));
+        let mut notes = Vec::new();
+        if raised > e.duration {
+            notes.push(format!("минимум {}", minutes(raised)));
+        }
+        if billed > raised {
+            notes.push(format!("округлено до {}", minutes(billed)));
+        }
+        let price = |d: SignedDuration, notes: &mut Vec<String>| -> Money {
+            if !a.billable {
+                notes.push("бесплатно".into());
+                return Money::ZERO;
+            }
+            if let Some(t) = a.tiers.iter().find(|t| e.duration <= t.up_to) {
+                notes.push(format!("до {} — {}", minutes(t.up_to), t.price));
+                return t.price;
+            }
+            match a.rate {
+                Some(r) => {
+                    notes.push(format!("{r}/ч"));
+                    r.per_hour(d)
+                }
+                None => Money::ZERO,
+            }
+        };
+        let mut multiplier = None;
+        for m in &b.multipliers {
+            if !m.activities.is_empty() && !m.activities.contains(&e.activity) {
+                continue;
+            }
+            let inside = match reg.schedule(&m.inside) {
+                Some(s) => s.working.is_working(e.at)?,
+                None => false,
+            };
+            let outside = match m.outside.as_ref().and_then(|o| reg.schedule(o)) {
+                Some(s) => !s.working.is_working(e.at)?,
+                None => true,
+            };
+            if inside && outside {
+                multiplier = Some((m.title.clone(), m.factor));
+                break;
+            }
+        }
+        // The plan covers billed time first.
+        let covered = if unlimited {
+            billed
+        } else {
+            match included_left.as_mut() {
+                Some(left) => {
+                    let c = billed.min(*left);
+                    *left -= c;
+                    c
+                }
+                None => SignedDuration::ZERO,
+            }
+        };
+        let rest = billed - covered;
+        let mut amount = if rest.is_zero() {
+            if !covered.is_zero() {
+                notes.push("в рамках тарифа".into());
+            }
+            Money::ZERO
+        } else if let Some(rate) = plan.and_then(|p| p.overage_rate) {
+            notes.push(format!("сверх тарифа {} по {rate}/ч", minutes(rest)));
+            rate.per_hour(rest)
+        } else if covered.is_zero() {
+            price(billed, &mut notes)
+        } else {
+            notes.push(format!("сверх тарифа {}", minutes(rest)));
+            let full = price(billed, &mut notes);
+            Money::from_kopecks(
+                (i128::from(full.kopecks()) * i128::from(rest.as_secs())
+                    / i128::from(billed.as_secs().max(1))) as i64,
+            )
+        };
+        if let Some((title, f)) = &multiplier {
+            if amount != Money::ZERO {
+                amount = amount.times(*f);
+                notes.push(format!("×{f} ({title})"));
+            }
+        }
+        total += amount;
+        billed_time += billed;
+        included_time += covered;
+        lines.push(StatementLine {
+            at: e.at,
+            ticket: e.ticket.clone(),
+            activity: a.title.clone(),
+            description: e.description.clone(),
+            actual: e.duration,
+            billed,
+            included: covered,
+            multiplier,
+            amount,
+            note: notes.join("; "),
+        });
+    }
+    Ok(Statement {
+        month: first,
+        plan: plan.map(|p| p.title.clone()),
+        fee: plan.map_or(Money::ZERO, |p| p.monthly_fee),
+        lines,
+        billed_time,
+        included_time,
+        total,
+    })
+}

@@ -1,0 +1,610 @@
+//! Renders a regulation into the customer-facing document, in Russian, as Markdown or HTML,
+//! from the same configuration that is enforced.
+
+use jiff::SignedDuration;
+use jiff::civil::Weekday;
+use reglament_calendar::{DayOverride, Term, TermPart, WeeklyPattern};
+
+use crate::model::{BaseStatus, ChannelKind, EventPattern, KNOWN_FIELDS, Regulation, format_size};
+
+/// The Russian plural form of a number: `one` (1, 21), `few` (2–4, 22) or `many` (5, 11, 0).
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::render::plural_ru;
+///
+/// let days = |n| plural_ru(n, "день", "дня", "дней");
+/// assert_eq!([days(1), days(3), days(5), days(11), days(21), days(22), days(112)], ["день", "дня", "дней", "дней", "день", "дня", "дней"]);
+/// ```
+pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let (m10, m100) = (n % 10, n % 100);
+    if m10 == 1 && m100 != 11 {
+        one
+    } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
+        few
+    } else {
+        many
+    }
+}
+
+fn amount_ru(d: SignedDuration, working: bool) -> String {
+    let s = d.as_secs().unsigned_abs();
+    if s % 3600 == 0 {
+        let h = s / 3600;
+        if working {
+            format!("{h} {} {}", plural_ru(h, "рабочий", "рабочих", "рабочих"), plural_ru(h, "час", "часа", "часов"))
+        } else {
+            format!("{h} {}", plural_ru(h, "час", "часа", "часов"))
+        }
+    } else if s % 60 == 0 {
+        let m = s / 60;
+        if working {
+            format!("{m} {} {}", plural_ru(m, "рабочая", "рабочие", "рабочих"), plural_ru(m, "минута", "минуты", "минут"))
+        } else {
+            format!("{m} {}", plural_ru(m, "минута", "минуты", "минут"))
+        }
+    } else {
+        format!("{} с", s)
+    }
+}
+
+/// One part of a term in Russian.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::render::term_part_ru;
+///
+/// assert_eq!(term_part_ru(&"4 working hours".parse()?), "4 рабочих часа");
+/// assert_eq!(term_part_ru(&"1 working day".parse()?), "1 рабочий день");
+/// assert_eq!(term_part_ru(&"5 weekdays".parse()?), "5 календарных дней без учёта выходных");
+/// # Ok::<(), reglament_calendar::Error>(())
+/// ```
+pub fn term_part_ru(p: &TermPart) -> String {
+    match *p {
+        TermPart::Working(d) => amount_ru(d, true),
+        TermPart::Calendar(d) => amount_ru(d, false),
+        TermPart::WorkingDays(n) => {
+            let n = u64::from(n);
+            format!("{n} {} {}", plural_ru(n, "рабочий", "рабочих", "рабочих"), plural_ru(n, "день", "дня", "дней"))
+        }
+        TermPart::CalendarDays(n) => {
+            let n = u64::from(n);
+            format!("{n} {} {}", plural_ru(n, "календарный", "календарных", "календарных"), plural_ru(n, "день", "дня", "дней"))
+        }
+        TermPart::Weekdays(n) => {
+            let n = u64::from(n);
+            format!(
+                "{n} {} {} без учёта выходных",
+                plural_ru(n, "календарный", "календарных", "календарных"),
+                plural_ru(n, "день", "дня", "дней")
+            )
+        }
+    }
+}
+
+/// A term in Russian, e.g. `24 рабочих часа, но не более 5 календарных дней без учёта выходных`.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::render::term_ru;
+///
+/// assert_eq!(term_ru(&"24 working hours, at most 5 weekdays".parse()?), "24 рабочих часа, но не более 5 календарных дней без учёта выходных");
+/// assert_eq!(term_ru(&"21 working days".parse()?), "21 рабочий день");
+/// # Ok::<(), reglament_calendar::Error>(())
+/// ```
+pub fn term_ru(t: &Term) -> String {
+    match &t.at_most {
+        Some(b) => format!("{}, но не более {}", term_part_ru(&t.primary), term_part_ru(b)),
+        None => term_part_ru(&t.primary),
+    }
+}
+
+/// A block of the rendered document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Block {
+    Heading(u8, String),
+    Para(String),
+    List(Vec<String>),
+    Table(Vec<String>, Vec<Vec<String>>),
+}
+
+const WEEKDAYS_RU: [&str; 7] = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"];
+
+fn weekly_ru(w: &WeeklyPattern) -> String {
+    // Group consecutive weekdays with the same hours: "пн–пт 09:00–18:00".
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < 7 {
+        let wd = Weekday::from_monday_zero_offset(i as i8).expect("weekday");
+        let h = w.day(wd);
+        let mut j = i;
+        while j + 1 < 7 && w.day(Weekday::from_monday_zero_offset(j as i8 + 1).expect("weekday")) == h {
+            j += 1;
+        }
+        if !h.is_empty() {
+            let days = if i == 0 && j == 6 {
+                "ежедневно".to_string()
+            } else if i == j {
+                WEEKDAYS_RU[i].to_string()
+            } else {
+                format!("{}–{}", WEEKDAYS_RU[i], WEEKDAYS_RU[j])
+            };
+            let hours = h.to_string().replace('-', "–");
+            let hours = if hours == "00:00–24:00" { "круглосуточно".to_string() } else { hours };
+            parts.push(format!("{days} {hours}"));
+        }
+        i = j + 1;
+    }
+    parts.join("; ")
+}
+
+fn event_ru(reg: &Regulation, e: &EventPattern) -> String {
+    match e {
+        EventPattern::Received => "поступление обращения".into(),
+        EventPattern::Assigned => "назначение ответственного".into(),
+        EventPattern::HandedOver(None) => "передача на другую линию".into(),
+        EventPattern::HandedOver(Some(l)) => format!(
+            "передача на линию «{}»",
+            reg.line(l).map_or(l.as_str(), |x| x.title.as_str())
+        ),
+        EventPattern::PublicReply => "ответ клиенту".into(),
+        EventPattern::CustomerReply => "ответ клиента".into(),
+        EventPattern::Reopened => "возобновление работы".into(),
+        EventPattern::Entered(b) => format!(
+            "статус «{}»",
+            reg.status(b.id()).map_or(b.default_title(), |s| s.title.as_str())
+        ),
+        EventPattern::EnteredStatus(s) => format!(
+            "статус «{}»",
+            reg.status(s).map_or(s.as_str(), |x| x.title.as_str())
+        ),
+    }
+}
+
+fn document(reg: &Regulation) -> Vec<Block> {
+    use Block::*;
+    let mut d = vec![Heading(1, reg.name.clone())];
+    let mut intro = Vec::new();
+    if let Some(p) = &reg.provider {
+        intro.push(format!("Исполнитель: {p}."));
+    }
+    if let Some(e) = &reg.effective {
+        intro.push(format!("Действует с {e}."));
+    }
+    if !intro.is_empty() {
+        d.push(Para(intro.join(" ")));
+    }
+    if let Some(s) = &reg.summary {
+        d.push(Para(s.clone()));
+    }
+    if let Some(kb) = &reg.knowledge_base {
+        d.push(Para(format!("Перед обращением ознакомьтесь с базой знаний: {kb}")));
+    }
+
+    d.push(Heading(2, "Время работы".into()));
+    let mut rows = Vec::new();
+    for s in reg.schedules.values() {
+        let sch = s.schedule();
+        let cal = match s.calendar.as_str() {
+            "ru" => "производственный календарь РФ: праздничные и перенесённые выходные дни нерабочие, предпраздничные дни короче на 1 час".to_string(),
+            "none" => "без учёта праздничных дней".to_string(),
+            other => format!("календарь «{other}»"),
+        };
+        let tz = sch.time_zone().iana_name().unwrap_or("UTC").to_string();
+        let tz = if tz == "Europe/Moscow" { "московское время".into() } else { tz };
+        let mut extra: Vec<String> = sch
+            .overrides()
+            .map(|(date, o)| match o {
+                DayOverride::Hours { hours, reason } => format!("{} — {} ({reason})", date.strftime("%d.%m.%Y"), hours.to_string().replace('-', "–")),
+                other => format!("{} — нерабочий день ({})", date.strftime("%d.%m.%Y"), match other {
+                    DayOverride::NonWorking { reason } => reason.clone(),
+                    o => o.to_string(),
+                }),
+            })
+            .collect();
+        extra.insert(0, cal);
+        rows.push(vec![s.title.clone(), weekly_ru(sch.weekly()), tz, extra.join("; ")]);
+    }
+    if !rows.is_empty() {
+        d.push(Table(vec!["График".into(), "Часы".into(), "Часовой пояс".into(), "Календарь".into()], rows));
+    }
+    d.push(Para("Сроки реакции и решения исчисляются в рабочем времени соответствующего графика, если не указано иное.".into()));
+
+    if !reg.channels.is_empty() {
+        d.push(Heading(2, "Каналы приёма обращений".into()));
+        let mut items = Vec::new();
+        for c in &reg.channels {
+            let kind = match c.kind {
+                ChannelKind::Email => "электронная почта",
+                ChannelKind::Portal => "портал",
+                ChannelKind::Phone => "телефон",
+                ChannelKind::Messenger => "мессенджер",
+                ChannelKind::Other => "другое",
+            };
+            let mut s = format!("{} ({kind})", c.title);
+            if let Some(a) = &c.address {
+                s.push_str(&format!(": {a}"));
+            }
+            let mut notes = Vec::new();
+            if !c.official {
+                notes.push("неофициальный канал, обращения не регистрируются".to_string());
+            } else if !c.registers {
+                notes.push("консультации; заявки регистрируются только в письменном виде".to_string());
+            }
+            if let Some(a) = &c.accepted {
+                notes.push(format!(
+                    "принимаются по графику «{}»",
+                    reg.schedule(a).map_or(a.as_str(), |s| s.title.as_str())
+                ));
+            }
+            if !c.on_days_off {
+                notes.push("в выходные и праздничные дни не принимаются".into());
+            }
+            if c.emergency_only {
+                notes.push("только для аварийных ситуаций".into());
+            }
+            if c.paid {
+                notes.push("платно".into());
+            }
+            if let Some(n) = &c.note {
+                notes.push(n.clone());
+            }
+            if !notes.is_empty() {
+                s.push_str(&format!(" — {}", notes.join("; ")));
+            }
+            items.push(s);
+        }
+        d.push(List(items));
+    }
+
+    if !reg.categories.is_empty() {
+        d.push(Heading(2, "Категории обращений".into()));
+        let rows = reg
+            .categories
+            .iter()
+            .map(|c| {
+                vec![
+                    c.title.clone(),
+                    if c.in_scope { "входит в поддержку".into() } else { "не входит в поддержку, обсуждается отдельно".into() },
+                    c.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        d.push(Table(vec!["Категория".into(), "Статус".into(), "Примечание".into()], rows));
+    }
+
+    if !reg.levels.is_empty() {
+        d.push(Heading(2, "Уровни обслуживания".into()));
+        let mut items = Vec::new();
+        for l in &reg.levels {
+            let mut cond = Vec::new();
+            if !l.tariffs.is_empty() {
+                cond.push(format!("тариф {}", l.tariffs.join(", ")));
+            }
+            if !l.categories.is_empty() {
+                cond.push(format!(
+                    "категории: {}",
+                    l.categories.iter().map(|c| reg.category(c).map_or(c.clone(), |x| x.title.clone())).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if !l.channels.is_empty() {
+                cond.push(format!(
+                    "каналы: {}",
+                    l.channels.iter().map(|c| reg.channel(c).map_or(c.clone(), |x| x.title.clone())).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if !l.subject_keywords.is_empty() {
+                cond.push(format!("в теме письма: {}", l.subject_keywords.iter().map(|k| format!("«{k}»")).collect::<Vec<_>>().join(", ")));
+            }
+            let cond = if cond.is_empty() { "все остальные обращения".to_string() } else { cond.join("; ") };
+            let mut s = format!("{} — {cond}", l.title);
+            if let Some(desc) = &l.description {
+                s.push_str(&format!(". {desc}"));
+            }
+            items.push(s);
+        }
+        d.push(List(items));
+    }
+
+    if !reg.priorities.is_empty() {
+        d.push(Heading(2, "Приоритеты".into()));
+        let rows = reg
+            .priorities
+            .iter()
+            .map(|p| {
+                let mut desc = p.description.clone().unwrap_or_default();
+                if p.out_of_turn {
+                    desc = format!("{desc} Решается вне очереди.").trim().to_string();
+                }
+                vec![p.id.clone(), p.title.clone(), desc]
+            })
+            .collect();
+        d.push(Table(vec!["Код".into(), "Приоритет".into(), "Описание".into()], rows));
+    }
+
+    let user_targets: Vec<_> = reg.targets.iter().filter(|t| t.line.is_none()).collect();
+    if !user_targets.is_empty() {
+        d.push(Heading(2, "Сроки".into()));
+        let mut rows = Vec::new();
+        for t in user_targets {
+            let sched = reg.schedule(&t.schedule).map_or(t.schedule.clone(), |s| s.title.clone());
+            let span = format!("от события «{}» до события «{}»", event_ru(reg, &t.start), t.stop.iter().map(|s| event_ru(reg, s)).collect::<Vec<_>>().join("» или «"));
+            let mut terms = Vec::new();
+            for (l, term) in &t.by_level {
+                terms.push(format!("{}: {}", reg.level(l).map_or(l.as_str(), |x| x.title.as_str()), term_ru(term)));
+            }
+            for p in &reg.priorities {
+                if let Some(term) = t.by_priority.get(&p.id) {
+                    terms.push(format!("{} «{}»: {}", p.id, p.title, term_ru(term)));
+                }
+            }
+            if let Some(term) = &t.duration {
+                terms.push(if terms.is_empty() { term_ru(term) } else { format!("остальные: {}", term_ru(term)) });
+            }
+            let mut scope = Vec::new();
+            if !t.levels.is_empty() {
+                scope.push(t.levels.iter().map(|l| reg.level(l).map_or(l.clone(), |x| x.title.clone())).collect::<Vec<_>>().join(", "));
+            }
+            if !t.priorities.is_empty() {
+                scope.push(t.priorities.join(", "));
+            }
+            let mut cond = Vec::new();
+            if !t.pause_in.is_empty() {
+                cond.push(format!(
+                    "время в статусе {} не учитывается",
+                    t.pause_in.iter().map(|s| format!("«{}»", reg.status(s).map_or(s.as_str(), |x| x.title.as_str()))).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if let Some(x) = &t.extension {
+                cond.push(format!("может быть продлён не более чем на {} с уведомлением клиента о причине", term_ru(x)));
+            }
+            if let Some(x) = &t.interim_after {
+                cond.push(format!("если решение не найдено за {}, клиенту сообщается, что работа продолжается", term_ru(x)));
+            }
+            if let Some(n) = &t.note {
+                cond.push(n.clone());
+            }
+            let title = if scope.is_empty() { t.title.clone() } else { format!("{} ({})", t.title, scope.join("; ")) };
+            rows.push(vec![title, terms.join("; "), sched, format!("{span}. {}", cond.join("; ")).trim_end_matches(". ").to_string()]);
+        }
+        d.push(Table(vec!["Показатель".into(), "Срок".into(), "График".into(), "Как считается".into()], rows));
+    }
+
+    if !reg.lines.is_empty() {
+        d.push(Heading(2, "Линии поддержки".into()));
+        let rows = reg
+            .lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.id.clone(),
+                    l.title.clone(),
+                    l.reaction.as_ref().map_or("—".into(), term_ru),
+                    l.description.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        d.push(Table(vec!["Линия".into(), "Назначение".into(), "Реакция после передачи".into(), "Описание".into()], rows));
+    }
+
+    d.push(Heading(2, "Порядок работы с обращением".into()));
+    let flow: Vec<String> = [BaseStatus::New, BaseStatus::Registered, BaseStatus::InProgress, BaseStatus::WaitingCustomer, BaseStatus::Completed, BaseStatus::Closed]
+        .iter()
+        .filter_map(|b| reg.status(b.id()).map(|s| s.title.clone()))
+        .collect();
+    d.push(Para(format!("Статусы: {}.", flow.join(" → "))));
+    let mut items = vec!["При регистрации клиенту сообщаются номер обращения, приоритет и срок. Номер указывается во всей дальнейшей переписке.".to_string()];
+    if let Some(t) = &reg.lifecycle.auto_close_after {
+        items.push(format!("Завершённое обращение ожидает подтверждения клиента; при отсутствии ответа в течение {} оно закрывается автоматически.", term_ru(t)));
+    }
+    items.push("Мотивированное возражение клиента возобновляет работу по обращению.".into());
+    items.push(match reg.lifecycle.reopen {
+        crate::ReopenRule::Reopen => match &reg.lifecycle.reopen_within {
+            Some(w) => format!("Закрытое обращение можно возобновить в течение {}; позднее создаётся новое связанное обращение.", term_ru(w)),
+            None => "Закрытое обращение можно возобновить, ответив на него.".into(),
+        },
+        crate::ReopenRule::NewLinked => "Ответ на закрытое обращение создаёт новое обращение, связанное с закрытым.".into(),
+    });
+    if reg.lifecycle.rating {
+        items.push("По завершении клиент оценивает качество обслуживания от 1 до 5.".into());
+    }
+    d.push(List(items));
+    d.push(Para("Решение может быть отложено по следующим причинам:".into()));
+    d.push(List(reg.lifecycle.deferral_reasons.iter().map(|r| r.title.clone()).collect()));
+    d.push(Para("Обращение может быть отклонено по следующим причинам:".into()));
+    d.push(List(reg.lifecycle.rejection_reasons.iter().map(|r| r.title.clone()).collect()));
+
+    if !reg.fields.required.is_empty() || !reg.fields.optional.is_empty() || reg.attachments.max_size.is_some() || !reg.attachments.allowed.is_empty() {
+        d.push(Heading(2, "Содержание обращения".into()));
+        let title = |f: &String| KNOWN_FIELDS.iter().find(|(k, _)| k == f).map_or(f.clone(), |(_, t)| (*t).to_string());
+        if !reg.fields.required.is_empty() {
+            d.push(Para(format!("Обязательные сведения: {}.", reg.fields.required.iter().map(title).collect::<Vec<_>>().join(", "))));
+        }
+        if !reg.fields.optional.is_empty() {
+            d.push(Para(format!("Дополнительно можно указать: {}.", reg.fields.optional.iter().map(title).collect::<Vec<_>>().join(", "))));
+        }
+        let a = &reg.attachments;
+        let mut att = Vec::new();
+        if !a.allowed.is_empty() {
+            att.push(format!("допустимые типы файлов: {}", a.allowed.join(", ")));
+        }
+        if !a.archived_only.is_empty() {
+            att.push(format!("{} — только в архиве ZIP или RAR", a.archived_only.join(", ")));
+        }
+        if let Some(m) = a.max_size {
+            att.push(format!("размер файла не более {}", format_size(m)));
+        }
+        if let Some(m) = a.max_total {
+            att.push(format!("всех вложений письма не более {}", format_size(m)));
+        }
+        if !att.is_empty() {
+            d.push(Para(format!("Вложения: {}.", att.join("; "))));
+        }
+    }
+
+    if let Some(b) = &reg.billing {
+        d.push(Heading(2, "Стоимость и учёт времени".into()));
+        let mut items = Vec::new();
+        if b.free_email {
+            items.push("Консультации по электронной почте предоставляются бесплатно.".to_string());
+        }
+        if let Some(r) = b.rounding {
+            items.push(format!("Время учитывается с округлением вверх до {}.", amount_ru(r, false).replace("минута", "минуты")));
+        }
+        for a in b.activities.values() {
+            let mut s = format!("{}:", a.title);
+            if !a.billable {
+                s.push_str(" бесплатно");
+            }
+            let mut prev = SignedDuration::ZERO;
+            let mut parts = Vec::new();
+            for t in &a.tiers {
+                parts.push(if prev.is_zero() {
+                    format!("до {} — {}", amount_ru(t.up_to, false), t.price)
+                } else {
+                    format!("от {} до {} — {}", amount_ru(prev, false), amount_ru(t.up_to, false), t.price)
+                });
+                prev = t.up_to;
+            }
+            if let Some(r) = a.rate {
+                parts.push(if prev.is_zero() { format!("{r} в час") } else { format!("свыше {} — {r} в час", amount_ru(prev, false)) });
+            }
+            if let Some(m) = a.minimum {
+                parts.push(format!("учитывается не менее {}", amount_ru(m, false)));
+            }
+            if !parts.is_empty() {
+                s.push(' ');
+                s.push_str(&parts.join("; "));
+            }
+            items.push(s);
+        }
+        for p in b.plans.values() {
+            let mut s = format!("Тариф «{}»: {} в месяц", p.title, p.monthly_fee);
+            if let Some(h) = p.included {
+                let hrs = (h.as_secs() / 3600) as u64;
+                s.push_str(&format!(", включено до {hrs} {} работ", plural_ru(hrs, "часа", "часов", "часов")));
+            }
+            if let Some(r) = p.overage_rate {
+                s.push_str(&format!("; сверх — {r} в час"));
+            }
+            items.push(s);
+        }
+        for m in &b.multipliers {
+            let inside = reg.schedule(&m.inside).map_or(m.inside.clone(), |s| format!("{} ({})", s.title, weekly_ru(s.schedule().weekly())));
+            let mut s = format!("{}: коэффициент ×{} для работ, начатых в период «{inside}»", m.title, m.factor);
+            if let Some(o) = &m.outside {
+                s.push_str(&format!(" вне графика «{}»", reg.schedule(o).map_or(o.as_str(), |s| s.title.as_str())));
+            }
+            items.push(s);
+        }
+        d.push(List(items));
+    }
+    d
+}
+
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '_' | '|' | '<' | '>' | '[' | ']' | '`' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Renders the customer-facing document as Markdown.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"Регламент <поддержки>\"\n[schedules.office]\ntitle = \"Основной\"\nhours = { \"mon-fri\" = \"09:00-18:00\" }\n")?;
+/// let md = reglament_regulation::render::markdown(&reg);
+/// assert!(md.starts_with("# Регламент \\<поддержки\\>"));
+/// assert!(md.contains("| Основной | пн–пт 09:00–18:00 |"));
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+pub fn markdown(reg: &Regulation) -> String {
+    let mut out = String::new();
+    for b in document(reg) {
+        match b {
+            Block::Heading(level, t) => {
+                out.push_str(&format!("{} {}\n\n", "#".repeat(level.into()), md_escape(&t)));
+            }
+            Block::Para(t) => out.push_str(&format!("{}\n\n", md_escape(&t))),
+            Block::List(items) => {
+                for i in items {
+                    out.push_str(&format!("- {}\n", md_escape(&i)));
+                }
+                out.push('\n');
+            }
+            Block::Table(head, rows) => {
+                out.push_str(&format!("| {} |\n", head.iter().map(|h| md_escape(h)).collect::<Vec<_>>().join(" | ")));
+                out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+                for r in rows {
+                    out.push_str(&format!("| {} |\n", r.iter().map(|c| md_escape(c)).collect::<Vec<_>>().join(" | ")));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Renders the customer-facing document as a standalone HTML page, every value escaped.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"Регламент <script>\"\n")?;
+/// let html = reglament_regulation::render::html(&reg);
+/// assert!(html.contains("<h1>Регламент &lt;script&gt;</h1>"));
+/// assert!(!html.contains("<script>"));
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+pub fn html(reg: &Regulation) -> String {
+    let mut body = String::new();
+    for b in document(reg) {
+        match b {
+            Block::Heading(level, t) => body.push_str(&format!("<h{level}>{}</h{level}>\n", html_escape(&t))),
+            Block::Para(t) => body.push_str(&format!("<p>{}</p>\n", html_escape(&t))),
+            Block::List(items) => {
+                body.push_str("<ul>\n");
+                for i in items {
+                    body.push_str(&format!("<li>{}</li>\n", html_escape(&i)));
+                }
+                body.push_str("</ul>\n");
+            }
+            Block::Table(head, rows) => {
+                body.push_str("<table>\n<thead><tr>");
+                for h in head {
+                    body.push_str(&format!("<th>{}</th>", html_escape(&h)));
+                }
+                body.push_str("</tr></thead>\n<tbody>\n");
+                for r in rows {
+                    body.push_str("<tr>");
+                    for c in r {
+                        body.push_str(&format!("<td>{}</td>", html_escape(&c)));
+                    }
+                    body.push_str("</tr>\n");
+                }
+                body.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}}table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        html_escape(&reg.name)
+    )
+}
