@@ -1,0 +1,107 @@
+//! `reglament deadline`: one deadline from a schedule given by flags or by a regulation.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use reglament_calendar::{DayHours, Schedule, Term, WeeklyPattern};
+use reglament_regulation::Regulation;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The schedule's IANA time zone.
+    #[arg(long, default_value = "Europe/Moscow")]
+    tz: String,
+    /// The working days, e.g. `mon-fri`, `daily`, `mon-thu`.
+    #[arg(long, default_value = "mon-fri")]
+    days: String,
+    /// The working hours on those days, e.g. `09:00-18:00` or `09:00-13:00,14:00-18:00`.
+    #[arg(long, default_value = "09:00-18:00")]
+    hours: String,
+    /// `ru` (the built-in Russian production calendar), `none`, or a calendar file.
+    #[arg(long, default_value = "ru")]
+    calendar: String,
+    /// Count the 2020–2021 Presidential non-working days as working days.
+    #[arg(long)]
+    presidential_working: bool,
+    /// The start, RFC 3339 (`2026-05-08T16:30:00+03:00`) or local time in the zone.
+    #[arg(long)]
+    start: String,
+    /// What to add: `60 working minutes`, `N working hours`, `N working days`, `N hours`,
+    /// `N days`, `N weekdays`, optionally `…, at most …`.
+    #[arg(long)]
+    add: String,
+    /// Print how the deadline was computed after the first line.
+    #[arg(long)]
+    explain: bool,
+    /// Take the schedule from this regulation file instead of the flags.
+    #[arg(long, requires = "schedule")]
+    regulation: Option<String>,
+    /// The schedule's id in the regulation file.
+    #[arg(long, requires = "regulation")]
+    schedule: Option<String>,
+}
+
+pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
+    let term: Term = a
+        .add
+        .parse()
+        .with_context(|| format!("`--add {}`", a.add))?;
+    let working = match (&a.regulation, &a.schedule) {
+        (Some(file), Some(name)) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read regulation file `{file}`"))?;
+            let reg = Regulation::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{file}:\n{e}"))?;
+            let Some(s) = reg.schedule(name) else {
+                bail!(
+                    "regulation `{file}` has no schedule `{name}`, expected one of: {}",
+                    reg.schedules.keys().cloned().collect::<Vec<_>>().join(", ")
+                );
+            };
+            s.working.as_ref().clone()
+        }
+        _ => {
+            let tz = TimeZone::get(&a.tz)
+                .with_context(|| format!("unknown time zone `{}`", a.tz))?;
+            let mut weekly = WeeklyPattern::empty();
+            let hours: DayHours = a.hours.parse().context("`--hours`")?;
+            weekly.set(&a.days, hours).context("`--days`")?;
+            let mut s = Schedule::new(tz, weekly).count_presidential_days(a.presidential_working);
+            if let Some(cal) = crate::load_calendar(&a.calendar)? {
+                s = s.with_calendar(cal);
+            }
+            s.compile()?
+        }
+    };
+    let tz = working.schedule().time_zone().clone();
+    let start = parse_start(&a.start, &tz)?;
+    let (deadline, explanation) = working.explain_deadline(start, &term)?;
+    writeln!(
+        out,
+        "{}",
+        deadline.at.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z")
+    )?;
+    if deadline.provisional {
+        eprintln!(
+            "warning: the deadline is provisional: it lies beyond the years the calendar knows"
+        );
+    }
+    if a.explain {
+        write!(out, "{explanation}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_start(s: &str, tz: &TimeZone) -> Result<Timestamp> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let dt: DateTime = s.parse().with_context(|| {
+        format!("`--start {s}` is not a time, expected RFC 3339 such as `2026-05-08T16:30:00+03:00`")
+    })?;
+    Ok(dt.to_zoned(tz.clone())?.timestamp())
+}

@@ -1,0 +1,80 @@
+//! The `reglament` binary: the command line that wires the pure crates together.
+//!
+//! - `deadline`: working-time deadlines from flags or a regulation's schedule;
+//! - `regulation check|render`: validate and publish a regulation file;
+//! - `calendar show|import`: inspect the built-in production calendar and import files.
+
+mod calendar_cmd;
+mod deadline;
+mod regulation_cmd;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use reglament_calendar::ProductionCalendar;
+
+/// Reglament: a service desk that runs a technical-support regulation.
+#[derive(Parser, Debug)]
+#[command(name = "reglament", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compute a deadline in working time.
+    Deadline(deadline::Args),
+    /// Check or render a regulation file.
+    #[command(subcommand)]
+    Regulation(regulation_cmd::Command),
+    /// Show the production calendar or import a calendar file.
+    #[command(subcommand)]
+    Calendar(calendar_cmd::Command),
+}
+
+/// Runs the command line with the given arguments and returns the process exit code.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Deadline(a) => deadline::run(a, &mut out),
+        Command::Regulation(c) => regulation_cmd::run(c, &mut out),
+        Command::Calendar(c) => calendar_cmd::run(c, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves `--calendar`: `ru` (built-in), `none`, or a calendar file to import.
+fn load_calendar(spec: &str) -> Result<Option<Arc<ProductionCalendar>>> {
+    match spec {
+        "ru" => Ok(Some(ProductionCalendar::russia())),
+        "none" => Ok(None),
+        path => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read calendar file `{path}`"))?;
+            let report = reglament_calendar::import::detect_and_import(&text)
+                .with_context(|| format!("cannot import calendar file `{path}`"))?;
+            Ok(Some(Arc::new(report.calendar)))
+        }
+    }
+}

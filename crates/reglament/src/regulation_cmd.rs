@@ -1,0 +1,156 @@
+//! `reglament regulation check|render`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use reglament_regulation::{Calendars, Regulation, render};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Validate a regulation file: exit 0 with a summary, or non-zero with every error.
+    Check {
+        /// The regulation file.
+        file: String,
+        /// An extra calendar the file may name, as `NAME=FILE`.
+        #[arg(long = "with-calendar", value_name = "NAME=FILE")]
+        calendars: Vec<String>,
+    },
+    /// Render the customer-facing document.
+    Render {
+        /// The regulation file.
+        file: String,
+        /// `markdown` or `html`.
+        #[arg(long, default_value = "markdown", value_parser = ["markdown", "md", "html"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<String>,
+        /// An extra calendar the file may name, as `NAME=FILE`.
+        #[arg(long = "with-calendar", value_name = "NAME=FILE")]
+        calendars: Vec<String>,
+    },
+}
+
+fn load(file: &str, extra: &[String]) -> Result<std::result::Result<Regulation, String>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read regulation file `{file}`"))?;
+    let mut calendars = Calendars::new();
+    for spec in extra {
+        let Some((name, path)) = spec.split_once('=') else {
+            bail!("`--with-calendar {spec}` is not `NAME=FILE`");
+        };
+        let cal = crate::load_calendar(path)?
+            .with_context(|| format!("`--with-calendar {spec}` names no calendar"))?;
+        calendars.insert(name.to_string(), cal);
+    }
+    Ok(Regulation::parse_with_calendars(&text, &calendars).map_err(|e| {
+        e.diagnostics
+            .iter()
+            .map(|d| format!("{file}:{}:{}: {}", d.line, d.column, d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }))
+}
+
+pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
+    match c {
+        Command::Check { file, calendars } => match load(&file, &calendars)? {
+            Ok(reg) => {
+                summary(&reg, out)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Command::Render {
+            file,
+            format,
+            output,
+            calendars,
+        } => {
+            let reg = match load(&file, &calendars)? {
+                Ok(r) => r,
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let doc = if format == "html" {
+                render::html(&reg)
+            } else {
+                render::markdown(&reg)
+            };
+            match output {
+                Some(path) => std::fs::write(&path, doc)
+                    .with_context(|| format!("cannot write `{path}`"))?,
+                None => out.write_all(doc.as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
+    writeln!(out, "ok: {}", reg.name)?;
+    writeln!(out, "schedules: {}", reg.schedules.len())?;
+    for s in reg.schedules.values() {
+        let sch = s.schedule();
+        let days: Vec<String> = (0..7)
+            .filter_map(|i| {
+                let wd = jiff::civil::Weekday::from_monday_zero_offset(i).ok()?;
+                let h = sch.weekly().day(wd);
+                (!h.is_empty()).then(|| format!("{wd:?} {h}"))
+            })
+            .collect();
+        writeln!(
+            out,
+            "  {} ({}), calendar {}, {}: {}",
+            s.id,
+            s.title,
+            s.calendar,
+            sch.time_zone().iana_name().unwrap_or("UTC"),
+            days.join("; ")
+        )?;
+    }
+    writeln!(out, "channels: {}", reg.channels.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
+    writeln!(out, "categories: {}", reg.categories.len())?;
+    writeln!(out, "levels: {}", reg.levels.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
+    writeln!(out, "priorities: {}", reg.priorities.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
+    writeln!(out, "lines: {}", reg.lines.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
+    writeln!(out, "targets: {}", reg.targets.len())?;
+    for t in &reg.targets {
+        let mut terms = Vec::new();
+        if let Some(d) = &t.duration {
+            terms.push(d.to_string());
+        }
+        for (p, d) in &t.by_priority {
+            terms.push(format!("{p}: {d}"));
+        }
+        for (l, d) in &t.by_level {
+            terms.push(format!("{l}: {d}"));
+        }
+        writeln!(
+            out,
+            "  {} ({}): {} → {}, schedule {}, {}",
+            t.id,
+            t.title,
+            t.start,
+            t.stop.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "),
+            t.schedule,
+            terms.join("; ")
+        )?;
+    }
+    if let Some(b) = &reg.billing {
+        writeln!(
+            out,
+            "billing: {} activities, {} plans, {} multipliers",
+            b.activities.len(),
+            b.plans.len(),
+            b.multipliers.len()
+        )?;
+    }
+    Ok(())
+}
