@@ -1359,6 +1359,13 @@ impl Validator<'_> {
                 }
             };
             let reason = o.reason.clone().unwrap_or_else(|| "по решению компании".into());
+            let weekend = matches!(date.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+            let kind = o.hours.get_ref().trim();
+            if kind == "working" || kind == "shortened" {
+                let shortened = kind == "shortened";
+                schedule = schedule.with_override(date, DayOverride::Working { weekend, shortened });
+                continue;
+            }
             match o.hours.get_ref().parse::<DayHours>() {
                 Ok(h) if h.is_empty() => {
                     schedule = schedule.with_override(date, DayOverride::NonWorking { reason });
@@ -1367,7 +1374,7 @@ impl Validator<'_> {
                     schedule = schedule.with_override(date, DayOverride::Hours { hours, reason });
                 }
                 Err(e) => {
-                    self.err(&o.hours, format!("schedule `{id}`: override {date}: {e}"));
+                    self.err(&o.hours, format!("schedule `{id}`: override {date}: {e}; or use `off`, `working` or `shortened`"));
                     ok = false;
                 }
             }
@@ -1911,5 +1918,47 @@ impl Validator<'_> {
             multipliers,
             free_email: b.free_email,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_overrides_express_days_off_working_weekends_shortened_days_and_hours() {
+        let reg = Regulation::parse(
+            r#"
+[regulation]
+name = "R"
+[schedules.office]
+hours = { "mon-fri" = "09:00-18:00" }
+overrides = [
+  { date = "2026-12-29", hours = "off", reason = "Инвентаризация" },
+  { date = "2026-12-26", hours = "working" },
+  { date = "2026-12-25", hours = "shortened" },
+  { date = "2026-12-30", hours = "10:00-14:00", reason = "Корпоратив" },
+]
+"#,
+        )
+        .expect("valid");
+        let s = reg.schedule("office").expect("office").schedule();
+        let hours = |m, d| s.day(jiff::civil::date(2026, m, d)).hours.to_string();
+        assert_eq!(hours(12, 29), "off");
+        assert_eq!(hours(12, 26), "09:00-18:00");
+        assert_eq!(hours(12, 25), "09:00-17:00");
+        assert_eq!(hours(12, 30), "10:00-14:00");
+    }
+
+    #[test]
+    fn a_bad_override_names_the_value_and_the_accepted_words() {
+        let err = Regulation::parse(
+            "[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\noverrides = [{ date = \"2026-12-29\", hours = \"half\" }]\n",
+        )
+        .unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!((d.line, d.column), (5, 45));
+        assert!(d.message.contains("`half`"), "{}", d.message);
+        assert!(d.message.contains("`off`, `working` or `shortened`"), "{}", d.message);
     }
 }
