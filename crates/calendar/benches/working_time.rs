@@ -13,14 +13,23 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
 
 fn starts(n: usize) -> Vec<Timestamp> {
-    let from = "2019-01-01T00:00:00+03:00".parse::<Timestamp>().unwrap().as_second();
-    let to = "2027-12-31T00:00:00+03:00".parse::<Timestamp>().unwrap().as_second();
+    let from = "2019-01-01T00:00:00+03:00"
+        .parse::<Timestamp>()
+        .unwrap()
+        .as_second();
+    let to = "2027-12-31T00:00:00+03:00"
+        .parse::<Timestamp>()
+        .unwrap()
+        .as_second();
     let mut g = Lcg(42);
     (0..n)
         .map(|_| Timestamp::from_second(from + (g.next() as i64 % (to - from))).unwrap())
@@ -39,7 +48,12 @@ fn bench(c: &mut Criterion) {
     let mut g = Lcg(7);
     let pairs: Vec<(Timestamp, Timestamp)> = starts
         .iter()
-        .map(|s| (*s, *s + SignedDuration::from_secs((g.next() % (30 * 86_400)) as i64)))
+        .map(|s| {
+            (
+                *s,
+                *s + SignedDuration::from_secs((g.next() % (30 * 86_400)) as i64),
+            )
+        })
         .collect();
 
     let mut group = c.benchmark_group("working_time_10k_calls");
@@ -47,7 +61,10 @@ fn bench(c: &mut Criterion) {
     group.bench_function("add_4_working_hours", |b| {
         b.iter(|| {
             for s in &starts {
-                black_box(wt.add(black_box(*s), SignedDuration::from_hours(4)).unwrap());
+                black_box(
+                    wt.add(black_box(*s), SignedDuration::from_hours(4))
+                        .unwrap(),
+                );
             }
         })
     });

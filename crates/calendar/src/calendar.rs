@@ -298,10 +298,7 @@ impl ProductionCalendar {
     /// assert_eq!(ProductionCalendar::russia().known_years(), Some((2019, 2027)));
     /// ```
     pub fn known_years(&self) -> Option<(i16, i16)> {
-        Some((
-            *self.years.keys().next()?,
-            *self.years.keys().next_back()?,
-        ))
+        Some((*self.years.keys().next()?, *self.years.keys().next_back()?))
     }
 
     /// What the calendar records about a known year.

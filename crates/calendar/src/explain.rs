@@ -53,7 +53,8 @@ impl fmt::Display for CountedInterval {
             "{} {}–{} ({})",
             self.from.date(),
             self.from.strftime("%H:%M"),
-            if self.to.date() != self.from.date() && self.to.time() == jiff::civil::Time::midnight() {
+            if self.to.date() != self.from.date() && self.to.time() == jiff::civil::Time::midnight()
+            {
                 "24:00".to_string()
             } else {
                 self.to.strftime("%H:%M").to_string()

@@ -80,7 +80,8 @@ impl FromStr for TimeOfDay {
             ))
         };
         let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
-        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+        if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
             return Err(bad());
         }
         let h: u16 = h.parse().map_err(|_| bad())?;

@@ -218,19 +218,33 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
     if root.tag_name().name() != "calendar" {
         return Err(err(
             root,
-            format!("root element is `<{}>`, expected `<calendar>`", root.tag_name().name()),
+            format!(
+                "root element is `<{}>`, expected `<calendar>`",
+                root.tag_name().name()
+            ),
         ));
     }
-    let year_attr = root
-        .attribute("year")
-        .ok_or_else(|| err(root, "`<calendar>` has no `year` attribute, expected e.g. `year=\"2026\"`".into()))?;
+    let year_attr = root.attribute("year").ok_or_else(|| {
+        err(
+            root,
+            "`<calendar>` has no `year` attribute, expected e.g. `year=\"2026\"`".into(),
+        )
+    })?;
     let year: i16 = year_attr
         .parse()
         .ok()
         .filter(|y| (1900..=2200).contains(y))
-        .ok_or_else(|| err(root, format!("`year=\"{year_attr}\"` is not a year, expected e.g. `2026`")))?;
+        .ok_or_else(|| {
+            err(
+                root,
+                format!("`year=\"{year_attr}\"` is not a year, expected e.g. `2026`"),
+            )
+        })?;
     let country = root.attribute("country").unwrap_or("ru");
-    let mut report = ImportReport::new(Format::XmlCalendar, &format!("xmlcalendar {country} {year}"));
+    let mut report = ImportReport::new(
+        Format::XmlCalendar,
+        &format!("xmlcalendar {country} {year}"),
+    );
     if country == "ru" {
         report
             .calendar
@@ -244,21 +258,35 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
         let id = h
             .attribute("id")
             .ok_or_else(|| err(h, "`<holiday>` has no `id` attribute".into()))?;
-        titles.insert(id.to_string(), h.attribute("title").unwrap_or("").to_string());
+        titles.insert(
+            id.to_string(),
+            h.attribute("title").unwrap_or("").to_string(),
+        );
     }
     for d in root.descendants().filter(|n| n.has_tag_name("day")) {
-        let raw = d
-            .attribute("d")
-            .ok_or_else(|| err(d, "`<day>` has no `d` attribute, expected `d=\"MM.DD\"`".into()))?;
+        let raw = d.attribute("d").ok_or_else(|| {
+            err(
+                d,
+                "`<day>` has no `d` attribute, expected `d=\"MM.DD\"`".into(),
+            )
+        })?;
         let date = parse_md(year, raw).ok_or_else(|| {
-            err(d, format!("day `d=\"{raw}\"` is not a date in {year}, expected `MM.DD`"))
+            err(
+                d,
+                format!("day `d=\"{raw}\"` is not a date in {year}, expected `MM.DD`"),
+            )
         })?;
         let t = d.attribute("t").unwrap_or("");
         let day = match t {
             "1" => match d.attribute("h") {
                 Some(h) => {
                     let title = titles.get(h).cloned().ok_or_else(|| {
-                        err(d, format!("day {raw}: holiday `h=\"{h}\"` is not declared in `<holidays>`"))
+                        err(
+                            d,
+                            format!(
+                                "day {raw}: holiday `h=\"{h}\"` is not declared in `<holidays>`"
+                            ),
+                        )
                     })?;
                     if is_presidential(&title) {
                         DayOverride::Presidential {
@@ -279,9 +307,10 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
             },
             "3" => {
                 if !is_weekend(date.weekday()) {
-                    report
-                        .warnings
-                        .push(format!("line {}: {date} is `t=\"3\"` (working weekend) but is a weekday", line_of(d)));
+                    report.warnings.push(format!(
+                        "line {}: {date} is `t=\"3\"` (working weekend) but is a weekday",
+                        line_of(d)
+                    ));
                 }
                 DayOverride::Working {
                     weekend: true,
@@ -291,7 +320,9 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
             other => {
                 return Err(err(
                     d,
-                    format!("day {raw}: type `t=\"{other}\"` is not valid, expected `1` (non-working), `2` (shortened) or `3` (working weekend)"),
+                    format!(
+                        "day {raw}: type `t=\"{other}\"` is not valid, expected `1` (non-working), `2` (shortened) or `3` (working weekend)"
+                    ),
                 ));
             }
         };
@@ -302,7 +333,8 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
 
 fn parse_md(year: i16, s: &str) -> Option<Date> {
     let (m, d) = s.split_once('.')?;
-    if m.len() != 2 || d.len() != 2 {
+    let digits = |x: &str| x.len() == 2 && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(m) || !digits(d) {
         return None;
     }
     Date::new(year, m.parse().ok()?, d.parse().ok()?).ok()
@@ -389,7 +421,13 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
         }
         let f = csv_fields(line).map_err(|e| err(n, e))?;
         if f.len() < 13 {
-            return Err(err(n, format!("{} fields, expected at least 13 (the year and twelve months)", f.len())));
+            return Err(err(
+                n,
+                format!(
+                    "{} fields, expected at least 13 (the year and twelve months)",
+                    f.len()
+                ),
+            ));
         }
         let year: i16 = f[0]
             .trim()
@@ -409,18 +447,30 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                     err(n, format!("{year}-{month:02}: token `{tok}` is not a day, expected `N`, `N*` or `N+`"))
                 })?;
                 Date::new(year, month, day).map_err(|_| {
-                    err(n, format!("{year}-{month:02}: day `{tok}` does not exist in that month"))
+                    err(
+                        n,
+                        format!("{year}-{month:02}: day `{tok}` does not exist in that month"),
+                    )
                 })?;
                 listed.insert(day, shortened);
             }
             let first = Date::new(year, month, 1).map_err(|e| err(n, e.to_string()))?;
-            for date in first.series(jiff::ToSpan::days(1)).take_while(|d| d.month() == month) {
+            for date in first
+                .series(jiff::ToSpan::days(1))
+                .take_while(|d| d.month() == month)
+            {
                 let weekend = is_weekend(date.weekday());
                 match listed.get(&date.day()) {
                     Some(true) => {
                         working_days += 1;
                         short += 1;
-                        report.put(date, DayOverride::Working { weekend, shortened: true });
+                        report.put(
+                            date,
+                            DayOverride::Working {
+                                weekend,
+                                shortened: true,
+                            },
+                        );
                     }
                     Some(false) => {
                         let art112 = matches!(
@@ -440,7 +490,13 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                     None => {
                         working_days += 1;
                         if weekend {
-                            report.put(date, DayOverride::Working { weekend: true, shortened: false });
+                            report.put(
+                                date,
+                                DayOverride::Working {
+                                    weekend: true,
+                                    shortened: false,
+                                },
+                            );
                         }
                     }
                 }
@@ -463,7 +519,10 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
         }
     }
     if report.years.is_empty() {
-        return Err(err(2, "no year rows, expected one row per year after the header".into()));
+        return Err(err(
+            2,
+            "no year rows, expected one row per year after the header".into(),
+        ));
     }
     Ok(report)
 }
@@ -509,8 +568,14 @@ pub fn icalendar(text: &str) -> Result<ImportReport, Error> {
         }
         lines.push((i + 1, raw.to_string()));
     }
-    if !lines.first().is_some_and(|(_, l)| l.trim() == "BEGIN:VCALENDAR") {
-        return Err(err(1, "the file does not start with `BEGIN:VCALENDAR`".into()));
+    if !lines
+        .first()
+        .is_some_and(|(_, l)| l.trim() == "BEGIN:VCALENDAR")
+    {
+        return Err(err(
+            1,
+            "the file does not start with `BEGIN:VCALENDAR`".into(),
+        ));
     }
     let mut report = ImportReport::new(Format::ICalendar, "iCalendar");
     let mut years = std::collections::BTreeSet::new();
@@ -519,7 +584,10 @@ pub fn icalendar(text: &str) -> Result<ImportReport, Error> {
         let line = line.trim_end();
         if line == "BEGIN:VEVENT" {
             if event.is_some() {
-                return Err(err(*n, "`BEGIN:VEVENT` inside another event, expected `END:VEVENT` first".into()));
+                return Err(err(
+                    *n,
+                    "`BEGIN:VEVENT` inside another event, expected `END:VEVENT` first".into(),
+                ));
             }
             event = Some((*n, BTreeMap::new()));
             continue;
@@ -552,12 +620,23 @@ pub fn icalendar(text: &str) -> Result<ImportReport, Error> {
     Ok(report)
 }
 
+/// Unescapes an RFC 5545 TEXT value in one pass, so an escaped backslash before `n` stays a
+/// backslash and an `n`.
 fn unescape_ics(v: &str) -> String {
-    v.replace("\\n", "\n")
-        .replace("\\N", "\n")
-        .replace("\\,", ",")
-        .replace("\\;", ";")
-        .replace("\\\\", "\\")
+    let mut out = String::with_capacity(v.len());
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 type IcsProps = BTreeMap<String, (usize, String, String)>;
@@ -576,7 +655,11 @@ fn ics_event(
     let (dl, dparams, dval) = props
         .get("DTSTART")
         .ok_or_else(|| err(start_line, "event has no `DTSTART`".into()))?;
-    let all_day = dparams.contains("VALUE=DATE") || (dval.len() == 8 && !dval.contains('T'));
+    let value_date = dparams.split(';').any(|p| p.trim() == "VALUE=DATE");
+    let value_other = dparams
+        .split(';')
+        .any(|p| p.trim().starts_with("VALUE=") && p.trim() != "VALUE=DATE");
+    let all_day = value_date || (!value_other && dval.len() == 8 && !dval.contains('T'));
     if !all_day {
         report.warnings.push(format!(
             "line {dl}: event at `{dval}` is not an all-day event and was ignored"
@@ -584,8 +667,13 @@ fn ics_event(
         return Ok(());
     }
     let parse = |line: usize, v: &str| -> Result<Date, Error> {
-        let bad = || err(line, format!("date `{v}` is not valid, expected `YYYYMMDD`"));
-        if v.len() != 8 {
+        let bad = || {
+            err(
+                line,
+                format!("date `{v}` is not valid, expected `YYYYMMDD`"),
+            )
+        };
+        if v.len() != 8 || !v.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         Date::new(
@@ -601,9 +689,15 @@ fn ics_event(
         None => start.tomorrow().map_err(|e| err(*dl, e.to_string()))?,
     };
     if end <= start {
-        return Err(err(*dl, format!("event ends ({end}) before it starts ({start})")));
+        return Err(err(
+            *dl,
+            format!("event ends ({end}) before it starts ({start})"),
+        ));
     }
-    let summary = props.get("SUMMARY").map(|p| p.2.clone()).unwrap_or_default();
+    let summary = props
+        .get("SUMMARY")
+        .map(|p| p.2.clone())
+        .unwrap_or_default();
     let kind = format!(
         "{} {}",
         props.get("CATEGORIES").map(|p| p.2.as_str()).unwrap_or(""),
@@ -613,15 +707,43 @@ fn ics_event(
     for date in start.series(jiff::ToSpan::days(1)).take_while(|d| *d < end) {
         years.insert(date.year());
         let weekend = is_weekend(date.weekday());
-        let day = if kind.contains("shortened") || kind.contains("сокращ") || kind.contains("предпраздн") {
-            DayOverride::Working { weekend, shortened: true }
-        } else if kind.contains("working") || kind.contains("рабочий день") {
-            DayOverride::Working { weekend, shortened: false }
-        } else {
-            DayOverride::Holiday {
-                name: if summary.is_empty() { "holiday".into() } else { summary.clone() },
-            }
-        };
+        let off = [
+            "нерабоч",
+            "non-working",
+            "non working",
+            "nonworking",
+            "day off",
+            "выходн",
+        ];
+        let day =
+            if kind.contains("shortened") || kind.contains("сокращ") || kind.contains("предпраздн")
+            {
+                DayOverride::Working {
+                    weekend,
+                    shortened: true,
+                }
+            } else if off.iter().any(|w| kind.contains(w)) {
+                DayOverride::Holiday {
+                    name: if summary.is_empty() {
+                        "day off".into()
+                    } else {
+                        summary.clone()
+                    },
+                }
+            } else if kind.contains("working") || kind.contains("рабочий день") {
+                DayOverride::Working {
+                    weekend,
+                    shortened: false,
+                }
+            } else {
+                DayOverride::Holiday {
+                    name: if summary.is_empty() {
+                        "holiday".into()
+                    } else {
+                        summary.clone()
+                    },
+                }
+            };
         report.put(date, day);
     }
     Ok(())

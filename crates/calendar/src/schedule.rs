@@ -360,8 +360,10 @@ impl Schedule {
             DayOverride::Holiday { .. }
             | DayOverride::TransferredDayOff { .. }
             | DayOverride::NonWorking { .. } => DayHours::off(),
+            // Counted as working, a Presidential day is the working day it replaced; on a
+            // Saturday or Sunday it replaced nothing, so it keeps the weekend's own hours.
             DayOverride::Presidential { shortened, .. } => {
-                if self.presidential_working {
+                if self.presidential_working && !own.is_empty() {
                     working(*shortened)
                 } else {
                     DayHours::off()

@@ -115,14 +115,19 @@ impl FromStr for TermPart {
                 "duration `{t}` is not valid, expected a number and a unit such as `4 working hours`"
             ))
         })?;
-        let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-        let frac: f64 = num.replace(',', ".").parse().map_err(|_| {
-            Error::parse(format!(
-                "duration `{t}`: `{num}` is not a number"
-            ))
-        })?;
+        let unit = unit
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let frac: f64 = num
+            .replace(',', ".")
+            .parse()
+            .map_err(|_| Error::parse(format!("duration `{t}`: `{num}` is not a number")))?;
         if !frac.is_finite() || frac < 0.0 {
-            return Err(Error::parse(format!("duration `{t}`: `{num}` must be zero or more")));
+            return Err(Error::parse(format!(
+                "duration `{t}`: `{num}` must be zero or more"
+            )));
         }
         let whole = || -> Result<u32, Error> {
             if frac.fract() != 0.0 || frac > f64::from(u32::MAX) {
@@ -139,9 +144,13 @@ impl FromStr for TermPart {
             "working hour" | "working hours" => TermPart::Working(secs(3600.0)),
             "working day" | "working days" => TermPart::WorkingDays(whole()?),
             "minute" | "minutes" => TermPart::Calendar(secs(60.0)),
-            "hour" | "hours" | "calendar hour" | "calendar hours" => TermPart::Calendar(secs(3600.0)),
+            "hour" | "hours" | "calendar hour" | "calendar hours" => {
+                TermPart::Calendar(secs(3600.0))
+            }
             "day" | "days" | "calendar day" | "calendar days" => TermPart::CalendarDays(whole()?),
-            "weekday" | "weekdays" | "calendar day excluding weekends"
+            "weekday"
+            | "weekdays"
+            | "calendar day excluding weekends"
             | "calendar days excluding weekends" => TermPart::Weekdays(whole()?),
             other => {
                 return Err(Error::parse(format!(
@@ -156,8 +165,11 @@ impl FromStr for Term {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Term, Error> {
-        let lower = s.to_lowercase();
-        match lower.find("at most") {
+        let at_most = s.char_indices().map(|(i, _)| i).find(|&i| {
+            s.get(i..i + 7)
+                .is_some_and(|w| w.eq_ignore_ascii_case("at most"))
+        });
+        match at_most {
             Some(pos) => {
                 let head = s[..pos].trim().trim_end_matches([',', ';']).trim();
                 let tail = &s[pos + "at most".len()..];
@@ -175,15 +187,27 @@ impl FromStr for Term {
 }
 
 fn plural(n: impl fmt::Display + PartialEq<u32>, one: &str, many: &str) -> String {
-    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 fn fmt_amount(d: SignedDuration, prefix: &str) -> String {
     let s = d.as_secs();
     if s % 3600 == 0 {
-        plural((s / 3600) as u32, &format!("{prefix}hour"), &format!("{prefix}hours"))
+        plural(
+            (s / 3600) as u32,
+            &format!("{prefix}hour"),
+            &format!("{prefix}hours"),
+        )
     } else if s % 60 == 0 {
-        plural((s / 60) as u32, &format!("{prefix}minute"), &format!("{prefix}minutes"))
+        plural(
+            (s / 60) as u32,
+            &format!("{prefix}minute"),
+            &format!("{prefix}minutes"),
+        )
     } else {
         format!("{} {prefix}minutes", s as f64 / 60.0)
     }

@@ -145,7 +145,10 @@ impl WorkingTime {
             wt.known = match cal.known_years() {
                 Some((a, b)) => {
                     let a = Date::new(a, 1, 1).map_err(jiff_err)?;
-                    let b = Date::new(b, 12, 31).map_err(jiff_err)?.tomorrow().map_err(jiff_err)?;
+                    let b = Date::new(b, 12, 31)
+                        .map_err(jiff_err)?
+                        .tomorrow()
+                        .map_err(jiff_err)?;
                     (at(a, 0)?, at(b, 0)?)
                 }
                 None => (i64::MAX, i64::MIN),
@@ -198,6 +201,12 @@ impl WorkingTime {
             from: self.from_year,
             to: self.to_year,
         }
+    }
+
+    /// A result that would lie after the last compiled instant: the error names the first
+    /// instant past the range, since the result itself cannot be computed.
+    fn beyond_range(&self) -> Error {
+        self.out_of_range(self.ts(self.range.1))
     }
 
     fn ts(&self, s: i64) -> Timestamp {
@@ -266,7 +275,7 @@ impl WorkingTime {
         let s = self.sec(t)?;
         let i = self.interval_after(s);
         if i == self.starts.len() {
-            return Err(self.out_of_range(t));
+            return Err(self.beyond_range());
         }
         Ok(self.ts(self.starts[i].max(s)))
     }
@@ -305,10 +314,12 @@ impl WorkingTime {
         if d == 0 {
             return Ok(self.ts(s));
         }
-        let target = self.cum(s) + d;
+        let Some(target) = self.cum(s).checked_add(d) else {
+            return Err(self.beyond_range());
+        };
         let j = self.cum_end.partition_point(|&c| c < target);
         if j == self.cum_end.len() {
-            return Err(self.out_of_range(start));
+            return Err(self.beyond_range());
         }
         Ok(self.ts(self.ends[j] - (self.cum_end[j] - target)))
     }
@@ -410,7 +421,7 @@ impl WorkingTime {
         let s = self.sec(start)?;
         let i = self.interval_after(s);
         if i == self.starts.len() {
-            return Err(self.out_of_range(start));
+            return Err(self.beyond_range());
         }
         let s = self.starts[i].max(s);
         let di = self.day_of[i];
@@ -426,7 +437,7 @@ impl WorkingTime {
             .binary_search(&di)
             .expect("a day with an interval is a working day");
         let Some(&ti) = self.working_days.get(p + n as usize) else {
-            return Err(self.out_of_range(start));
+            return Err(self.beyond_range());
         };
         let target = self.days[ti as usize];
         let x = if target.uniform {
@@ -572,15 +583,19 @@ impl WorkingTime {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn deadline(&self, start: Timestamp, term: &Term) -> Result<Deadline, Error> {
-        let mut at = self.part_deadline(start, &term.primary)?;
-        let mut bounded = false;
-        if let Some(bound) = &term.at_most {
-            let b = self.part_deadline(start, bound)?;
-            if b < at {
-                at = b;
-                bounded = true;
-            }
-        }
+        self.sec(start)?;
+        let primary = self.part_deadline(start, &term.primary);
+        let (at, bounded) = match &term.at_most {
+            None => (primary?, false),
+            // The start is in range, so a part that fails lies beyond the range, after the
+            // other part: whichever part succeeds is the earlier one.
+            Some(bound) => match (primary, self.part_deadline(start, bound)) {
+                (Ok(p), Ok(b)) if b < p => (b, true),
+                (Ok(p), _) => (p, false),
+                (Err(_), Ok(b)) => (b, true),
+                (Err(e), Err(_)) => return Err(e),
+            },
+        };
         Ok(Deadline {
             at,
             bounded,
@@ -603,7 +618,10 @@ impl WorkingTime {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_provisional(&self, from: Timestamp, to: Timestamp) -> bool {
-        let (a, b) = (from.as_second().min(to.as_second()), from.as_second().max(to.as_second()));
+        let (a, b) = (
+            from.as_second().min(to.as_second()),
+            from.as_second().max(to.as_second()),
+        );
         a < self.known.0 || b >= self.known.1
     }
 
@@ -615,7 +633,9 @@ impl WorkingTime {
     }
 
     fn day_index(&self, s: i64) -> usize {
-        self.days.partition_point(|d| d.midnight <= s).saturating_sub(1)
+        self.days
+            .partition_point(|d| d.midnight <= s)
+            .saturating_sub(1)
     }
 
     /// Explains the working time between two instants: the intervals counted, and the days in
@@ -689,7 +709,8 @@ impl WorkingTime {
         Ok(Explanation {
             from: from.to_zoned(tz.clone()),
             effective_start: self
-                .ts(effective_start.unwrap_or(b.min(self.next_opening(from).map_or(b, |t| t.as_second()))))
+                .ts(effective_start
+                    .unwrap_or(b.min(self.next_opening(from).map_or(b, |t| t.as_second()))))
                 .to_zoned(tz.clone()),
             to: to.to_zoned(tz),
             working: SignedDuration::from_secs(self.cum(b) - self.cum(a)),

@@ -87,7 +87,6 @@ fn every_real_xmlcalendar_file_agrees_with_the_builtin_calendar_day_by_day() {
 }
 
 #[test]
-#[ignore = "BUG: Schedule::day (schedule.rs, override_hours) gives a Presidential day on a Saturday or Sunday the Monday hours when count_presidential_days(true); xmlcalendar lists 2020-04-04/05/11/12/18/19/25/26 and 2021-10-30/31 as Presidential, so they become 09:00-18:00 working weekends"]
 fn with_presidential_days_counted_only_the_three_overwritten_shortened_days_differ() {
     // xmlcalendar lists 30 Apr 2020, 8 May 2020 and 3 Nov 2021 as Presidential non-working days
     // and no longer as shortened days. Everything else must agree, including the Presidential
@@ -108,7 +107,6 @@ fn with_presidential_days_counted_only_the_three_overwritten_shortened_days_diff
 }
 
 #[test]
-#[ignore = "BUG: Schedule::day (schedule.rs, override_hours): DayOverride::Presidential on Saturday 2020-04-04 with count_presidential_days(true) gives `09:00-18:00` (the weekend_hours_from Monday hours), expected `off`: a weekend stays a weekend"]
 fn a_presidential_day_on_a_weekend_stays_a_weekend_when_counted_as_working() {
     let mut cal = ProductionCalendar::new("test");
     cal.insert(
@@ -349,7 +347,6 @@ fn import_errors_display_format_line_and_message() {
 }
 
 #[test]
-#[ignore = "BUG: import::xmlcalendar (parse_md) accepts a sign in `d`: `<day d=\"+5.04\" t=\"1\"/>` is imported as 2026-05-04 instead of an Error::Import for line 4 (not `MM.DD`)"]
 fn a_day_date_with_a_sign_is_rejected() {
     let xml = format!(
         "{HEAD}<calendar year=\"2026\">\n<days>\n<day d=\"+5.04\" t=\"1\"/>\n</days>\n</calendar>\n"
@@ -616,7 +613,6 @@ fn an_icalendar_event_ending_before_it_starts_names_the_event_line() {
 }
 
 #[test]
-#[ignore = "BUG: import::icalendar (ics_event, the `parse` closure) slices the date by bytes: an 8-byte non-ASCII value such as `DTSTART;VALUE=DATE:2026年1` panics (byte index 6 is not a char boundary) instead of returning Error::Import for line 3"]
 fn a_non_ascii_icalendar_date_is_an_error_not_a_panic() {
     let text =
         "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:2026年1\nEND:VEVENT\nEND:VCALENDAR\n";
@@ -627,7 +623,6 @@ fn a_non_ascii_icalendar_date_is_an_error_not_a_panic() {
 }
 
 #[test]
-#[ignore = "BUG: import::icalendar (ics_event) classifies by substring: SUMMARY `Нерабочий день` contains `рабочий день` and `Non-working day` contains `working`, so these days off are imported as DayOverride::Working { weekend: false, shortened: false } instead of days off"]
 fn icalendar_non_working_days_are_days_off() {
     let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260105\nSUMMARY:Нерабочий день\nEND:VEVENT\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260106\nSUMMARY:Non-working day\nEND:VEVENT\nEND:VCALENDAR\n";
     let r = import::icalendar(ics).unwrap();
@@ -642,7 +637,6 @@ fn icalendar_non_working_days_are_days_off() {
 }
 
 #[test]
-#[ignore = "BUG: import::icalendar (ics_event) tests `dparams.contains(\"VALUE=DATE\")`, which also matches `VALUE=DATE-TIME`: `DTSTART;VALUE=DATE-TIME:20260612T100000` fails with Error::Import (line 3, date not valid) instead of being ignored with a warning like any timed event"]
 fn an_explicit_date_time_event_is_ignored_with_a_warning() {
     let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE-TIME:20260612T100000\nSUMMARY:Митинг\nEND:VEVENT\nEND:VCALENDAR\n";
     let r = import::icalendar(ics).unwrap();
@@ -651,7 +645,6 @@ fn an_explicit_date_time_event_is_ignored_with_a_warning() {
 }
 
 #[test]
-#[ignore = "BUG: import::icalendar (unescape_ics) replaces `\\n` before `\\\\`: SUMMARY `C:\\\\new` (an escaped backslash, then `new`) becomes `C:\\` + newline + `ew` instead of `C:\\new`"]
 fn icalendar_text_unescapes_an_escaped_backslash_before_n() {
     let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20260107\nSUMMARY:C:\\\\new\\, \\;ok\nEND:VEVENT\nEND:VCALENDAR\n";
     let r = import::icalendar(ics).unwrap();

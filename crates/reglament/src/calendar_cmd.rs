@@ -55,9 +55,15 @@ fn show(cal: &ProductionCalendar, year: i16, out: &mut impl Write) -> Result<()>
     let (mut days, mut hours) = (0u32, 0u32);
     for date in first.series(1.day()).take_while(|d| d.year() == year) {
         let is_weekend = matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday);
-        let line = |o: &DayOverride| format!("  {} {:<9} {o}", date, format!("{:?}", date.weekday()));
+        let line =
+            |o: &DayOverride| format!("  {} {:<9} {o}", date, format!("{:?}", date.weekday()));
         match cal.get(date) {
-            Some(o @ DayOverride::Working { weekend: w, shortened }) => {
+            Some(
+                o @ DayOverride::Working {
+                    weekend: w,
+                    shortened,
+                },
+            ) => {
                 days += 1;
                 hours += if *shortened { 7 } else { 8 };
                 if *shortened {

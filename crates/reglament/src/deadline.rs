@@ -54,8 +54,7 @@ pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
         (Some(file), Some(name)) => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read regulation file `{file}`"))?;
-            let reg = Regulation::parse(&text)
-                .map_err(|e| anyhow::anyhow!("{file}:\n{e}"))?;
+            let reg = Regulation::parse(&text).map_err(|e| anyhow::anyhow!("{file}:\n{e}"))?;
             let Some(s) = reg.schedule(name) else {
                 bail!(
                     "regulation `{file}` has no schedule `{name}`, expected one of: {}",
@@ -65,8 +64,8 @@ pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
             s.working.as_ref().clone()
         }
         _ => {
-            let tz = TimeZone::get(&a.tz)
-                .with_context(|| format!("unknown time zone `{}`", a.tz))?;
+            let tz =
+                TimeZone::get(&a.tz).with_context(|| format!("unknown time zone `{}`", a.tz))?;
             let mut weekly = WeeklyPattern::empty();
             let hours: DayHours = a.hours.parse().context("`--hours`")?;
             weekly.set(&a.days, hours).context("`--days`")?;
@@ -101,7 +100,9 @@ fn parse_start(s: &str, tz: &TimeZone) -> Result<Timestamp> {
         return Ok(t);
     }
     let dt: DateTime = s.parse().with_context(|| {
-        format!("`--start {s}` is not a time, expected RFC 3339 such as `2026-05-08T16:30:00+03:00`")
+        format!(
+            "`--start {s}` is not a time, expected RFC 3339 such as `2026-05-08T16:30:00+03:00`"
+        )
     })?;
     Ok(dt.to_zoned(tz.clone())?.timestamp())
 }

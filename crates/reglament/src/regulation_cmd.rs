@@ -44,13 +44,15 @@ fn load(file: &str, extra: &[String]) -> Result<std::result::Result<Regulation, 
             .with_context(|| format!("`--with-calendar {spec}` names no calendar"))?;
         calendars.insert(name.to_string(), cal);
     }
-    Ok(Regulation::parse_with_calendars(&text, &calendars).map_err(|e| {
-        e.diagnostics
-            .iter()
-            .map(|d| format!("{file}:{}:{}: {}", d.line, d.column, d.message))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }))
+    Ok(
+        Regulation::parse_with_calendars(&text, &calendars).map_err(|e| {
+            e.diagnostics
+                .iter()
+                .map(|d| format!("{file}:{}:{}: {}", d.line, d.column, d.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
+    )
 }
 
 pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
@@ -84,8 +86,9 @@ pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
                 render::markdown(&reg)
             };
             match output {
-                Some(path) => std::fs::write(&path, doc)
-                    .with_context(|| format!("cannot write `{path}`"))?,
+                Some(path) => {
+                    std::fs::write(&path, doc).with_context(|| format!("cannot write `{path}`"))?
+                }
                 None => out.write_all(doc.as_bytes())?,
             }
             Ok(ExitCode::SUCCESS)
@@ -115,11 +118,43 @@ fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
             days.join("; ")
         )?;
     }
-    writeln!(out, "channels: {}", reg.channels.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
+    writeln!(
+        out,
+        "channels: {}",
+        reg.channels
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
     writeln!(out, "categories: {}", reg.categories.len())?;
-    writeln!(out, "levels: {}", reg.levels.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
-    writeln!(out, "priorities: {}", reg.priorities.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
-    writeln!(out, "lines: {}", reg.lines.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", "))?;
+    writeln!(
+        out,
+        "levels: {}",
+        reg.levels
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    writeln!(
+        out,
+        "priorities: {}",
+        reg.priorities
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    writeln!(
+        out,
+        "lines: {}",
+        reg.lines
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
     writeln!(out, "targets: {}", reg.targets.len())?;
     for t in &reg.targets {
         let mut terms = Vec::new();
@@ -138,7 +173,11 @@ fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
             t.id,
             t.title,
             t.start,
-            t.stop.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | "),
+            t.stop
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" | "),
             t.schedule,
             terms.join("; ")
         )?;

@@ -19,12 +19,26 @@ fn stderr(o: &Output) -> String {
 }
 
 fn data(path: &str) -> String {
-    format!("{}/../calendar/tests/data/{path}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../calendar/tests/data/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 const BRIEF: [&str; 13] = [
-    "deadline", "--tz", "Europe/Moscow", "--days", "mon-fri", "--hours", "09:00-18:00",
-    "--calendar", "ru", "--start", "2026-05-08T16:30:00+03:00", "--add", "60 working minutes",
+    "deadline",
+    "--tz",
+    "Europe/Moscow",
+    "--days",
+    "mon-fri",
+    "--hours",
+    "09:00-18:00",
+    "--calendar",
+    "ru",
+    "--start",
+    "2026-05-08T16:30:00+03:00",
+    "--add",
+    "60 working minutes",
 ];
 
 #[test]
@@ -43,8 +57,14 @@ fn deadline_explain_lists_the_shortened_day_and_the_skipped_holidays_after_the_f
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("2026-05-12T09:30:00+03:00"));
     assert!(out.contains("counted 2026-05-08 16:30–17:00 (30 min) — 2026-05-08 (Friday): shortened pre-holiday day"), "{out}");
-    assert!(out.contains("skipped 2026-05-09 (Saturday): public holiday (День Победы)"), "{out}");
-    assert!(out.contains("skipped 2026-05-11 (Monday): transferred day off (from 2026-05-09)"), "{out}");
+    assert!(
+        out.contains("skipped 2026-05-09 (Saturday): public holiday (День Победы)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped 2026-05-11 (Monday): transferred day off (from 2026-05-09)"),
+        "{out}"
+    );
     assert!(out.contains("working time: 1 h"), "{out}");
 }
 
@@ -56,11 +76,18 @@ fn deadline_accepts_every_documented_unit() {
         ("24 hours", "2026-05-09T16:30:00+03:00"),
         ("3 days", "2026-05-11T16:30:00+03:00"),
         ("2 weekdays", "2026-05-12T16:30:00+03:00"),
-        ("24 working hours, at most 2 weekdays", "2026-05-12T16:30:00+03:00"),
+        (
+            "24 working hours, at most 2 weekdays",
+            "2026-05-12T16:30:00+03:00",
+        ),
     ];
     for (add, want) in cases {
         let o = reglament(&[
-            "deadline", "--start", "2026-05-08T16:30:00+03:00", "--add", add,
+            "deadline",
+            "--start",
+            "2026-05-08T16:30:00+03:00",
+            "--add",
+            add,
         ]);
         assert!(o.status.success(), "{add}: {}", stderr(&o));
         assert_eq!(stdout(&o).lines().next(), Some(want), "{add}");
@@ -70,7 +97,12 @@ fn deadline_accepts_every_documented_unit() {
 #[test]
 fn deadline_with_calendar_none_ignores_holidays() {
     let o = reglament(&[
-        "deadline", "--calendar", "none", "--start", "2026-05-08T16:30:00+03:00", "--add",
+        "deadline",
+        "--calendar",
+        "none",
+        "--start",
+        "2026-05-08T16:30:00+03:00",
+        "--add",
         "60 working minutes",
     ]);
     assert_eq!(stdout(&o), "2026-05-08T17:30:00+03:00\n");
@@ -80,7 +112,12 @@ fn deadline_with_calendar_none_ignores_holidays() {
 fn deadline_with_an_xmlcalendar_file_agrees_with_the_builtin_calendar() {
     let file = data("xmlcalendar/ru_2026.xml");
     let o = reglament(&[
-        "deadline", "--calendar", &file, "--start", "2026-05-08T16:30:00+03:00", "--add",
+        "deadline",
+        "--calendar",
+        &file,
+        "--start",
+        "2026-05-08T16:30:00+03:00",
+        "--add",
         "60 working minutes",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -89,7 +126,13 @@ fn deadline_with_an_xmlcalendar_file_agrees_with_the_builtin_calendar() {
 
 #[test]
 fn deadline_beyond_the_known_years_warns_that_it_is_provisional() {
-    let o = reglament(&["deadline", "--start", "2029-05-08T16:30:00+03:00", "--add", "2 working days"]);
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "2029-05-08T16:30:00+03:00",
+        "--add",
+        "2 working days",
+    ]);
     assert!(o.status.success());
     assert_eq!(stdout(&o), "2029-05-11T16:30:00+03:00\n");
     assert!(stderr(&o).contains("provisional"));
@@ -97,17 +140,37 @@ fn deadline_beyond_the_known_years_warns_that_it_is_provisional() {
 
 #[test]
 fn deadline_with_an_unknown_unit_fails_and_names_it() {
-    let o = reglament(&["deadline", "--start", "2026-05-08T16:30:00+03:00", "--add", "5 workdays"]);
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "2026-05-08T16:30:00+03:00",
+        "--add",
+        "5 workdays",
+    ]);
     assert!(!o.status.success());
     assert!(stdout(&o).is_empty());
-    assert!(stderr(&o).contains("unknown unit `workdays`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown unit `workdays`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn deadline_with_a_malformed_start_fails_and_names_it() {
-    let o = reglament(&["deadline", "--start", "next tuesday", "--add", "1 working hour"]);
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "next tuesday",
+        "--add",
+        "1 working hour",
+    ]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("`--start next tuesday`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`--start next tuesday`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -121,17 +184,35 @@ fn deadline_can_take_its_schedule_from_a_regulation_file() {
     )
     .unwrap();
     let o = reglament(&[
-        "deadline", "--regulation", file.to_str().unwrap(), "--schedule", "line", "--start",
-        "2026-05-09T19:30:00+03:00", "--add", "1 working hour",
+        "deadline",
+        "--regulation",
+        file.to_str().unwrap(),
+        "--schedule",
+        "line",
+        "--start",
+        "2026-05-09T19:30:00+03:00",
+        "--add",
+        "1 working hour",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "2026-05-10T06:30:00+03:00\n");
     let o = reglament(&[
-        "deadline", "--regulation", file.to_str().unwrap(), "--schedule", "office", "--start",
-        "2026-05-09T19:30:00+03:00", "--add", "1 working hour",
+        "deadline",
+        "--regulation",
+        file.to_str().unwrap(),
+        "--schedule",
+        "office",
+        "--start",
+        "2026-05-09T19:30:00+03:00",
+        "--add",
+        "1 working hour",
     ]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("no schedule `office`, expected one of: line"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no schedule `office`, expected one of: line"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -148,8 +229,18 @@ fn regulation_check_reports_every_error_with_file_line_and_column() {
     assert!(!o.status.success());
     let err = stderr(&o);
     let f = file.to_str().unwrap();
-    assert!(err.contains(&format!("{f}:10:12: target `t`: unknown schedule `ofice`, expected one of: `office`")), "{err}");
-    assert!(err.contains(&format!("{f}:11:12: target `t`: `duration`: duration `5 workdays`: unknown unit `workdays`")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{f}:10:12: target `t`: unknown schedule `ofice`, expected one of: `office`"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{f}:11:12: target `t`: `duration`: duration `5 workdays`: unknown unit `workdays`"
+        )),
+        "{err}"
+    );
 }
 
 #[test]
@@ -163,10 +254,19 @@ fn regulation_check_of_a_missing_file_fails_clearly() {
 fn calendar_show_lists_the_2026_days_off_shortened_days_and_totals() {
     let o = reglament(&["calendar", "show", "--calendar", "ru", "--year", "2026"]);
     let out = stdout(&o);
-    assert!(out.contains("2026-01-09 Friday    transferred day off (from 2026-01-03)"), "{out}");
-    assert!(out.contains("2026-05-08 Friday    shortened pre-holiday day"), "{out}");
+    assert!(
+        out.contains("2026-01-09 Friday    transferred day off (from 2026-01-03)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("2026-05-08 Friday    shortened pre-holiday day"),
+        "{out}"
+    );
     assert!(out.contains("shortened days (4):"), "{out}");
-    assert!(out.contains("working days: 247; hours for a 40-hour week: 1972"), "{out}");
+    assert!(
+        out.contains("working days: 247; hours for a 40-hour week: 1972"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -174,8 +274,14 @@ fn calendar_show_for_2024_lists_the_working_saturdays() {
     let o = reglament(&["calendar", "show", "--year", "2024"]);
     let out = stdout(&o);
     assert!(out.contains("working weekend days (3):"), "{out}");
-    assert!(out.contains("2024-11-02 Saturday  working weekend day, shortened by one hour"), "{out}");
-    assert!(out.contains("working days: 248; hours for a 40-hour week: 1979"), "{out}");
+    assert!(
+        out.contains("2024-11-02 Saturday  working weekend day, shortened by one hour"),
+        "{out}"
+    );
+    assert!(
+        out.contains("working days: 248; hours for a 40-hour week: 1979"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -186,7 +292,10 @@ fn calendar_import_reports_what_an_xmlcalendar_file_contained() {
     assert!(out.contains("format: xmlcalendar"), "{out}");
     assert!(out.contains("years: 2025"), "{out}");
     assert!(out.contains("working weekend days: 1"), "{out}");
-    assert!(out.contains("working days: 247; hours for a 40-hour week: 1972"), "{out}");
+    assert!(
+        out.contains("working days: 247; hours for a 40-hour week: 1972"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -204,5 +313,9 @@ fn calendar_import_of_a_malformed_file_names_the_line() {
     std::fs::write(&file, "<?xml version=\"1.0\"?>\n<calendar year=\"2026\">\n<days>\n<day d=\"02.30\" t=\"1\"/>\n</days></calendar>\n").unwrap();
     let o = reglament(&["calendar", "import", file.to_str().unwrap()]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("xmlcalendar line 4: day `d=\"02.30\"` is not a date in 2026"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("xmlcalendar line 4: day `d=\"02.30\"` is not a date in 2026"),
+        "{}",
+        stderr(&o)
+    );
 }

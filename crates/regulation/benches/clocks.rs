@@ -54,13 +54,19 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
 
 fn tickets(n: usize) -> Vec<Vec<Event>> {
-    let from = "2025-01-01T00:00:00+03:00".parse::<Timestamp>().unwrap().as_second();
+    let from = "2025-01-01T00:00:00+03:00"
+        .parse::<Timestamp>()
+        .unwrap()
+        .as_second();
     let mut g = Lcg(1);
     (0..n)
         .map(|i| {
@@ -68,11 +74,24 @@ fn tickets(n: usize) -> Vec<Vec<Event>> {
             let at = |mins: u64| t0 + SignedDuration::from_mins(mins as i64);
             let p = ["P1", "P2", "P3"][i % 3];
             let mut ev = vec![
-                Event::new(at(0), EventKind::Received { channel: None, level: None, priority: Some(p.into()) }),
-                Event::new(at(20 + g.next() % 100), EventKind::Status("registered".into())),
+                Event::new(
+                    at(0),
+                    EventKind::Received {
+                        channel: None,
+                        level: None,
+                        priority: Some(p.into()),
+                    },
+                ),
+                Event::new(
+                    at(20 + g.next() % 100),
+                    EventKind::Status("registered".into()),
+                ),
                 Event::new(at(200), EventKind::PublicReply),
                 Event::new(at(300), EventKind::Status("waiting_customer".into())),
-                Event::new(at(300 + g.next() % 5000), EventKind::Status("in_progress".into())),
+                Event::new(
+                    at(300 + g.next() % 5000),
+                    EventKind::Status("in_progress".into()),
+                ),
             ];
             if i % 2 == 0 {
                 ev.push(Event::new(at(6000), EventKind::Status("completed".into())));

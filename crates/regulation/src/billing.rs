@@ -281,9 +281,11 @@ impl Billing {
     /// # Ok::<(), reglament_regulation::RegulationError>(())
     /// ```
     pub fn plan_for_tariff(&self, tariff: &str) -> Option<&Plan> {
-        self.plans
-            .values()
-            .find(|p| p.tariffs.iter().any(|t| t.eq_ignore_ascii_case(tariff) || t == tariff))
+        self.plans.values().find(|p| {
+            p.tariffs
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(tariff) || t == tariff)
+        })
     }
 }
 
@@ -338,7 +340,19 @@ impl TimeEntry {
 ///
 /// # Example
 ///
-/// See [`bill`].
+/// ```
+/// use jiff::SignedDuration;
+/// use reglament_regulation::{billing, Regulation, TimeEntry};
+///
+/// let reg = Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.answer]\ntitle = \"Ответ\"\nrate = 2000\nminimum = \"30 minutes\"\n")?;
+/// let e = TimeEntry::new("2026-11-23T10:00:00+03:00".parse()?, SignedDuration::from_mins(10), "answer");
+/// let s = billing::bill(&reg, jiff::civil::date(2026, 11, 1), None, &[e])?;
+/// let line = &s.lines[0];
+/// assert_eq!((line.actual.as_mins(), line.billed.as_mins()), (10, 30));
+/// assert_eq!(line.amount.to_string(), "1 000 ₽");
+/// assert_eq!(line.note, "минимум 30 мин; 2 000 ₽/ч");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatementLine {
     /// When the work started.
@@ -367,7 +381,18 @@ pub struct StatementLine {
 ///
 /// # Example
 ///
-/// See [`bill`].
+/// ```
+/// use jiff::SignedDuration;
+/// use reglament_regulation::{billing, Regulation, TimeEntry};
+///
+/// let reg = Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.answer]\ntitle = \"Ответ\"\nrate = 2000\nminimum = \"30 minutes\"\n")?;
+/// let e = TimeEntry::new("2026-11-23T10:00:00+03:00".parse()?, SignedDuration::from_mins(10), "answer");
+/// let s = billing::bill(&reg, jiff::civil::date(2026, 11, 1), None, &[e])?;
+/// assert_eq!(s.month, jiff::civil::date(2026, 11, 1));
+/// assert_eq!(s.billed_time.as_mins(), 30);
+/// assert_eq!(s.total.to_string(), "1 000 ₽");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
     /// The first day of the month.
@@ -484,7 +509,11 @@ pub fn bill(
 ) -> Result<Statement, BillingError> {
     let b = reg.billing.as_ref().ok_or(BillingError::NoBilling)?;
     let plan = match plan {
-        Some(p) => Some(b.plans.get(p).ok_or_else(|| BillingError::UnknownPlan(p.into()))?),
+        Some(p) => Some(
+            b.plans
+                .get(p)
+                .ok_or_else(|| BillingError::UnknownPlan(p.into()))?,
+        ),
         None => None,
     };
     let first = month.first_of_month();
@@ -503,11 +532,14 @@ pub fn bill(
         if e.duration.is_negative() {
             return Err(BillingError::NegativeDuration(e.at.to_string()));
         }
-        let a = b.activities.get(&e.activity).ok_or_else(|| BillingError::UnknownActivity {
-            at: e.at.to_string(),
-            activity: e.activity.clone(),
-            known: b.activities.keys().cloned().collect::<Vec<_>>().join(", "),
-        })?;
+        let a = b
+            .activities
+            .get(&e.activity)
+            .ok_or_else(|| BillingError::UnknownActivity {
+                at: e.at.to_string(),
+                activity: e.activity.clone(),
+                known: b.activities.keys().cloned().collect::<Vec<_>>().join(", "),
+            })?;
         let raised = e.duration.max(a.minimum.unwrap_or(SignedDuration::ZERO));
         let billed = round_up(raised, a.rounding.or(b.rounding));
         let mut notes = Vec::new();

@@ -614,18 +614,42 @@ pub struct Reason {
 }
 
 const BUILTIN_REASONS: &[(&str, &str)] = &[
-    ("cannot_reproduce", "Проблему не удаётся воспроизвести, доступа нет"),
+    (
+        "cannot_reproduce",
+        "Проблему не удаётся воспроизвести, доступа нет",
+    ),
     ("insufficient_information", "Недостаточно информации"),
     ("needs_diagnostics", "Требуется диагностика"),
-    ("needs_development", "Требуется доработка или выпуск новой версии"),
-    ("requirements_violated", "Нарушены требования к установке или изменено ядро продукта"),
-    ("outdated_version", "Используется устаревшая версия продукта"),
+    (
+        "needs_development",
+        "Требуется доработка или выпуск новой версии",
+    ),
+    (
+        "requirements_violated",
+        "Нарушены требования к установке или изменено ядро продукта",
+    ),
+    (
+        "outdated_version",
+        "Используется устаревшая версия продукта",
+    ),
     ("unlicensed", "Используется нелицензионная копия продукта"),
-    ("out_of_scope", "Вопрос не входит в рамки технической поддержки"),
-    ("incorrect_request", "Вопрос задан некорректно или неконструктивно"),
+    (
+        "out_of_scope",
+        "Вопрос не входит в рамки технической поддержки",
+    ),
+    (
+        "incorrect_request",
+        "Вопрос задан некорректно или неконструктивно",
+    ),
     ("late_answers", "Несвоевременные ответы клиента"),
-    ("obscene_language", "Обращение содержит нецензурные выражения"),
-    ("multiple_problems", "В одном обращении несколько несвязанных проблем"),
+    (
+        "obscene_language",
+        "Обращение содержит нецензурные выражения",
+    ),
+    (
+        "multiple_problems",
+        "В одном обращении несколько несвязанных проблем",
+    ),
     ("third_party", "Функциональность сторонних сервисов"),
     ("duplicate", "Дубликат другого обращения"),
     ("spam", "Спам"),
@@ -1096,14 +1120,18 @@ impl Regulation {
         let subject = facts.subject.to_lowercase();
         self.levels.iter().find(|l| {
             let has = |list: &[String], v: Option<&str>| {
-                list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x.eq_ignore_ascii_case(v) || x.to_lowercase() == v.to_lowercase()))
+                list.is_empty()
+                    || v.is_some_and(|v| {
+                        list.iter().any(|x| {
+                            x.eq_ignore_ascii_case(v) || x.to_lowercase() == v.to_lowercase()
+                        })
+                    })
             };
             has(&l.tariffs, facts.tariff)
                 && has(&l.categories, facts.category)
                 && has(&l.channels, facts.channel)
                 && (l.subject_keywords.is_empty()
-                    || l
-                        .subject_keywords
+                    || l.subject_keywords
                         .iter()
                         .any(|k| subject.contains(&k.to_lowercase())))
         })
@@ -1162,7 +1190,10 @@ struct Validator<'a> {
 }
 
 fn list(ids: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    let v: Vec<String> = ids.into_iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    let v: Vec<String> = ids
+        .into_iter()
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect();
     if v.is_empty() {
         "(none defined)".into()
     } else {
@@ -1199,7 +1230,10 @@ impl Validator<'_> {
             _ => {
                 self.err(
                     s,
-                    format!("{ctx}: `{}` must be plain minutes or hours, such as `30 minutes`", s.get_ref()),
+                    format!(
+                        "{ctx}: `{}` must be plain minutes or hours, such as `30 minutes`",
+                        s.get_ref()
+                    ),
                 );
                 None
             }
@@ -1210,7 +1244,11 @@ impl Validator<'_> {
         if !known.contains(s.get_ref()) {
             self.err(
                 s,
-                format!("{ctx}: unknown {what} `{}`, expected one of: {}", s.get_ref(), list(known)),
+                format!(
+                    "{ctx}: unknown {what} `{}`, expected one of: {}",
+                    s.get_ref(),
+                    list(known)
+                ),
             );
         }
     }
@@ -1233,7 +1271,10 @@ impl Validator<'_> {
             Err(_) => {
                 self.err(
                     s,
-                    format!("unknown time zone `{}`, expected an IANA name such as `Europe/Moscow`", s.get_ref()),
+                    format!(
+                        "unknown time zone `{}`, expected an IANA name such as `Europe/Moscow`",
+                        s.get_ref()
+                    ),
                 );
                 None
             }
@@ -1269,7 +1310,13 @@ impl Validator<'_> {
         match num.trim().parse::<u64>() {
             Ok(n) if mult > 0 => Some(n * mult),
             _ => {
-                self.err(s, format!("{ctx}: size `{}` is not valid, expected e.g. `10 MB`, `512 KB`", s.get_ref()));
+                self.err(
+                    s,
+                    format!(
+                        "{ctx}: size `{}` is not valid, expected e.g. `10 MB`, `512 KB`",
+                        s.get_ref()
+                    ),
+                );
                 None
             }
         }
@@ -1295,7 +1342,10 @@ impl Validator<'_> {
                 .parse::<DayHours>()
                 .and_then(|h| weekly.set(days, h));
             if let Err(e) = parsed {
-                self.err(hours, format!("schedule `{id}`: `{days}` = `{}`: {e}", hours.get_ref()));
+                self.err(
+                    hours,
+                    format!("schedule `{id}`: `{days}` = `{}`: {e}", hours.get_ref()),
+                );
                 ok = false;
             }
         }
@@ -1320,7 +1370,13 @@ impl Validator<'_> {
                     let c = r.calendar.as_ref().expect("a named calendar was written");
                     let mut known: Vec<&str> = vec!["ru", "none"];
                     known.extend(calendars.keys().map(String::as_str));
-                    self.err(c, format!("schedule `{id}`: unknown calendar `{other}`, expected one of: {}", list(known)));
+                    self.err(
+                        c,
+                        format!(
+                            "schedule `{id}`: unknown calendar `{other}`, expected one of: {}",
+                            list(known)
+                        ),
+                    );
                     ok = false;
                 }
             },
@@ -1358,12 +1414,19 @@ impl Validator<'_> {
                     continue;
                 }
             };
-            let reason = o.reason.clone().unwrap_or_else(|| "по решению компании".into());
-            let weekend = matches!(date.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+            let reason = o
+                .reason
+                .clone()
+                .unwrap_or_else(|| "по решению компании".into());
+            let weekend = matches!(
+                date.weekday(),
+                jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+            );
             let kind = o.hours.get_ref().trim();
             if kind == "working" || kind == "shortened" {
                 let shortened = kind == "shortened";
-                schedule = schedule.with_override(date, DayOverride::Working { weekend, shortened });
+                schedule =
+                    schedule.with_override(date, DayOverride::Working { weekend, shortened });
                 continue;
             }
             match o.hours.get_ref().parse::<DayHours>() {
@@ -1396,17 +1459,41 @@ impl Validator<'_> {
         }
     }
 
-    fn event(&mut self, ctx: &str, s: &S, lines: &BTreeSet<String>, statuses: &BTreeSet<String>) -> Option<EventPattern> {
+    fn event(
+        &mut self,
+        ctx: &str,
+        s: &S,
+        lines: &BTreeSet<String>,
+        statuses: &BTreeSet<String>,
+    ) -> Option<EventPattern> {
         let Some(p) = EventPattern::parse(s.get_ref()) else {
-            self.err(s, format!("{ctx}: unknown event `{}`, expected one of {EVENT_NAMES}", s.get_ref()));
+            self.err(
+                s,
+                format!(
+                    "{ctx}: unknown event `{}`, expected one of {EVENT_NAMES}",
+                    s.get_ref()
+                ),
+            );
             return None;
         };
         match &p {
             EventPattern::HandedOver(Some(l)) if !lines.contains(l) => {
-                self.err(s, format!("{ctx}: unknown line `{l}`, expected one of: {}", list(lines)));
+                self.err(
+                    s,
+                    format!(
+                        "{ctx}: unknown line `{l}`, expected one of: {}",
+                        list(lines)
+                    ),
+                );
             }
             EventPattern::EnteredStatus(st) if !statuses.contains(st) => {
-                self.err(s, format!("{ctx}: unknown status `{st}`, expected one of: {}", list(statuses)));
+                self.err(
+                    s,
+                    format!(
+                        "{ctx}: unknown status `{st}`, expected one of: {}",
+                        list(statuses)
+                    ),
+                );
             }
             _ => {}
         }
@@ -1446,7 +1533,12 @@ impl Validator<'_> {
             let accepted = match &c.accepted {
                 Some(a) if a.get_ref() == "always" => None,
                 Some(a) => {
-                    self.check_ref(&format!("channel `{id}`: `accepted`"), "schedule", a, &schedule_ids);
+                    self.check_ref(
+                        &format!("channel `{id}`: `accepted`"),
+                        "schedule",
+                        a,
+                        &schedule_ids,
+                    );
                     Some(a.get_ref().clone())
                 }
                 None => None,
@@ -1467,7 +1559,10 @@ impl Validator<'_> {
         }
         let channel_ids: BTreeSet<String> = raw.channels.keys().cloned().collect();
 
-        let category_ids = self.unique("category", &raw.categories.iter().map(|c| &c.id).collect::<Vec<_>>());
+        let category_ids = self.unique(
+            "category",
+            &raw.categories.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        );
         let categories = raw
             .categories
             .iter()
@@ -1479,10 +1574,20 @@ impl Validator<'_> {
             })
             .collect();
 
-        let priority_ids = self.unique("priority", &raw.priorities.iter().map(|c| &c.id).collect::<Vec<_>>());
-        let defaults: Vec<&raw::RawPriority> = raw.priorities.iter().filter(|p| p.default).collect();
+        let priority_ids = self.unique(
+            "priority",
+            &raw.priorities.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        );
+        let defaults: Vec<&raw::RawPriority> =
+            raw.priorities.iter().filter(|p| p.default).collect();
         if defaults.len() > 1 {
-            self.err(&defaults[1].id, format!("priority `{}` is a second default, expected at most one `default = true`", defaults[1].id.get_ref()));
+            self.err(
+                &defaults[1].id,
+                format!(
+                    "priority `{}` is a second default, expected at most one `default = true`",
+                    defaults[1].id.get_ref()
+                ),
+            );
         }
         let priorities = raw
             .priorities
@@ -1496,7 +1601,10 @@ impl Validator<'_> {
             })
             .collect();
 
-        let level_ids = self.unique("level", &raw.levels.iter().map(|c| &c.id).collect::<Vec<_>>());
+        let level_ids = self.unique(
+            "level",
+            &raw.levels.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        );
         let mut levels = Vec::new();
         for l in &raw.levels {
             let ctx = format!("level `{}`", l.id.get_ref());
@@ -1530,13 +1638,22 @@ impl Validator<'_> {
                 base: *b,
             })
             .collect();
-        self.unique("status", &raw.statuses.iter().map(|c| &c.id).collect::<Vec<_>>());
+        self.unique(
+            "status",
+            &raw.statuses.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        );
         for s in &raw.statuses {
             let id = s.id.get_ref();
             if let Some(b) = BaseStatus::parse(id) {
                 if let Some(base) = &s.base {
                     if base.get_ref() != id {
-                        self.err(base, format!("status `{id}` is a base status and cannot be based on `{}`", base.get_ref()));
+                        self.err(
+                            base,
+                            format!(
+                                "status `{id}` is a base status and cannot be based on `{}`",
+                                base.get_ref()
+                            ),
+                        );
                     }
                 }
                 statuses[b as usize].title = s.title.clone();
@@ -1544,13 +1661,26 @@ impl Validator<'_> {
             }
             let base = match &s.base {
                 None => {
-                    self.err(&s.id, format!("status `{id}` needs `base`, one of: {}", list(BaseStatus::ALL.iter().map(|b| b.id()))));
+                    self.err(
+                        &s.id,
+                        format!(
+                            "status `{id}` needs `base`, one of: {}",
+                            list(BaseStatus::ALL.iter().map(|b| b.id()))
+                        ),
+                    );
                     continue;
                 }
                 Some(b) => match BaseStatus::parse(b.get_ref()) {
                     Some(b) => b,
                     None => {
-                        self.err(b, format!("status `{id}`: unknown base status `{}`, expected one of: {}", b.get_ref(), list(BaseStatus::ALL.iter().map(|b| b.id()))));
+                        self.err(
+                            b,
+                            format!(
+                                "status `{id}`: unknown base status `{}`, expected one of: {}",
+                                b.get_ref(),
+                                list(BaseStatus::ALL.iter().map(|b| b.id()))
+                            ),
+                        );
                         continue;
                     }
                 },
@@ -1570,13 +1700,22 @@ impl Validator<'_> {
         for l in &raw.lines {
             let id = l.id.get_ref().clone();
             let ctx = format!("line `{id}`");
-            let reaction = l.reaction.as_ref().and_then(|r| self.term(&format!("{ctx}: `reaction`"), r));
+            let reaction = l
+                .reaction
+                .as_ref()
+                .and_then(|r| self.term(&format!("{ctx}: `reaction`"), r));
             if let Some(s) = &l.schedule {
                 self.check_ref(&ctx, "schedule", s, &schedule_ids);
             }
             let schedule = l.schedule.as_ref().map(|s| s.get_ref().clone());
             if let (Some(r), None) = (&l.reaction, &schedule) {
-                self.err(r, format!("{ctx}: a `reaction` needs a `schedule` to count in, expected one of: {}", list(&schedule_ids)));
+                self.err(
+                    r,
+                    format!(
+                        "{ctx}: a `reaction` needs a `schedule` to count in, expected one of: {}",
+                        list(&schedule_ids)
+                    ),
+                );
             }
             if let (Some(term), Some(schedule)) = (reaction, schedule.clone()) {
                 targets.push(Target {
@@ -1610,7 +1749,10 @@ impl Validator<'_> {
             });
         }
 
-        self.unique("target", &raw.targets.iter().map(|c| &c.id).collect::<Vec<_>>());
+        self.unique(
+            "target",
+            &raw.targets.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        );
         for t in raw.targets {
             let id = t.id.get_ref().clone();
             let ctx = format!("target `{id}`");
@@ -1628,17 +1770,25 @@ impl Validator<'_> {
                 })
                 .collect();
             if t.stop.get_ref().0.is_empty() {
-                self.err_at(stop_at.start, format!("{ctx}: `stop` is empty, expected at least one event"));
+                self.err_at(
+                    stop_at.start,
+                    format!("{ctx}: `stop` is empty, expected at least one event"),
+                );
             }
             let resume_on = t
                 .resume_on
                 .iter()
-                .filter_map(|s| self.event(&format!("{ctx}: `resume_on`"), s, &line_ids, &status_ids))
+                .filter_map(|s| {
+                    self.event(&format!("{ctx}: `resume_on`"), s, &line_ids, &status_ids)
+                })
                 .collect();
             for p in &t.pause_in {
                 self.check_ref(&format!("{ctx}: `pause_in`"), "status", p, &status_ids);
             }
-            let duration = t.duration.as_ref().and_then(|d| self.term(&format!("{ctx}: `duration`"), d));
+            let duration = t
+                .duration
+                .as_ref()
+                .and_then(|d| self.term(&format!("{ctx}: `duration`"), d));
             let mut by_priority = BTreeMap::new();
             for (p, d) in &t.by_priority {
                 if !priority_ids.contains(p) {
@@ -1651,14 +1801,23 @@ impl Validator<'_> {
             let mut by_level = BTreeMap::new();
             for (l, d) in &t.by_level {
                 if !level_ids.contains(l) {
-                    self.err(d, format!("{ctx}: `by_level` names unknown level `{l}`, expected one of: {}", list(&level_ids)));
+                    self.err(
+                        d,
+                        format!(
+                            "{ctx}: `by_level` names unknown level `{l}`, expected one of: {}",
+                            list(&level_ids)
+                        ),
+                    );
                 }
                 if let Some(term) = self.term(&format!("{ctx}: `by_level.{l}`"), d) {
                     by_level.insert(l.clone(), term);
                 }
             }
             if t.duration.is_none() && t.by_priority.is_empty() && t.by_level.is_empty() {
-                self.err(&t.id, format!("{ctx} has no term, expected `duration`, `by_priority` or `by_level`"));
+                self.err(
+                    &t.id,
+                    format!("{ctx} has no term, expected `duration`, `by_priority` or `by_level`"),
+                );
             }
             for l in &t.levels {
                 self.check_ref(&ctx, "level", l, &level_ids);
@@ -1685,18 +1844,33 @@ impl Validator<'_> {
                 },
                 (None, Some(p)) => {
                     if !(1..=99).contains(p.get_ref()) {
-                        self.err_at(p.span().start, format!("{ctx}: `warn_at_percent = {}`, expected 1 to 99", p.get_ref()));
+                        self.err_at(
+                            p.span().start,
+                            format!(
+                                "{ctx}: `warn_at_percent = {}`, expected 1 to 99",
+                                p.get_ref()
+                            ),
+                        );
                     }
                     Some(Warning::Percent(*p.get_ref()))
                 }
                 (Some(w), Some(_)) => {
-                    self.err(w, format!("{ctx}: set `warn_before` or `warn_at_percent`, not both"));
+                    self.err(
+                        w,
+                        format!("{ctx}: set `warn_before` or `warn_at_percent`, not both"),
+                    );
                     None
                 }
                 (None, None) => None,
             };
-            let interim_after = t.interim_after.as_ref().and_then(|d| self.term(&format!("{ctx}: `interim_after`"), d));
-            let extension = t.extension.as_ref().and_then(|d| self.term(&format!("{ctx}: `extension`"), d));
+            let interim_after = t
+                .interim_after
+                .as_ref()
+                .and_then(|d| self.term(&format!("{ctx}: `interim_after`"), d));
+            let extension = t
+                .extension
+                .as_ref()
+                .and_then(|d| self.term(&format!("{ctx}: `extension`"), d));
             let (Some(start), false) = (start, stop.is_empty()) else {
                 continue;
             };
@@ -1728,19 +1902,27 @@ impl Validator<'_> {
         if let Some(s) = &lc.schedule {
             self.check_ref("lifecycle", "schedule", s, &schedule_ids);
         }
-        let auto_close_after = lc.auto_close_after.as_ref().and_then(|d| self.term("lifecycle: `auto_close_after`", d));
+        let auto_close_after = lc
+            .auto_close_after
+            .as_ref()
+            .and_then(|d| self.term("lifecycle: `auto_close_after`", d));
         let reopen = match &lc.reopen {
             None => ReopenRule::Reopen,
-            Some(r) => match r.get_ref().as_str() {
-                "reopen" => ReopenRule::Reopen,
-                "new_linked" => ReopenRule::NewLinked,
-                other => {
-                    self.err(r, format!("lifecycle: `reopen = \"{other}\"`, expected `reopen` or `new_linked`"));
-                    ReopenRule::Reopen
+            Some(r) => {
+                match r.get_ref().as_str() {
+                    "reopen" => ReopenRule::Reopen,
+                    "new_linked" => ReopenRule::NewLinked,
+                    other => {
+                        self.err(r, format!("lifecycle: `reopen = \"{other}\"`, expected `reopen` or `new_linked`"));
+                        ReopenRule::Reopen
+                    }
                 }
-            },
+            }
         };
-        let reopen_within = lc.reopen_within.as_ref().and_then(|d| self.term("lifecycle: `reopen_within`", d));
+        let reopen_within = lc
+            .reopen_within
+            .as_ref()
+            .and_then(|d| self.term("lifecycle: `reopen_within`", d));
         let custom: Vec<Reason> = lc
             .custom_reasons
             .iter()
@@ -1767,10 +1949,16 @@ impl Validator<'_> {
         let mut deferral_reasons = reasons(&lc.deferral_reasons, "deferral");
         let mut rejection_reasons = reasons(&lc.rejection_reasons, "rejection");
         if deferral_reasons.is_empty() {
-            deferral_reasons = ["cannot_reproduce", "insufficient_information", "needs_diagnostics", "needs_development", "third_party"]
-                .iter()
-                .filter_map(|i| Reason::builtin(i))
-                .collect();
+            deferral_reasons = [
+                "cannot_reproduce",
+                "insufficient_information",
+                "needs_diagnostics",
+                "needs_development",
+                "third_party",
+            ]
+            .iter()
+            .filter_map(|i| Reason::builtin(i))
+            .collect();
         }
         if rejection_reasons.is_empty() {
             rejection_reasons = ["out_of_scope", "unlicensed", "duplicate", "spam"]
@@ -1789,19 +1977,48 @@ impl Validator<'_> {
         };
 
         // Fields and attachments.
-        let known_fields: BTreeSet<String> = KNOWN_FIELDS.iter().map(|(f, _)| (*f).to_string()).collect();
+        let known_fields: BTreeSet<String> =
+            KNOWN_FIELDS.iter().map(|(f, _)| (*f).to_string()).collect();
         for f in raw.fields.required.iter().chain(&raw.fields.optional) {
             self.check_ref("fields", "field", f, &known_fields);
         }
         let fields = Fields {
-            required: raw.fields.required.iter().map(|s| s.get_ref().clone()).collect(),
-            optional: raw.fields.optional.iter().map(|s| s.get_ref().clone()).collect(),
+            required: raw
+                .fields
+                .required
+                .iter()
+                .map(|s| s.get_ref().clone())
+                .collect(),
+            optional: raw
+                .fields
+                .optional
+                .iter()
+                .map(|s| s.get_ref().clone())
+                .collect(),
         };
         let attachments = AttachmentPolicy {
-            max_size: raw.attachments.max_size.as_ref().and_then(|s| self.size("attachments: `max_size`", s)),
-            max_total: raw.attachments.max_total.as_ref().and_then(|s| self.size("attachments: `max_total`", s)),
-            allowed: raw.attachments.allowed.iter().map(|s| s.trim_start_matches('.').to_lowercase()).collect(),
-            archived_only: raw.attachments.archived_only.iter().map(|s| s.trim_start_matches('.').to_lowercase()).collect(),
+            max_size: raw
+                .attachments
+                .max_size
+                .as_ref()
+                .and_then(|s| self.size("attachments: `max_size`", s)),
+            max_total: raw
+                .attachments
+                .max_total
+                .as_ref()
+                .and_then(|s| self.size("attachments: `max_total`", s)),
+            allowed: raw
+                .attachments
+                .allowed
+                .iter()
+                .map(|s| s.trim_start_matches('.').to_lowercase())
+                .collect(),
+            archived_only: raw
+                .attachments
+                .archived_only
+                .iter()
+                .map(|s| s.trim_start_matches('.').to_lowercase())
+                .collect(),
         };
 
         let billing = raw.billing.map(|b| self.billing(b, &schedule_ids));
@@ -1829,13 +2046,25 @@ impl Validator<'_> {
     }
 
     fn billing(&mut self, b: raw::RawBilling, schedule_ids: &BTreeSet<String>) -> Billing {
-        let rounding = b.rounding.as_ref().and_then(|r| self.plain("billing: `rounding`", r));
+        let rounding = b
+            .rounding
+            .as_ref()
+            .and_then(|r| self.plain("billing: `rounding`", r));
         let mut activities = BTreeMap::new();
         for (id, a) in &b.activities {
             let ctx = format!("billing activity `{id}`");
-            let rate = a.rate.as_ref().map(|r| self.money(&format!("{ctx}: `rate`"), r));
-            let minimum = a.minimum.as_ref().and_then(|m| self.plain(&format!("{ctx}: `minimum`"), m));
-            let own_rounding = a.rounding.as_ref().and_then(|m| self.plain(&format!("{ctx}: `rounding`"), m));
+            let rate = a
+                .rate
+                .as_ref()
+                .map(|r| self.money(&format!("{ctx}: `rate`"), r));
+            let minimum = a
+                .minimum
+                .as_ref()
+                .and_then(|m| self.plain(&format!("{ctx}: `minimum`"), m));
+            let own_rounding = a
+                .rounding
+                .as_ref()
+                .and_then(|m| self.plain(&format!("{ctx}: `rounding`"), m));
             let mut tiers = Vec::new();
             let mut last = SignedDuration::ZERO;
             for t in &a.tiers {
@@ -1843,14 +2072,23 @@ impl Validator<'_> {
                     continue;
                 };
                 if up_to <= last {
-                    self.err(&t.up_to, format!("{ctx}: tier `up_to = \"{}\"` must be longer than the previous tier", t.up_to.get_ref()));
+                    self.err(
+                        &t.up_to,
+                        format!(
+                            "{ctx}: tier `up_to = \"{}\"` must be longer than the previous tier",
+                            t.up_to.get_ref()
+                        ),
+                    );
                 }
                 last = up_to;
                 let price = self.money(&format!("{ctx}: tier `price`"), &t.price);
                 tiers.push(Tier { up_to, price });
             }
             if rate.is_none() && tiers.is_empty() && a.billable {
-                self.err_at(0, format!("{ctx} has neither `rate` nor `tiers`; set one, or `billable = false`"));
+                self.err_at(
+                    0,
+                    format!("{ctx} has neither `rate` nor `tiers`; set one, or `billable = false`"),
+                );
             }
             activities.insert(
                 id.clone(),
@@ -1869,10 +2107,16 @@ impl Validator<'_> {
         for (id, p) in &b.plans {
             let ctx = format!("billing plan `{id}`");
             let monthly_fee = self.money(&format!("{ctx}: `monthly_fee`"), &p.monthly_fee);
-            let overage_rate = p.overage_rate.as_ref().map(|r| self.money(&format!("{ctx}: `overage_rate`"), r));
+            let overage_rate = p
+                .overage_rate
+                .as_ref()
+                .map(|r| self.money(&format!("{ctx}: `overage_rate`"), r));
             let included = p.included_hours.as_ref().map(|h| {
                 if *h.get_ref() < 0.0 {
-                    self.err_at(h.span().start, format!("{ctx}: `included_hours` must not be negative"));
+                    self.err_at(
+                        h.span().start,
+                        format!("{ctx}: `included_hours` must not be negative"),
+                    );
                 }
                 SignedDuration::from_secs((h.get_ref() * 3600.0).round() as i64)
             });
@@ -1900,7 +2144,10 @@ impl Validator<'_> {
                 self.check_ref(&ctx, "activity", a, &activity_ids);
             }
             if *m.factor.get_ref() <= 0.0 {
-                self.err_at(m.factor.span().start, format!("{ctx}: `factor = {}` must be positive", m.factor.get_ref()));
+                self.err_at(
+                    m.factor.span().start,
+                    format!("{ctx}: `factor = {}` must be positive", m.factor.get_ref()),
+                );
             }
             multipliers.push(Multiplier {
                 title: m.title.clone(),
@@ -1959,6 +2206,10 @@ overrides = [
         let d = &err.diagnostics[0];
         assert_eq!((d.line, d.column), (5, 45));
         assert!(d.message.contains("`half`"), "{}", d.message);
-        assert!(d.message.contains("`off`, `working` or `shortened`"), "{}", d.message);
+        assert!(
+            d.message.contains("`off`, `working` or `shortened`"),
+            "{}",
+            d.message
+        );
     }
 }

@@ -33,14 +33,22 @@ fn amount_ru(d: SignedDuration, working: bool) -> String {
     if s % 3600 == 0 {
         let h = s / 3600;
         if working {
-            format!("{h} {} {}", plural_ru(h, "рабочий", "рабочих", "рабочих"), plural_ru(h, "час", "часа", "часов"))
+            format!(
+                "{h} {} {}",
+                plural_ru(h, "рабочий", "рабочих", "рабочих"),
+                plural_ru(h, "час", "часа", "часов")
+            )
         } else {
             format!("{h} {}", plural_ru(h, "час", "часа", "часов"))
         }
     } else if s % 60 == 0 {
         let m = s / 60;
         if working {
-            format!("{m} {} {}", plural_ru(m, "рабочая", "рабочие", "рабочих"), plural_ru(m, "минута", "минуты", "минут"))
+            format!(
+                "{m} {} {}",
+                plural_ru(m, "рабочая", "рабочие", "рабочих"),
+                plural_ru(m, "минута", "минуты", "минут")
+            )
         } else {
             format!("{m} {}", plural_ru(m, "минута", "минуты", "минут"))
         }
@@ -67,11 +75,19 @@ pub fn term_part_ru(p: &TermPart) -> String {
         TermPart::Calendar(d) => amount_ru(d, false),
         TermPart::WorkingDays(n) => {
             let n = u64::from(n);
-            format!("{n} {} {}", plural_ru(n, "рабочий", "рабочих", "рабочих"), plural_ru(n, "день", "дня", "дней"))
+            format!(
+                "{n} {} {}",
+                plural_ru(n, "рабочий", "рабочих", "рабочих"),
+                plural_ru(n, "день", "дня", "дней")
+            )
         }
         TermPart::CalendarDays(n) => {
             let n = u64::from(n);
-            format!("{n} {} {}", plural_ru(n, "календарный", "календарных", "календарных"), plural_ru(n, "день", "дня", "дней"))
+            format!(
+                "{n} {} {}",
+                plural_ru(n, "календарный", "календарных", "календарных"),
+                plural_ru(n, "день", "дня", "дней")
+            )
         }
         TermPart::Weekdays(n) => {
             let n = u64::from(n);
@@ -97,7 +113,11 @@ pub fn term_part_ru(p: &TermPart) -> String {
 /// ```
 pub fn term_ru(t: &Term) -> String {
     match &t.at_most {
-        Some(b) => format!("{}, но не более {}", term_part_ru(&t.primary), term_part_ru(b)),
+        Some(b) => format!(
+            "{}, но не более {}",
+            term_part_ru(&t.primary),
+            term_part_ru(b)
+        ),
         None => term_part_ru(&t.primary),
     }
 }
@@ -121,7 +141,9 @@ fn weekly_ru(w: &WeeklyPattern) -> String {
         let wd = Weekday::from_monday_zero_offset(i as i8).expect("weekday");
         let h = w.day(wd);
         let mut j = i;
-        while j + 1 < 7 && w.day(Weekday::from_monday_zero_offset(j as i8 + 1).expect("weekday")) == h {
+        while j + 1 < 7
+            && w.day(Weekday::from_monday_zero_offset(j as i8 + 1).expect("weekday")) == h
+        {
             j += 1;
         }
         if !h.is_empty() {
@@ -133,7 +155,11 @@ fn weekly_ru(w: &WeeklyPattern) -> String {
                 format!("{}–{}", WEEKDAYS_RU[i], WEEKDAYS_RU[j])
             };
             let hours = h.to_string().replace('-', "–");
-            let hours = if hours == "00:00–24:00" { "круглосуточно".to_string() } else { hours };
+            let hours = if hours == "00:00–24:00" {
+                "круглосуточно".to_string()
+            } else {
+                hours
+            };
             parts.push(format!("{days} {hours}"));
         }
         i = j + 1;
@@ -155,7 +181,8 @@ fn event_ru(reg: &Regulation, e: &EventPattern) -> String {
         EventPattern::Reopened => "возобновление работы".into(),
         EventPattern::Entered(b) => format!(
             "статус «{}»",
-            reg.status(b.id()).map_or(b.default_title(), |s| s.title.as_str())
+            reg.status(b.id())
+                .map_or(b.default_title(), |s| s.title.as_str())
         ),
         EventPattern::EnteredStatus(s) => format!(
             "статус «{}»",
@@ -181,7 +208,9 @@ fn document(reg: &Regulation) -> Vec<Block> {
         d.push(Para(s.clone()));
     }
     if let Some(kb) = &reg.knowledge_base {
-        d.push(Para(format!("Перед обращением ознакомьтесь с базой знаний: {kb}")));
+        d.push(Para(format!(
+            "Перед обращением ознакомьтесь с базой знаний: {kb}"
+        )));
     }
 
     d.push(Heading(2, "Время работы".into()));
@@ -194,22 +223,47 @@ fn document(reg: &Regulation) -> Vec<Block> {
             other => format!("календарь «{other}»"),
         };
         let tz = sch.time_zone().iana_name().unwrap_or("UTC").to_string();
-        let tz = if tz == "Europe/Moscow" { "московское время".into() } else { tz };
+        let tz = if tz == "Europe/Moscow" {
+            "московское время".into()
+        } else {
+            tz
+        };
         let mut extra: Vec<String> = sch
             .overrides()
             .map(|(date, o)| match o {
-                DayOverride::Hours { hours, reason } => format!("{} — {} ({reason})", date.strftime("%d.%m.%Y"), hours.to_string().replace('-', "–")),
-                other => format!("{} — нерабочий день ({})", date.strftime("%d.%m.%Y"), match other {
-                    DayOverride::NonWorking { reason } => reason.clone(),
-                    o => o.to_string(),
-                }),
+                DayOverride::Hours { hours, reason } => format!(
+                    "{} — {} ({reason})",
+                    date.strftime("%d.%m.%Y"),
+                    hours.to_string().replace('-', "–")
+                ),
+                other => format!(
+                    "{} — нерабочий день ({})",
+                    date.strftime("%d.%m.%Y"),
+                    match other {
+                        DayOverride::NonWorking { reason } => reason.clone(),
+                        o => o.to_string(),
+                    }
+                ),
             })
             .collect();
         extra.insert(0, cal);
-        rows.push(vec![s.title.clone(), weekly_ru(sch.weekly()), tz, extra.join("; ")]);
+        rows.push(vec![
+            s.title.clone(),
+            weekly_ru(sch.weekly()),
+            tz,
+            extra.join("; "),
+        ]);
     }
     if !rows.is_empty() {
-        d.push(Table(vec!["График".into(), "Часы".into(), "Часовой пояс".into(), "Календарь".into()], rows));
+        d.push(Table(
+            vec![
+                "График".into(),
+                "Часы".into(),
+                "Часовой пояс".into(),
+                "Календарь".into(),
+            ],
+            rows,
+        ));
     }
     d.push(Para("Сроки реакции и решения исчисляются в рабочем времени соответствующего графика, если не указано иное.".into()));
 
@@ -232,7 +286,9 @@ fn document(reg: &Regulation) -> Vec<Block> {
             if !c.official {
                 notes.push("неофициальный канал, обращения не регистрируются".to_string());
             } else if !c.registers {
-                notes.push("консультации; заявки регистрируются только в письменном виде".to_string());
+                notes.push(
+                    "консультации; заявки регистрируются только в письменном виде".to_string(),
+                );
             }
             if let Some(a) = &c.accepted {
                 notes.push(format!(
@@ -268,12 +324,19 @@ fn document(reg: &Regulation) -> Vec<Block> {
             .map(|c| {
                 vec![
                     c.title.clone(),
-                    if c.in_scope { "входит в поддержку".into() } else { "не входит в поддержку, обсуждается отдельно".into() },
+                    if c.in_scope {
+                        "входит в поддержку".into()
+                    } else {
+                        "не входит в поддержку, обсуждается отдельно".into()
+                    },
                     c.note.clone().unwrap_or_default(),
                 ]
             })
             .collect();
-        d.push(Table(vec!["Категория".into(), "Статус".into(), "Примечание".into()], rows));
+        d.push(Table(
+            vec!["Категория".into(), "Статус".into(), "Примечание".into()],
+            rows,
+        ));
     }
 
     if !reg.levels.is_empty() {
@@ -287,19 +350,38 @@ fn document(reg: &Regulation) -> Vec<Block> {
             if !l.categories.is_empty() {
                 cond.push(format!(
                     "категории: {}",
-                    l.categories.iter().map(|c| reg.category(c).map_or(c.clone(), |x| x.title.clone())).collect::<Vec<_>>().join(", ")
+                    l.categories
+                        .iter()
+                        .map(|c| reg.category(c).map_or(c.clone(), |x| x.title.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             if !l.channels.is_empty() {
                 cond.push(format!(
                     "каналы: {}",
-                    l.channels.iter().map(|c| reg.channel(c).map_or(c.clone(), |x| x.title.clone())).collect::<Vec<_>>().join(", ")
+                    l.channels
+                        .iter()
+                        .map(|c| reg.channel(c).map_or(c.clone(), |x| x.title.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             if !l.subject_keywords.is_empty() {
-                cond.push(format!("в теме письма: {}", l.subject_keywords.iter().map(|k| format!("«{k}»")).collect::<Vec<_>>().join(", ")));
+                cond.push(format!(
+                    "в теме письма: {}",
+                    l.subject_keywords
+                        .iter()
+                        .map(|k| format!("«{k}»"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
-            let cond = if cond.is_empty() { "все остальные обращения".to_string() } else { cond.join("; ") };
+            let cond = if cond.is_empty() {
+                "все остальные обращения".to_string()
+            } else {
+                cond.join("; ")
+            };
             let mut s = format!("{} — {cond}", l.title);
             if let Some(desc) = &l.description {
                 s.push_str(&format!(". {desc}"));
@@ -322,7 +404,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 vec![p.id.clone(), p.title.clone(), desc]
             })
             .collect();
-        d.push(Table(vec!["Код".into(), "Приоритет".into(), "Описание".into()], rows));
+        d.push(Table(
+            vec!["Код".into(), "Приоритет".into(), "Описание".into()],
+            rows,
+        ));
     }
 
     let user_targets: Vec<_> = reg.targets.iter().filter(|t| t.line.is_none()).collect();
@@ -330,11 +415,25 @@ fn document(reg: &Regulation) -> Vec<Block> {
         d.push(Heading(2, "Сроки".into()));
         let mut rows = Vec::new();
         for t in user_targets {
-            let sched = reg.schedule(&t.schedule).map_or(t.schedule.clone(), |s| s.title.clone());
-            let span = format!("от события «{}» до события «{}»", event_ru(reg, &t.start), t.stop.iter().map(|s| event_ru(reg, s)).collect::<Vec<_>>().join("» или «"));
+            let sched = reg
+                .schedule(&t.schedule)
+                .map_or(t.schedule.clone(), |s| s.title.clone());
+            let span = format!(
+                "от события «{}» до события «{}»",
+                event_ru(reg, &t.start),
+                t.stop
+                    .iter()
+                    .map(|s| event_ru(reg, s))
+                    .collect::<Vec<_>>()
+                    .join("» или «")
+            );
             let mut terms = Vec::new();
             for (l, term) in &t.by_level {
-                terms.push(format!("{}: {}", reg.level(l).map_or(l.as_str(), |x| x.title.as_str()), term_ru(term)));
+                terms.push(format!(
+                    "{}: {}",
+                    reg.level(l).map_or(l.as_str(), |x| x.title.as_str()),
+                    term_ru(term)
+                ));
             }
             for p in &reg.priorities {
                 if let Some(term) = t.by_priority.get(&p.id) {
@@ -342,11 +441,21 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 }
             }
             if let Some(term) = &t.duration {
-                terms.push(if terms.is_empty() { term_ru(term) } else { format!("остальные: {}", term_ru(term)) });
+                terms.push(if terms.is_empty() {
+                    term_ru(term)
+                } else {
+                    format!("остальные: {}", term_ru(term))
+                });
             }
             let mut scope = Vec::new();
             if !t.levels.is_empty() {
-                scope.push(t.levels.iter().map(|l| reg.level(l).map_or(l.clone(), |x| x.title.clone())).collect::<Vec<_>>().join(", "));
+                scope.push(
+                    t.levels
+                        .iter()
+                        .map(|l| reg.level(l).map_or(l.clone(), |x| x.title.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
             }
             if !t.priorities.is_empty() {
                 scope.push(t.priorities.join(", "));
@@ -355,22 +464,54 @@ fn document(reg: &Regulation) -> Vec<Block> {
             if !t.pause_in.is_empty() {
                 cond.push(format!(
                     "время в статусе {} не учитывается",
-                    t.pause_in.iter().map(|s| format!("«{}»", reg.status(s).map_or(s.as_str(), |x| x.title.as_str()))).collect::<Vec<_>>().join(", ")
+                    t.pause_in
+                        .iter()
+                        .map(|s| format!(
+                            "«{}»",
+                            reg.status(s).map_or(s.as_str(), |x| x.title.as_str())
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             if let Some(x) = &t.extension {
-                cond.push(format!("может быть продлён не более чем на {} с уведомлением клиента о причине", term_ru(x)));
+                cond.push(format!(
+                    "может быть продлён не более чем на {} с уведомлением клиента о причине",
+                    term_ru(x)
+                ));
             }
             if let Some(x) = &t.interim_after {
-                cond.push(format!("если решение не найдено за {}, клиенту сообщается, что работа продолжается", term_ru(x)));
+                cond.push(format!(
+                    "если решение не найдено за {}, клиенту сообщается, что работа продолжается",
+                    term_ru(x)
+                ));
             }
             if let Some(n) = &t.note {
                 cond.push(n.clone());
             }
-            let title = if scope.is_empty() { t.title.clone() } else { format!("{} ({})", t.title, scope.join("; ")) };
-            rows.push(vec![title, terms.join("; "), sched, format!("{span}. {}", cond.join("; ")).trim_end_matches(". ").to_string()]);
+            let title = if scope.is_empty() {
+                t.title.clone()
+            } else {
+                format!("{} ({})", t.title, scope.join("; "))
+            };
+            rows.push(vec![
+                title,
+                terms.join("; "),
+                sched,
+                format!("{span}. {}", cond.join("; "))
+                    .trim_end_matches(". ")
+                    .to_string(),
+            ]);
         }
-        d.push(Table(vec!["Показатель".into(), "Срок".into(), "График".into(), "Как считается".into()], rows));
+        d.push(Table(
+            vec![
+                "Показатель".into(),
+                "Срок".into(),
+                "График".into(),
+                "Как считается".into(),
+            ],
+            rows,
+        ));
     }
 
     if !reg.lines.is_empty() {
@@ -387,14 +528,29 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 ]
             })
             .collect();
-        d.push(Table(vec!["Линия".into(), "Назначение".into(), "Реакция после передачи".into(), "Описание".into()], rows));
+        d.push(Table(
+            vec![
+                "Линия".into(),
+                "Назначение".into(),
+                "Реакция после передачи".into(),
+                "Описание".into(),
+            ],
+            rows,
+        ));
     }
 
     d.push(Heading(2, "Порядок работы с обращением".into()));
-    let flow: Vec<String> = [BaseStatus::New, BaseStatus::Registered, BaseStatus::InProgress, BaseStatus::WaitingCustomer, BaseStatus::Completed, BaseStatus::Closed]
-        .iter()
-        .filter_map(|b| reg.status(b.id()).map(|s| s.title.clone()))
-        .collect();
+    let flow: Vec<String> = [
+        BaseStatus::New,
+        BaseStatus::Registered,
+        BaseStatus::InProgress,
+        BaseStatus::WaitingCustomer,
+        BaseStatus::Completed,
+        BaseStatus::Closed,
+    ]
+    .iter()
+    .filter_map(|b| reg.status(b.id()).map(|s| s.title.clone()))
+    .collect();
     d.push(Para(format!("Статусы: {}.", flow.join(" → "))));
     let mut items = vec!["При регистрации клиенту сообщаются номер обращения, приоритет и срок. Номер указывается во всей дальнейшей переписке.".to_string()];
     if let Some(t) = &reg.lifecycle.auto_close_after {
@@ -412,19 +568,60 @@ fn document(reg: &Regulation) -> Vec<Block> {
         items.push("По завершении клиент оценивает качество обслуживания от 1 до 5.".into());
     }
     d.push(List(items));
-    d.push(Para("Решение может быть отложено по следующим причинам:".into()));
-    d.push(List(reg.lifecycle.deferral_reasons.iter().map(|r| r.title.clone()).collect()));
-    d.push(Para("Обращение может быть отклонено по следующим причинам:".into()));
-    d.push(List(reg.lifecycle.rejection_reasons.iter().map(|r| r.title.clone()).collect()));
+    d.push(Para(
+        "Решение может быть отложено по следующим причинам:".into(),
+    ));
+    d.push(List(
+        reg.lifecycle
+            .deferral_reasons
+            .iter()
+            .map(|r| r.title.clone())
+            .collect(),
+    ));
+    d.push(Para(
+        "Обращение может быть отклонено по следующим причинам:".into(),
+    ));
+    d.push(List(
+        reg.lifecycle
+            .rejection_reasons
+            .iter()
+            .map(|r| r.title.clone())
+            .collect(),
+    ));
 
-    if !reg.fields.required.is_empty() || !reg.fields.optional.is_empty() || reg.attachments.max_size.is_some() || !reg.attachments.allowed.is_empty() {
+    if !reg.fields.required.is_empty()
+        || !reg.fields.optional.is_empty()
+        || reg.attachments.max_size.is_some()
+        || !reg.attachments.allowed.is_empty()
+    {
         d.push(Heading(2, "Содержание обращения".into()));
-        let title = |f: &String| KNOWN_FIELDS.iter().find(|(k, _)| k == f).map_or(f.clone(), |(_, t)| (*t).to_string());
+        let title = |f: &String| {
+            KNOWN_FIELDS
+                .iter()
+                .find(|(k, _)| k == f)
+                .map_or(f.clone(), |(_, t)| (*t).to_string())
+        };
         if !reg.fields.required.is_empty() {
-            d.push(Para(format!("Обязательные сведения: {}.", reg.fields.required.iter().map(title).collect::<Vec<_>>().join(", "))));
+            d.push(Para(format!(
+                "Обязательные сведения: {}.",
+                reg.fields
+                    .required
+                    .iter()
+                    .map(title)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
         if !reg.fields.optional.is_empty() {
-            d.push(Para(format!("Дополнительно можно указать: {}.", reg.fields.optional.iter().map(title).collect::<Vec<_>>().join(", "))));
+            d.push(Para(format!(
+                "Дополнительно можно указать: {}.",
+                reg.fields
+                    .optional
+                    .iter()
+                    .map(title)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
         }
         let a = &reg.attachments;
         let mut att = Vec::new();
@@ -432,7 +629,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
             att.push(format!("допустимые типы файлов: {}", a.allowed.join(", ")));
         }
         if !a.archived_only.is_empty() {
-            att.push(format!("{} — только в архиве ZIP или RAR", a.archived_only.join(", ")));
+            att.push(format!(
+                "{} — только в архиве ZIP или RAR",
+                a.archived_only.join(", ")
+            ));
         }
         if let Some(m) = a.max_size {
             att.push(format!("размер файла не более {}", format_size(m)));
@@ -452,7 +652,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
             items.push("Консультации по электронной почте предоставляются бесплатно.".to_string());
         }
         if let Some(r) = b.rounding {
-            items.push(format!("Время учитывается с округлением вверх до {}.", amount_ru(r, false).replace("минута", "минуты")));
+            items.push(format!(
+                "Время учитывается с округлением вверх до {}.",
+                amount_ru(r, false).replace("минута", "минуты")
+            ));
         }
         for a in b.activities.values() {
             let mut s = format!("{}:", a.title);
@@ -465,12 +668,21 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 parts.push(if prev.is_zero() {
                     format!("до {} — {}", amount_ru(t.up_to, false), t.price)
                 } else {
-                    format!("от {} до {} — {}", amount_ru(prev, false), amount_ru(t.up_to, false), t.price)
+                    format!(
+                        "от {} до {} — {}",
+                        amount_ru(prev, false),
+                        amount_ru(t.up_to, false),
+                        t.price
+                    )
                 });
                 prev = t.up_to;
             }
             if let Some(r) = a.rate {
-                parts.push(if prev.is_zero() { format!("{r} в час") } else { format!("свыше {} — {r} в час", amount_ru(prev, false)) });
+                parts.push(if prev.is_zero() {
+                    format!("{r} в час")
+                } else {
+                    format!("свыше {} — {r} в час", amount_ru(prev, false))
+                });
             }
             if let Some(m) = a.minimum {
                 parts.push(format!("учитывается не менее {}", amount_ru(m, false)));
@@ -485,7 +697,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
             let mut s = format!("Тариф «{}»: {} в месяц", p.title, p.monthly_fee);
             if let Some(h) = p.included {
                 let hrs = (h.as_secs() / 3600) as u64;
-                s.push_str(&format!(", включено до {hrs} {} работ", plural_ru(hrs, "часа", "часов", "часов")));
+                s.push_str(&format!(
+                    ", включено до {hrs} {} работ",
+                    plural_ru(hrs, "часа", "часов", "часов")
+                ));
             }
             if let Some(r) = p.overage_rate {
                 s.push_str(&format!("; сверх — {r} в час"));
@@ -493,10 +708,18 @@ fn document(reg: &Regulation) -> Vec<Block> {
             items.push(s);
         }
         for m in &b.multipliers {
-            let inside = reg.schedule(&m.inside).map_or(m.inside.clone(), |s| format!("{} ({})", s.title, weekly_ru(s.schedule().weekly())));
-            let mut s = format!("{}: коэффициент ×{} для работ, начатых в период «{inside}»", m.title, m.factor);
+            let inside = reg.schedule(&m.inside).map_or(m.inside.clone(), |s| {
+                format!("{} ({})", s.title, weekly_ru(s.schedule().weekly()))
+            });
+            let mut s = format!(
+                "{}: коэффициент ×{} для работ, начатых в период «{inside}»",
+                m.title, m.factor
+            );
             if let Some(o) = &m.outside {
-                s.push_str(&format!(" вне графика «{}»", reg.schedule(o).map_or(o.as_str(), |s| s.title.as_str())));
+                s.push_str(&format!(
+                    " вне графика «{}»",
+                    reg.schedule(o).map_or(o.as_str(), |s| s.title.as_str())
+                ));
             }
             items.push(s);
         }
@@ -508,7 +731,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
 fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '*' | '_' | '|' | '<' | '>' | '[' | ']' | '`' | '#') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '|' | '<' | '>' | '[' | ']' | '`' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -540,7 +766,11 @@ pub fn markdown(reg: &Regulation) -> String {
     for b in document(reg) {
         match b {
             Block::Heading(level, t) => {
-                out.push_str(&format!("{} {}\n\n", "#".repeat(level.into()), md_escape(&t)));
+                out.push_str(&format!(
+                    "{} {}\n\n",
+                    "#".repeat(level.into()),
+                    md_escape(&t)
+                ));
             }
             Block::Para(t) => out.push_str(&format!("{}\n\n", md_escape(&t))),
             Block::List(items) => {
@@ -550,10 +780,22 @@ pub fn markdown(reg: &Regulation) -> String {
                 out.push('\n');
             }
             Block::Table(head, rows) => {
-                out.push_str(&format!("| {} |\n", head.iter().map(|h| md_escape(h)).collect::<Vec<_>>().join(" | ")));
+                out.push_str(&format!(
+                    "| {} |\n",
+                    head.iter()
+                        .map(|h| md_escape(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                ));
                 out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
                 for r in rows {
-                    out.push_str(&format!("| {} |\n", r.iter().map(|c| md_escape(c)).collect::<Vec<_>>().join(" | ")));
+                    out.push_str(&format!(
+                        "| {} |\n",
+                        r.iter()
+                            .map(|c| md_escape(c))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    ));
                 }
                 out.push('\n');
             }
@@ -577,7 +819,9 @@ pub fn html(reg: &Regulation) -> String {
     let mut body = String::new();
     for b in document(reg) {
         match b {
-            Block::Heading(level, t) => body.push_str(&format!("<h{level}>{}</h{level}>\n", html_escape(&t))),
+            Block::Heading(level, t) => {
+                body.push_str(&format!("<h{level}>{}</h{level}>\n", html_escape(&t)))
+            }
             Block::Para(t) => body.push_str(&format!("<p>{}</p>\n", html_escape(&t))),
             Block::List(items) => {
                 body.push_str("<ul>\n");

@@ -299,7 +299,11 @@ impl Clock {
             out.push_str(&format!(
                 "extended by {}{}: {}\n",
                 e.by,
-                if e.capped { " (capped by the regulation)" } else { "" },
+                if e.capped {
+                    " (capped by the regulation)"
+                } else {
+                    ""
+                },
                 e.reason
             ));
         }
@@ -353,7 +357,23 @@ struct Cycle {
 ///
 /// # Example
 ///
-/// See [`Clock`].
+/// ```
+/// use reglament_regulation::{Regulation, sla::{self, ClockState, Event, EventKind}};
+///
+/// let reg = Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\n[[targets]]\nid = \"resolution\"\ntitle = \"Решение\"\nstart = \"registered\"\nstop = \"completed\"\npause_in = [\"waiting_customer\"]\nschedule = \"office\"\nduration = \"8 working hours\"\n")?;
+/// let at = |s: &str| s.parse::<jiff::Timestamp>();
+/// let events = [
+///     Event::new(at("2026-11-23T09:00:00+03:00")?, EventKind::Status("registered".into())),
+///     Event::new(at("2026-11-23T11:00:00+03:00")?, EventKind::Status("waiting_customer".into())),
+///     Event::new(at("2026-11-24T11:00:00+03:00")?, EventKind::Status("in_progress".into())),
+/// ];
+/// // A working day spent waiting for the customer moves the deadline by nine working hours.
+/// let clocks = sla::evaluate(&reg, &events, at("2026-11-24T12:00:00+03:00")?)?;
+/// assert_eq!(clocks[0].state, ClockState::Running);
+/// assert_eq!(clocks[0].paused.as_hours(), 9);
+/// assert_eq!(clocks[0].due, Some(at("2026-11-24T17:00:00+03:00")?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn evaluate(
     reg: &Regulation,
     events: &[Event],
@@ -370,7 +390,22 @@ pub fn evaluate(
 ///
 /// # Example
 ///
-/// See [`Clock::describe`].
+/// ```
+/// use reglament_regulation::{Regulation, sla::{self, ClockState, Event, EventKind}};
+///
+/// let reg = Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\n[[targets]]\nid = \"resolution\"\ntitle = \"Решение\"\nstart = \"registered\"\nstop = \"completed\"\npause_in = [\"waiting_customer\"]\nschedule = \"office\"\nduration = \"8 working hours\"\n")?;
+/// let at = |s: &str| s.parse::<jiff::Timestamp>();
+/// let events = [
+///     Event::new(at("2026-11-23T09:00:00+03:00")?, EventKind::Status("registered".into())),
+///     Event::new(at("2026-11-23T11:00:00+03:00")?, EventKind::Status("waiting_customer".into())),
+///     Event::new(at("2026-11-24T11:00:00+03:00")?, EventKind::Status("in_progress".into())),
+/// ];
+/// let clocks = sla::evaluate_explained(&reg, &events, at("2026-11-23T12:00:00+03:00")?)?;
+/// assert_eq!(clocks[0].state, ClockState::Paused);
+/// let e = clocks[0].explanation.as_ref().unwrap();
+/// assert!(e.notes.iter().any(|n| n.contains("pauses moved the deadline")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn evaluate_explained(
     reg: &Regulation,
     events: &[Event],
@@ -428,9 +463,11 @@ fn evaluate_with(
         let extensions: Vec<(Term, String)> = events
             .iter()
             .filter_map(|e| match &e.kind {
-                EventKind::Extended { target: t, by, reason } if *t == target.id && e.at >= last.start => {
-                    Some((*by, reason.clone()))
-                }
+                EventKind::Extended {
+                    target: t,
+                    by,
+                    reason,
+                } if *t == target.id && e.at >= last.start => Some((*by, reason.clone())),
                 _ => None,
             })
             .collect();
@@ -461,7 +498,8 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
                 }
                 c.stop = Some(e.at);
             } else if now_pausing && !was_pausing {
-                c.pauses.push((e.at, None, status.unwrap_or_default().to_string()));
+                c.pauses
+                    .push((e.at, None, status.unwrap_or_default().to_string()));
             } else if was_pausing && !now_pausing {
                 if let Some(p) = c.pauses.last_mut().filter(|p| p.1.is_none()) {
                     p.1 = Some(e.at);
@@ -474,7 +512,8 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
                 let stopped = c.stop.take().expect("an inactive cycle has stopped");
                 c.pauses.push((stopped, Some(e.at), "stopped".into()));
                 if now_pausing {
-                    c.pauses.push((e.at, None, status.unwrap_or_default().to_string()));
+                    c.pauses
+                        .push((e.at, None, status.unwrap_or_default().to_string()));
                 }
                 continue;
             }
@@ -486,7 +525,8 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
                 pauses: Vec::new(),
             };
             if now_pausing {
-                c.pauses.push((e.at, None, status.unwrap_or_default().to_string()));
+                c.pauses
+                    .push((e.at, None, status.unwrap_or_default().to_string()));
             }
             cycles.push(c);
         }
