@@ -502,12 +502,12 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                 }
             }
         }
-        if let Some(total) = f.get(13).and_then(|s| s.trim().parse::<u16>().ok()) {
-            if total != working_days {
-                report.warnings.push(format!(
-                    "line {n}: {year} lists {working_days} working days but its total says {total}"
-                ));
-            }
+        if let Some(total) = f.get(13).and_then(|s| s.trim().parse::<u16>().ok())
+            && total != working_days
+        {
+            report.warnings.push(format!(
+                "line {n}: {year} lists {working_days} working days but its total says {total}"
+            ));
         }
         if let Some(hours) = f.get(15).and_then(|s| s.trim().parse::<f64>().ok()) {
             let computed = f64::from(working_days * 8 - short);
@@ -560,17 +560,17 @@ pub fn icalendar(text: &str) -> Result<ImportReport, Error> {
     // Unfold continuation lines (RFC 5545 §3.1), keeping the first physical line number.
     let mut lines: Vec<(usize, String)> = Vec::new();
     for (i, raw) in text.trim_start_matches('\u{feff}').lines().enumerate() {
-        if let Some(rest) = raw.strip_prefix([' ', '\t']) {
-            if let Some(last) = lines.last_mut() {
-                last.1.push_str(rest);
-                continue;
-            }
+        if let Some(rest) = raw.strip_prefix([' ', '\t'])
+            && let Some(last) = lines.last_mut()
+        {
+            last.1.push_str(rest);
+            continue;
         }
         lines.push((i + 1, raw.to_string()));
     }
-    if !lines
+    if lines
         .first()
-        .is_some_and(|(_, l)| l.trim() == "BEGIN:VCALENDAR")
+        .is_none_or(|(_, l)| l.trim() != "BEGIN:VCALENDAR")
     {
         return Err(err(
             1,
@@ -579,7 +579,7 @@ pub fn icalendar(text: &str) -> Result<ImportReport, Error> {
     }
     let mut report = ImportReport::new(Format::ICalendar, "iCalendar");
     let mut years = std::collections::BTreeSet::new();
-    let mut event: Option<(usize, BTreeMap<String, (usize, String, String)>)> = None;
+    let mut event: Option<(usize, IcsProps)> = None;
     for (n, line) in &lines {
         let line = line.trim_end();
         if line == "BEGIN:VEVENT" {

@@ -115,13 +115,13 @@ impl WorkingTime {
                 if e <= s {
                     continue;
                 }
-                if let Some(&prev) = wt.ends.last() {
-                    if s < prev {
-                        return Err(Error::Invalid(format!(
-                            "working hours on {date} overlap the previous day's in `{}`",
-                            tz.iana_name().unwrap_or("the time zone")
-                        )));
-                    }
+                if let Some(&prev) = wt.ends.last()
+                    && s < prev
+                {
+                    return Err(Error::Invalid(format!(
+                        "working hours on {date} overlap the previous day's in `{}`",
+                        tz.iana_name().unwrap_or("the time zone")
+                    )));
                 }
                 total += e - s;
                 wt.starts.push(s);
@@ -747,10 +747,10 @@ impl WorkingTime {
         let d = self.deadline(start, term)?;
         let mut e = self.explain(start, d.at)?;
         e.notes.push(format!("term: {term}"));
-        if d.bounded {
-            if let Some(b) = &term.at_most {
-                e.notes.push(format!("capped by the bound of {b}"));
-            }
+        if d.bounded
+            && let Some(b) = &term.at_most
+        {
+            e.notes.push(format!("capped by the bound of {b}"));
         }
         Ok((d, e))
     }

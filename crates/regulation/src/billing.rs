@@ -137,12 +137,12 @@ impl fmt::Display for Money {
         let rubles = (abs / 100).to_string();
         let mut grouped = String::new();
         for (i, ch) in rubles.chars().enumerate() {
-            if i > 0 && (rubles.len() - i) % 3 == 0 {
+            if i > 0 && (rubles.len() - i).is_multiple_of(3) {
                 grouped.push(' ');
             }
             grouped.push(ch);
         }
-        if abs % 100 == 0 {
+        if abs.is_multiple_of(100) {
             write!(f, "{sign}{grouped} ₽")
         } else {
             write!(f, "{sign}{grouped},{:02} ₽", abs % 100)
@@ -616,11 +616,11 @@ pub fn bill(
                     / i128::from(billed.as_secs().max(1))) as i64,
             )
         };
-        if let Some((title, f)) = &multiplier {
-            if amount != Money::ZERO {
-                amount = amount.times(*f);
-                notes.push(format!("×{f} ({title})"));
-            }
+        if let Some((title, f)) = &multiplier
+            && amount != Money::ZERO
+        {
+            amount = amount.times(*f);
+            notes.push(format!("×{f} ({title})"));
         }
         total += amount;
         billed_time += billed;

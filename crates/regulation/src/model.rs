@@ -799,13 +799,13 @@ impl AttachmentPolicy {
             .rsplit_once('.')
             .map(|(_, e)| e.to_lowercase())
             .unwrap_or_default();
-        if let Some(max) = self.max_size {
-            if size > max {
-                return Err(format!(
-                    "файл «{file_name}» больше допустимого размера {}",
-                    format_size(max)
-                ));
-            }
+        if let Some(max) = self.max_size
+            && size > max
+        {
+            return Err(format!(
+                "файл «{file_name}» больше допустимого размера {}",
+                format_size(max)
+            ));
         }
         if self.archived_only.contains(&ext) {
             return Err(format!(
@@ -830,9 +830,9 @@ impl AttachmentPolicy {
 /// assert_eq!(reglament_regulation::format_size(10 * 1024 * 1024), "10 MB");
 /// ```
 pub fn format_size(bytes: u64) -> String {
-    if bytes % (1024 * 1024) == 0 && bytes > 0 {
+    if bytes.is_multiple_of(1024 * 1024) && bytes > 0 {
         format!("{} MB", bytes / 1024 / 1024)
-    } else if bytes % 1024 == 0 && bytes > 0 {
+    } else if bytes.is_multiple_of(1024) && bytes > 0 {
         format!("{} KB", bytes / 1024)
     } else {
         format!("{bytes} B")
@@ -919,15 +919,15 @@ impl Target {
         {
             return None;
         }
-        if let Some(l) = level {
-            if let Some(t) = self.by_level.get(l) {
-                return Some((*t, TermSource::Level(l.into())));
-            }
+        if let Some(l) = level
+            && let Some(t) = self.by_level.get(l)
+        {
+            return Some((*t, TermSource::Level(l.into())));
         }
-        if let Some(p) = priority {
-            if let Some(t) = self.by_priority.get(p) {
-                return Some((*t, TermSource::Priority(p.into())));
-            }
+        if let Some(p) = priority
+            && let Some(t) = self.by_priority.get(p)
+        {
+            return Some((*t, TermSource::Priority(p.into())));
         }
         self.duration.map(|t| (t, TermSource::Default))
     }
@@ -1645,16 +1645,16 @@ impl Validator<'_> {
         for s in &raw.statuses {
             let id = s.id.get_ref();
             if let Some(b) = BaseStatus::parse(id) {
-                if let Some(base) = &s.base {
-                    if base.get_ref() != id {
-                        self.err(
-                            base,
-                            format!(
-                                "status `{id}` is a base status and cannot be based on `{}`",
-                                base.get_ref()
-                            ),
-                        );
-                    }
+                if let Some(base) = &s.base
+                    && base.get_ref() != id
+                {
+                    self.err(
+                        base,
+                        format!(
+                            "status `{id}` is a base status and cannot be based on `{}`",
+                            base.get_ref()
+                        ),
+                    );
                 }
                 statuses[b as usize].title = s.title.clone();
                 continue;

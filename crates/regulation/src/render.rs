@@ -30,7 +30,7 @@ pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a s
 
 fn amount_ru(d: SignedDuration, working: bool) -> String {
     let s = d.as_secs().unsigned_abs();
-    if s % 3600 == 0 {
+    if s.is_multiple_of(3600) {
         let h = s / 3600;
         if working {
             format!(
@@ -41,7 +41,7 @@ fn amount_ru(d: SignedDuration, working: bool) -> String {
         } else {
             format!("{h} {}", plural_ru(h, "час", "часа", "часов"))
         }
-    } else if s % 60 == 0 {
+    } else if s.is_multiple_of(60) {
         let m = s / 60;
         if working {
             format!(

@@ -500,23 +500,24 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
             } else if now_pausing && !was_pausing {
                 c.pauses
                     .push((e.at, None, status.unwrap_or_default().to_string()));
-            } else if was_pausing && !now_pausing {
-                if let Some(p) = c.pauses.last_mut().filter(|p| p.1.is_none()) {
-                    p.1 = Some(e.at);
-                }
+            } else if was_pausing
+                && !now_pausing
+                && let Some(p) = c.pauses.last_mut().filter(|p| p.1.is_none())
+            {
+                p.1 = Some(e.at);
             }
             continue;
         }
-        if let Some(c) = cycles.last_mut() {
-            if target.resume_on.iter().any(|p| matches(reg, p, &e.kind)) {
-                let stopped = c.stop.take().expect("an inactive cycle has stopped");
-                c.pauses.push((stopped, Some(e.at), "stopped".into()));
-                if now_pausing {
-                    c.pauses
-                        .push((e.at, None, status.unwrap_or_default().to_string()));
-                }
-                continue;
+        if let Some(c) = cycles.last_mut()
+            && target.resume_on.iter().any(|p| matches(reg, p, &e.kind))
+        {
+            let stopped = c.stop.take().expect("an inactive cycle has stopped");
+            c.pauses.push((stopped, Some(e.at), "stopped".into()));
+            if now_pausing {
+                c.pauses
+                    .push((e.at, None, status.unwrap_or_default().to_string()));
             }
+            continue;
         }
         if matches(reg, &target.start, &e.kind) && (cycles.is_empty() || target.repeat) {
             let mut c = Cycle {
@@ -606,10 +607,10 @@ fn measure(
     let explanation = if explain {
         let mut e = wt.explain(c.start, due)?;
         e.notes.push(format!("term: {term}"));
-        if base.bounded {
-            if let Some(b) = &term.at_most {
-                e.notes.push(format!("capped by the bound of {b}"));
-            }
+        if base.bounded
+            && let Some(b) = &term.at_most
+        {
+            e.notes.push(format!("capped by the bound of {b}"));
         }
         if paused > SignedDuration::ZERO {
             e.notes.push(format!(
