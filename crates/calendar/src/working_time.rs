@@ -305,12 +305,7 @@ impl WorkingTime {
     /// ```
     pub fn add(&self, start: Timestamp, duration: SignedDuration) -> Result<Timestamp, Error> {
         let s = self.sec(start)?;
-        let d = duration.as_secs();
-        if d < 0 {
-            return Err(Error::Invalid(format!(
-                "working duration `{duration:#}` is negative"
-            )));
-        }
+        let d = non_negative(duration)?;
         if d == 0 {
             return Ok(self.ts(s));
         }
@@ -348,12 +343,7 @@ impl WorkingTime {
     /// ```
     pub fn subtract(&self, end: Timestamp, duration: SignedDuration) -> Result<Timestamp, Error> {
         let s = self.sec(end)?;
-        let d = duration.as_secs();
-        if d < 0 {
-            return Err(Error::Invalid(format!(
-                "working duration `{duration:#}` is negative"
-            )));
-        }
+        let d = non_negative(duration)?;
         if d == 0 {
             return Ok(self.ts(s));
         }
@@ -776,6 +766,17 @@ pub struct Deadline {
     pub bounded: bool,
     /// The deadline depends on a year the calendar does not know.
     pub provisional: bool,
+}
+
+/// The seconds of a working duration, which must not be negative.
+fn non_negative(duration: SignedDuration) -> Result<i64, Error> {
+    let d = duration.as_secs();
+    if d < 0 {
+        return Err(Error::Invalid(format!(
+            "working duration `{duration:#}` is negative"
+        )));
+    }
+    Ok(d)
 }
 
 fn is_weekend(w: Weekday) -> bool {

@@ -96,6 +96,10 @@ pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
     }
 }
 
+fn ids<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    it.collect::<Vec<_>>().join(", ")
+}
+
 fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
     writeln!(out, "ok: {}", reg.name)?;
     writeln!(out, "schedules: {}", reg.schedules.len())?;
@@ -118,43 +122,11 @@ fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
             days.join("; ")
         )?;
     }
-    writeln!(
-        out,
-        "channels: {}",
-        reg.channels
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
+    writeln!(out, "channels: {}", ids(reg.channels.iter().map(|c| c.id.as_str())))?;
     writeln!(out, "categories: {}", reg.categories.len())?;
-    writeln!(
-        out,
-        "levels: {}",
-        reg.levels
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
-    writeln!(
-        out,
-        "priorities: {}",
-        reg.priorities
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
-    writeln!(
-        out,
-        "lines: {}",
-        reg.lines
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )?;
+    writeln!(out, "levels: {}", ids(reg.levels.iter().map(|c| c.id.as_str())))?;
+    writeln!(out, "priorities: {}", ids(reg.priorities.iter().map(|c| c.id.as_str())))?;
+    writeln!(out, "lines: {}", ids(reg.lines.iter().map(|c| c.id.as_str())))?;
     writeln!(out, "targets: {}", reg.targets.len())?;
     for t in &reg.targets {
         let mut terms = Vec::new();
