@@ -180,12 +180,12 @@ fn event_ru(reg: &Regulation, e: &EventPattern) -> String {
         EventPattern::CustomerReply => "ответ клиента".into(),
         EventPattern::Reopened => "возобновление работы".into(),
         EventPattern::Entered(b) => format!(
-            "статус «{}»",
+            "переход в статус «{}»",
             reg.status(b.id())
                 .map_or(b.default_title(), |s| s.title.as_str())
         ),
         EventPattern::EnteredStatus(s) => format!(
-            "статус «{}»",
+            "переход в статус «{}»",
             reg.status(s).map_or(s.as_str(), |x| x.title.as_str())
         ),
     }
@@ -278,7 +278,11 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 ChannelKind::Messenger => "мессенджер",
                 ChannelKind::Other => "другое",
             };
-            let mut s = format!("{} ({kind})", c.title);
+            let mut s = if c.title.to_lowercase().contains(kind) {
+                c.title.clone()
+            } else {
+                format!("{} ({kind})", c.title)
+            };
             if let Some(a) = &c.address {
                 s.push_str(&format!(": {a}"));
             }
@@ -419,13 +423,13 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 .schedule(&t.schedule)
                 .map_or(t.schedule.clone(), |s| s.title.clone());
             let span = format!(
-                "от события «{}» до события «{}»",
+                "начало: {}; окончание: {}",
                 event_ru(reg, &t.start),
                 t.stop
                     .iter()
                     .map(|s| event_ru(reg, s))
                     .collect::<Vec<_>>()
-                    .join("» или «")
+                    .join(" или ")
             );
             let mut terms = Vec::new();
             for (l, term) in &t.by_level {
@@ -498,8 +502,8 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 title,
                 terms.join("; "),
                 sched,
-                format!("{span}. {}", cond.join("; "))
-                    .trim_end_matches(". ")
+                format!("{span}; {}", cond.join("; "))
+                    .trim_end_matches("; ")
                     .to_string(),
             ]);
         }
