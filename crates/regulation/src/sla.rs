@@ -348,7 +348,7 @@ struct Cycle {
 }
 
 /// Evaluates every target of the regulation for a ticket's events at `now`, without
-/// explanations. Events must be in time order. Targets that do not apply to the ticket's level,
+/// explanations. Events must be in time order; those after `now` are ignored. Targets that do not apply to the ticket's level,
 /// priority or channel are left out; targets not yet started are [`ClockState::Pending`].
 ///
 /// # Errors
@@ -420,6 +420,8 @@ fn evaluate_with(
     now: Timestamp,
     explain: bool,
 ) -> Result<Vec<Clock>, CalendarError> {
+    // The clocks as they stand at `now`: later events have not happened yet.
+    let events = &events[..events.partition_point(|e| e.at <= now)];
     // The ticket's class at the end of its history: a change of priority or level re-evaluates
     // every clock's term while keeping its start and pauses.
     let (mut level, mut priority, mut channel) = (None, None, None);
