@@ -584,8 +584,10 @@ pub fn bill(
                 break;
             }
         }
-        // The plan covers billed time first.
-        let covered = if unlimited {
+        // The plan covers billed time first; free work neither costs nor uses plan hours.
+        let covered = if !a.billable {
+            SignedDuration::ZERO
+        } else if unlimited {
             billed
         } else {
             match included_left.as_mut() {
@@ -598,7 +600,9 @@ pub fn bill(
             }
         };
         let rest = billed - covered;
-        let mut amount = if rest.is_zero() {
+        let mut amount = if !a.billable {
+            price(billed, &mut notes)
+        } else if rest.is_zero() {
             if !covered.is_zero() {
                 notes.push("в рамках тарифа".into());
             }

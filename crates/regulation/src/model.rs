@@ -686,7 +686,8 @@ impl Reason {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Lifecycle {
-    /// The schedule for lifecycle terms in working time; the first schedule by default.
+    /// The schedule for lifecycle terms in working time; the first schedule in the file by
+    /// default.
     pub schedule: Option<String>,
     /// A completed ticket closes on its own after this, without the customer's answer.
     pub auto_close_after: Option<Term>,
@@ -1133,7 +1134,7 @@ impl Regulation {
                 && (l.subject_keywords.is_empty()
                     || l.subject_keywords
                         .iter()
-                        .any(|k| subject.contains(&k.to_lowercase())))
+                        .any(|k| contains_word(&subject, &k.to_lowercase())))
         })
     }
 
@@ -1182,6 +1183,19 @@ impl Regulation {
             None => self.schedules.values().next(),
         }
     }
+}
+
+/// Whether `text` contains `word` as a whole word: «СРОЧНО» is in «срочно!» but not in
+/// «несрочно».
+fn contains_word(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    text.match_indices(word).any(|(i, w)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + w.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 struct Validator<'a> {
@@ -1288,9 +1302,14 @@ impl Validator<'_> {
             RawMoney::Text(t) => t.parse::<Money>().ok(),
         };
         parsed.unwrap_or_else(|| {
+            let shown = match m.get_ref() {
+                RawMoney::Int(i) => i.to_string(),
+                RawMoney::Float(f) => f.to_string(),
+                RawMoney::Text(t) => t.clone(),
+            };
             self.err_at(
                 m.span().start,
-                format!("{ctx}: amount is not valid, expected a number of rubles such as `2000` or `1500.50`"),
+                format!("{ctx}: amount `{shown}` is not valid, expected a number of rubles such as `2000` or `1500.50`"),
             );
             Money::ZERO
         })
@@ -1518,7 +1537,9 @@ impl Validator<'_> {
 
         // Channels.
         let mut channels = Vec::new();
-        for (id, c) in &raw.channels {
+        let mut in_file_order: Vec<(&String, &raw::RawChannel)> = raw.channels.iter().collect();
+        in_file_order.sort_by_key(|(_, c)| c.kind.span().start);
+        for (id, c) in in_file_order {
             let kind = match c.kind.get_ref().as_str() {
                 "email" => ChannelKind::Email,
                 "portal" => ChannelKind::Portal,
@@ -1753,6 +1774,17 @@ impl Validator<'_> {
             "target",
             &raw.targets.iter().map(|c| &c.id).collect::<Vec<_>>(),
         );
+        for t in &raw.targets {
+            if targets.iter().any(|g: &Target| &g.id == t.id.get_ref()) {
+                self.err(
+                    &t.id,
+                    format!(
+                        "duplicate target id `{}`: a line's reaction target already has it",
+                        t.id.get_ref()
+                    ),
+                );
+            }
+        }
         for t in raw.targets {
             let id = t.id.get_ref().clone();
             let ctx = format!("target `{id}`");
@@ -1764,8 +1796,8 @@ impl Validator<'_> {
                 .get_ref()
                 .0
                 .iter()
-                .filter_map(|s| {
-                    let s = toml::Spanned::new(stop_at.clone(), s.clone());
+                .filter_map(|(at, s)| {
+                    let s = toml::Spanned::new(at.clone().unwrap_or(stop_at.clone()), s.clone());
                     self.event(&format!("{ctx}: `stop`"), &s, &line_ids, &status_ids)
                 })
                 .collect();
@@ -1966,8 +1998,13 @@ impl Validator<'_> {
                 .filter_map(|i| Reason::builtin(i))
                 .collect();
         }
+        let first_schedule = raw
+            .schedules
+            .iter()
+            .min_by_key(|(_, s)| s.hours.span().start)
+            .map(|(id, _)| id.clone());
         let lifecycle = Lifecycle {
-            schedule: lc.schedule.map(|s| s.into_inner()),
+            schedule: lc.schedule.map(|s| s.into_inner()).or(first_schedule),
             auto_close_after,
             reopen,
             reopen_within,

@@ -152,7 +152,8 @@ pub(crate) struct RawStatus {
 }
 
 /// A string or a list of strings, e.g. `stop = "completed"` or `stop = ["assigned", "public_reply"]`.
-pub(crate) struct OneOrMany(pub Vec<String>);
+/// List elements keep their own position; a single string takes the position of the whole value.
+pub(crate) struct OneOrMany(pub Vec<(Option<std::ops::Range<usize>>, String)>);
 
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<OneOrMany, D::Error> {
@@ -163,15 +164,15 @@ impl<'de> Deserialize<'de> for OneOrMany {
                 f.write_str("an event name or a list of event names")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_string()]))
+                Ok(OneOrMany(vec![(None, v.to_string())]))
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut a: A,
             ) -> Result<OneOrMany, A::Error> {
                 let mut out = Vec::new();
-                while let Some(s) = a.next_element::<String>()? {
-                    out.push(s);
+                while let Some(s) = a.next_element::<Spanned<String>>()? {
+                    out.push((Some(s.span()), s.into_inner()));
                 }
                 Ok(OneOrMany(out))
             }

@@ -28,36 +28,89 @@ pub fn plural_ru<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a s
     }
 }
 
-fn amount_ru(d: SignedDuration, working: bool) -> String {
-    let s = d.as_secs().unsigned_abs();
-    if s.is_multiple_of(3600) {
-        let h = s / 3600;
-        if working {
-            format!(
-                "{h} {} {}",
-                plural_ru(h, "рабочий", "рабочих", "рабочих"),
-                plural_ru(h, "час", "часа", "часов")
-            )
-        } else {
-            format!("{h} {}", plural_ru(h, "час", "часа", "часов"))
-        }
-    } else if s.is_multiple_of(60) {
-        let m = s / 60;
-        if working {
-            format!(
-                "{m} {} {}",
-                plural_ru(m, "рабочая", "рабочие", "рабочих"),
-                plural_ru(m, "минута", "минуты", "минут")
-            )
-        } else {
-            format!("{m} {}", plural_ru(m, "минута", "минуты", "минут"))
-        }
-    } else {
-        format!("{} с", s)
+/// The grammatical case a term is rendered in: the nominative («24 часа», also after «через»,
+/// «за», «на») or the genitive («в течение 24 часов», «не менее 1 часа»).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Case {
+    Nominative,
+    Genitive,
+}
+
+/// The word for `n` in a case: forms are `[one, few, many]` of the nominative and the genitive.
+fn word<'a>(n: u64, case: Case, nom: [&'a str; 3], gen_: [&'a str; 3]) -> &'a str {
+    let f = if case == Case::Nominative { nom } else { gen_ };
+    plural_ru(n, f[0], f[1], f[2])
+}
+
+const HOUR: ([&str; 3], [&str; 3]) = (["час", "часа", "часов"], ["часа", "часов", "часов"]);
+const MINUTE: ([&str; 3], [&str; 3]) =
+    (["минута", "минуты", "минут"], ["минуты", "минут", "минут"]);
+const DAY: ([&str; 3], [&str; 3]) = (["день", "дня", "дней"], ["дня", "дней", "дней"]);
+const WORKING_M: ([&str; 3], [&str; 3]) = (
+    ["рабочий", "рабочих", "рабочих"],
+    ["рабочего", "рабочих", "рабочих"],
+);
+const WORKING_F: ([&str; 3], [&str; 3]) = (
+    ["рабочая", "рабочие", "рабочих"],
+    ["рабочей", "рабочих", "рабочих"],
+);
+const CALENDAR: ([&str; 3], [&str; 3]) = (
+    ["календарный", "календарных", "календарных"],
+    ["календарного", "календарных", "календарных"],
+);
+
+fn phrase(
+    n: u64,
+    case: Case,
+    adj: Option<([&str; 3], [&str; 3])>,
+    noun: ([&str; 3], [&str; 3]),
+) -> String {
+    match adj {
+        Some(a) => format!(
+            "{n} {} {}",
+            word(n, case, a.0, a.1),
+            word(n, case, noun.0, noun.1)
+        ),
+        None => format!("{n} {}", word(n, case, noun.0, noun.1)),
     }
 }
 
-/// One part of a term in Russian.
+fn amount_ru(d: SignedDuration, working: bool, case: Case) -> String {
+    let s = d.as_secs().unsigned_abs();
+    if s % 3600 == 0 {
+        phrase(s / 3600, case, working.then_some(WORKING_M), HOUR)
+    } else if s % 60 == 0 {
+        phrase(s / 60, case, working.then_some(WORKING_F), MINUTE)
+    } else {
+        format!("{s} с")
+    }
+}
+
+fn part_ru(p: &TermPart, case: Case) -> String {
+    match *p {
+        TermPart::Working(d) => amount_ru(d, true, case),
+        TermPart::Calendar(d) => amount_ru(d, false, case),
+        TermPart::WorkingDays(n) => phrase(n.into(), case, Some(WORKING_M), DAY),
+        TermPart::CalendarDays(n) => phrase(n.into(), case, Some(CALENDAR), DAY),
+        TermPart::Weekdays(n) => format!(
+            "{} без учёта выходных",
+            phrase(n.into(), case, Some(CALENDAR), DAY)
+        ),
+    }
+}
+
+fn term_in(t: &Term, case: Case) -> String {
+    match &t.at_most {
+        Some(b) => format!(
+            "{}, но не более {}",
+            part_ru(&t.primary, case),
+            part_ru(b, Case::Genitive)
+        ),
+        None => part_ru(&t.primary, case),
+    }
+}
+
+/// One part of a term in Russian, in the nominative.
 ///
 /// # Example
 ///
@@ -70,56 +123,43 @@ fn amount_ru(d: SignedDuration, working: bool) -> String {
 /// # Ok::<(), reglament_calendar::Error>(())
 /// ```
 pub fn term_part_ru(p: &TermPart) -> String {
-    match *p {
-        TermPart::Working(d) => amount_ru(d, true),
-        TermPart::Calendar(d) => amount_ru(d, false),
-        TermPart::WorkingDays(n) => {
-            let n = u64::from(n);
-            format!(
-                "{n} {} {}",
-                plural_ru(n, "рабочий", "рабочих", "рабочих"),
-                plural_ru(n, "день", "дня", "дней")
-            )
-        }
-        TermPart::CalendarDays(n) => {
-            let n = u64::from(n);
-            format!(
-                "{n} {} {}",
-                plural_ru(n, "календарный", "календарных", "календарных"),
-                plural_ru(n, "день", "дня", "дней")
-            )
-        }
-        TermPart::Weekdays(n) => {
-            let n = u64::from(n);
-            format!(
-                "{n} {} {} без учёта выходных",
-                plural_ru(n, "календарный", "календарных", "календарных"),
-                plural_ru(n, "день", "дня", "дней")
-            )
-        }
-    }
+    part_ru(p, Case::Nominative)
 }
 
-/// A term in Russian, e.g. `24 рабочих часа, но не более 5 календарных дней без учёта выходных`.
+/// A term in Russian, in the nominative, with its bound in the genitive after «не более».
 ///
 /// # Example
 ///
 /// ```
 /// use reglament_regulation::render::term_ru;
 ///
-/// assert_eq!(term_ru(&"24 working hours, at most 5 weekdays".parse()?), "24 рабочих часа, но не более 5 календарных дней без учёта выходных");
+/// assert_eq!(term_ru(&"24 working hours, at most 2 weekdays".parse()?), "24 рабочих часа, но не более 2 календарных дней без учёта выходных");
 /// assert_eq!(term_ru(&"21 working days".parse()?), "21 рабочий день");
 /// # Ok::<(), reglament_calendar::Error>(())
 /// ```
 pub fn term_ru(t: &Term) -> String {
-    match &t.at_most {
-        Some(b) => format!(
-            "{}, но не более {}",
-            term_part_ru(&t.primary),
-            term_part_ru(b)
-        ),
-        None => term_part_ru(&t.primary),
-    }
+    term_in(t, Case::Nominative)
+}
+
+/// A term in Russian in the genitive, for «в течение …», «не менее …», «до …».
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::render::term_ru_genitive;
+///
+/// assert_eq!(term_ru_genitive(&"24 hours".parse()?), "24 часов");
+/// assert_eq!(term_ru_genitive(&"1 hour".parse()?), "1 часа");
+/// assert_eq!(term_ru_genitive(&"21 working days".parse()?), "21 рабочего дня");
+/// assert_eq!(term_ru_genitive(&"2 working minutes".parse()?), "2 рабочих минут");
+/// # Ok::<(), reglament_calendar::Error>(())
+/// ```
+pub fn term_ru_genitive(t: &Term) -> String {
+    term_in(t, Case::Genitive)
+}
+
+fn gen_amount(d: SignedDuration) -> String {
+    amount_ru(d, false, Case::Genitive)
 }
 
 /// A block of the rendered document.
@@ -558,12 +598,12 @@ fn document(reg: &Regulation) -> Vec<Block> {
     d.push(Para(format!("Статусы: {}.", flow.join(" → "))));
     let mut items = vec!["При регистрации клиенту сообщаются номер обращения, приоритет и срок. Номер указывается во всей дальнейшей переписке.".to_string()];
     if let Some(t) = &reg.lifecycle.auto_close_after {
-        items.push(format!("Завершённое обращение ожидает подтверждения клиента; при отсутствии ответа в течение {} оно закрывается автоматически.", term_ru(t)));
+        items.push(format!("Завершённое обращение ожидает подтверждения клиента; при отсутствии ответа в течение {} оно закрывается автоматически.", term_ru_genitive(t)));
     }
     items.push("Мотивированное возражение клиента возобновляет работу по обращению.".into());
     items.push(match reg.lifecycle.reopen {
         crate::ReopenRule::Reopen => match &reg.lifecycle.reopen_within {
-            Some(w) => format!("Закрытое обращение можно возобновить в течение {}; позднее создаётся новое связанное обращение.", term_ru(w)),
+            Some(w) => format!("Закрытое обращение можно возобновить в течение {}; позднее создаётся новое связанное обращение.", term_ru_genitive(w)),
             None => "Закрытое обращение можно возобновить, ответив на него.".into(),
         },
         crate::ReopenRule::NewLinked => "Ответ на закрытое обращение создаёт новое обращение, связанное с закрытым.".into(),
@@ -658,7 +698,7 @@ fn document(reg: &Regulation) -> Vec<Block> {
         if let Some(r) = b.rounding {
             items.push(format!(
                 "Время учитывается с округлением вверх до {}.",
-                amount_ru(r, false).replace("минута", "минуты")
+                gen_amount(r)
             ));
         }
         for a in b.activities.values() {
@@ -670,12 +710,12 @@ fn document(reg: &Regulation) -> Vec<Block> {
             let mut parts = Vec::new();
             for t in &a.tiers {
                 parts.push(if prev.is_zero() {
-                    format!("до {} — {}", amount_ru(t.up_to, false), t.price)
+                    format!("до {} — {}", gen_amount(t.up_to), t.price)
                 } else {
                     format!(
                         "от {} до {} — {}",
-                        amount_ru(prev, false),
-                        amount_ru(t.up_to, false),
+                        gen_amount(prev),
+                        gen_amount(t.up_to),
                         t.price
                     )
                 });
@@ -685,11 +725,11 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 parts.push(if prev.is_zero() {
                     format!("{r} в час")
                 } else {
-                    format!("свыше {} — {r} в час", amount_ru(prev, false))
+                    format!("свыше {} — {r} в час", gen_amount(prev))
                 });
             }
             if let Some(m) = a.minimum {
-                parts.push(format!("учитывается не менее {}", amount_ru(m, false)));
+                parts.push(format!("учитывается не менее {}", gen_amount(m)));
             }
             if !parts.is_empty() {
                 s.push(' ');

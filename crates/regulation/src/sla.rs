@@ -599,7 +599,7 @@ fn measure(
     };
     let interim_at = match &target.interim_after {
         Some(t) => match t.working_amount() {
-            Some(x) if x < budget => Some(wt.subtract(due, budget - x)?),
+            Some(x) if x <= budget => Some(wt.subtract(due, budget - x)?),
             Some(_) => None,
             None => Some(wt.deadline(c.start, t)?.at),
         },

@@ -682,7 +682,6 @@ duration = "5 workdays"
 }
 
 #[test]
-#[ignore = "BUG: Validator::money (crates/regulation/src/model.rs) reports `amount is not valid` without the bad value, unlike every other diagnostic and the promise of docs/regulation.md (\"every problem is reported with … the bad value\"); `rate = \"2000 рублей\"` gives \"billing activity `phone`: `rate`: amount is not valid, expected a number of rubles such as `2000` or `1500.50`\""]
 fn bad_money_is_reported_naming_the_bad_amount() {
     check_all(&[
         Case {
@@ -713,7 +712,6 @@ tiers = [ { up_to = "15 minutes", price = "пятьсот" } ]
 }
 
 #[test]
-#[ignore = "BUG: Validator::regulation (crates/regulation/src/model.rs) gives every element of a `stop = [...]` list the span of the whole array, so an unknown event on its own line is reported at the line of `stop = [` (line 9, column 8) instead of where it is written (line 11, column 3)"]
 fn unknown_event_in_a_multi_line_stop_list_is_reported_where_it_is_written() {
     check_all(&[Case {
         what: "unknown stop event in a multi-line list",
@@ -739,7 +737,6 @@ duration = "8 working hours"
 }
 
 #[test]
-#[ignore = "BUG: Validator::regulation (crates/regulation/src/model.rs) checks target ids only among `[[targets]]`, so a target `reaction_L1` next to a line `L1` with a reaction yields two targets with the same id (Regulation::target and `Extended { target }` then see only the first) instead of a `duplicate target id` diagnostic"]
 fn target_id_clashing_with_a_lines_generated_reaction_target_is_rejected() {
     check_all(&[Case {
         what: "user target named like a line's reaction target",
