@@ -1,0 +1,63 @@
+//! Reglament's domain: tickets as a journal of events, the ticket state machine driven by the
+//! regulation's lifecycle, and the newtypes parsed at the boundary. Pure: no I/O, `now` passed in.
+//!
+//! ```
+//! use reglament_domain::{Actor, AgentId, Command, JournalEntry, Outcome, Ticket, TicketEvent, TicketNumberFormat};
+//! use reglament_regulation::Regulation;
+//!
+//! let reg = Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\n")?;
+//! let now: jiff::Timestamp = "2026-11-23T10:00:00+03:00".parse()?;
+//! let journal = vec![JournalEntry::new(now, Actor::System, TicketEvent::Received {
+//!     channel: "email".into(), subject: "Ошибка оплаты".into(), description: String::new(),
+//!     organization: None, contact: None, category: None, level: None, priority: None,
+//!     fields: Default::default(),
+//! })];
+//! let ticket = Ticket::replay(&journal)?;
+//! let number = TicketNumberFormat::default().format(2026, 1);
+//! let outcome = ticket.decide(&journal, Command::Register { number }, Actor::System, &reg, now)?;
+//! assert!(matches!(outcome, Outcome::Events(ref e) if matches!(e[0], TicketEvent::Registered { .. })));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Map
+//!
+//! - [`TicketNumber`], [`TicketNumberFormat`], [`EmailAddress`], [`Role`], [`Rating`],
+//!   [`Reproducibility`]: values parsed once at the boundary.
+//! - [`JournalEntry`] and [`TicketEvent`]: the append-only truth; [`Ticket::replay`] projects it.
+//! - [`Ticket::decide`] turns a [`Command`] into events or a [`DomainError`].
+//! - [`sla_events`] feeds a journal to the SLA clocks of `reglament_regulation::sla`.
+
+mod ticket;
+mod types;
+
+pub use ticket::{
+    Actor, AgentId, Command, ContactId, JournalEntry, OrgId, Outcome, Relation, Ticket,
+    TicketEvent, TicketId, sla_events,
+};
+pub use types::{EmailAddress, Rating, Reproducibility, Role, TicketNumber, TicketNumberFormat};
+
+/// Why a value or a command was refused.
+///
+/// # Example
+///
+/// ```
+/// let e = reglament_domain::DomainError::Transition { from: "closed".into(), to: "completed".into() };
+/// assert_eq!(e.to_string(), "a ticket in status `closed` cannot move to `completed`");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A value or argument that is not valid; the message names it.
+    #[error("{0}")]
+    Invalid(String),
+    /// The actor may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The lifecycle does not allow this status change.
+    #[error("a ticket in status `{from}` cannot move to `{to}`")]
+    Transition {
+        /// The current status.
+        from: String,
+        /// The status asked for.
+        to: String,
+    },
+}
