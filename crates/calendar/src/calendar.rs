@@ -201,10 +201,10 @@ impl ProductionCalendar {
     pub fn russia() -> Arc<ProductionCalendar> {
         static RU: OnceLock<Arc<ProductionCalendar>> = OnceLock::new();
         RU.get_or_init(|| {
-            Arc::new(
-                parse_builtin(include_str!("../data/ru.toml"))
-                    .expect("the built-in calendar data file is valid"),
-            )
+            let mut ru = parse_builtin(include_str!("../data/ru.toml"))
+                .expect("the built-in calendar data file is valid");
+            ru.fill_provisional_years(2010, 2049);
+            Arc::new(ru)
         })
         .clone()
     }
@@ -269,6 +269,78 @@ impl ProductionCalendar {
     pub fn add_fixed_holiday(&mut self, month: i8, day: i8, name: impl Into<String>) {
         self.fixed_holidays
             .push((month, day, DayOverride::Holiday { name: name.into() }));
+    }
+
+    /// Fills the years from `from` to `to` that the calendar does not know with what the law
+    /// says without a decree: the fixed holidays; a holiday on a Saturday or Sunday moves the
+    /// day off to the next working day (Art. 112 part 2; not the 1–8 January holidays, which
+    /// only a decree moves); and the working day just before a holiday is one hour shorter
+    /// (Art. 95). The years stay provisional.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jiff::civil::date;
+    /// use reglament_calendar::{DayOverride, ProductionCalendar};
+    ///
+    /// let ru = ProductionCalendar::russia();
+    /// // 4 November 2028 is a Saturday: the day off moves to Monday 6 November.
+    /// assert!(ru.get(date(2028, 11, 6)).unwrap().is_day_off());
+    /// // 8 May 2028, before Victory Day, is shortened.
+    /// assert_eq!(ru.get(date(2028, 5, 8)), Some(&DayOverride::Working { weekend: false, shortened: true }));
+    /// assert!(ru.is_provisional(date(2028, 5, 8)));
+    /// ```
+    pub fn fill_provisional_years(&mut self, from: i16, to: i16) {
+        for year in from..=to {
+            if self.years.contains_key(&year) {
+                continue;
+            }
+            let holidays: Vec<(Date, DayOverride)> = self
+                .fixed_holidays
+                .iter()
+                .filter_map(|(m, d, o)| Some((Date::new(year, *m, *d).ok()?, o.clone())))
+                .collect();
+            let is_holiday = |d: Date| holidays.iter().any(|(h, _)| *h == d);
+            let weekend = |d: Date| matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday);
+            let mut off: Vec<Date> = Vec::new();
+            for (h, o) in &holidays {
+                self.days.insert(*h, o.clone());
+                if weekend(*h) && !(h.month() == 1 && h.day() <= 8) {
+                    let mut d = *h;
+                    loop {
+                        d = match d.tomorrow() {
+                            Ok(t) => t,
+                            Err(_) => break,
+                        };
+                        if !weekend(d) && !is_holiday(d) && !off.contains(&d) {
+                            off.push(d);
+                            if !self.years.contains_key(&d.year()) {
+                                self.days
+                                    .insert(d, DayOverride::TransferredDayOff { from: Some(*h) });
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            for (h, _) in &holidays {
+                if let Ok(before) = h.yesterday() {
+                    if !weekend(before)
+                        && !is_holiday(before)
+                        && !off.contains(&before)
+                        && !self.years.contains_key(&before.year())
+                    {
+                        self.days.insert(
+                            before,
+                            DayOverride::Working {
+                                weekend: false,
+                                shortened: true,
+                            },
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Copies the fixed holidays of another calendar, e.g. the Art. 112 holidays into an

@@ -328,6 +328,9 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
         };
         report.put(date, day);
     }
+    if country == "ru" {
+        report.calendar.fill_provisional_years(2010, 2049);
+    }
     Ok(report)
 }
 
@@ -524,6 +527,7 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
             "no year rows, expected one row per year after the header".into(),
         ));
     }
+    report.calendar.fill_provisional_years(2010, 2049);
     Ok(report)
 }
 

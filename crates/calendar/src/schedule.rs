@@ -94,7 +94,10 @@ impl fmt::Display for DayPlan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({:?}): ", self.date, self.date.weekday())?;
         match &self.reason {
-            DayReason::Pattern if self.hours.is_empty() => f.write_str("weekend")?,
+            DayReason::Pattern if self.hours.is_empty() => match self.date.weekday() {
+                Weekday::Saturday | Weekday::Sunday => f.write_str("weekend")?,
+                _ => f.write_str("not a working day of the schedule")?,
+            },
             DayReason::Pattern => f.write_str("working day")?,
             DayReason::Calendar(o @ DayOverride::Presidential { .. }) if !self.hours.is_empty() => {
                 write!(f, "{o}, counted as working")?

@@ -124,20 +124,43 @@ impl FromStr for TermPart {
             .replace(',', ".")
             .parse()
             .map_err(|_| Error::parse(format!("duration `{t}`: `{num}` is not a number")))?;
-        if !frac.is_finite() || frac < 0.0 {
+        if !frac.is_finite() {
+            return Err(Error::parse(format!(
+                "duration `{t}`: `{num}` is not a finite number"
+            )));
+        }
+        if frac < 0.0 {
             return Err(Error::parse(format!(
                 "duration `{t}`: `{num}` must be zero or more"
             )));
         }
         let whole = || -> Result<u32, Error> {
-            if frac.fract() != 0.0 || frac > f64::from(u32::MAX) {
+            if frac.fract() != 0.0 {
                 return Err(Error::parse(format!(
                     "duration `{t}`: days must be a whole number, not `{num}`"
+                )));
+            }
+            if frac > 100_000.0 {
+                return Err(Error::parse(format!(
+                    "duration `{t}`: `{num}` days is too large, expected at most 100000"
                 )));
             }
             Ok(frac as u32)
         };
         let secs = |per: f64| SignedDuration::from_secs((frac * per).round() as i64);
+        if unit.contains("minute") || unit.contains("hour") {
+            let s = frac * if unit.contains("hour") { 3600.0 } else { 60.0 };
+            if s > 1e12 {
+                return Err(Error::parse(format!(
+                    "duration `{t}` is too large, expected at most 1000000000 minutes"
+                )));
+            }
+            if s.round() % 60.0 != 0.0 {
+                return Err(Error::parse(format!(
+                    "duration `{t}` is not a whole number of minutes"
+                )));
+            }
+        }
         let unit = unit.as_str();
         Ok(match unit {
             "working minute" | "working minutes" => TermPart::Working(secs(60.0)),
@@ -196,7 +219,7 @@ fn plural(n: impl fmt::Display + PartialEq<u32>, one: &str, many: &str) -> Strin
 
 fn fmt_amount(d: SignedDuration, prefix: &str) -> String {
     let s = d.as_secs();
-    if s % 3600 == 0 {
+    if s % 3600 == 0 && s != 0 {
         plural(
             (s / 3600) as u32,
             &format!("{prefix}hour"),

@@ -317,16 +317,10 @@ fn terms_parse_every_unit() {
             "90 working minutes",
         ),
         (
-            "0.5 working minutes",
-            Working(SignedDuration::from_secs(30)),
-            None,
-            "0.5 working minutes",
-        ),
-        (
             "0 working minutes",
             Working(SignedDuration::ZERO),
             None,
-            "0 working hours",
+            "0 working minutes",
         ),
         ("5 working days", WorkingDays(5), None, "5 working days"),
         ("1 working day", WorkingDays(1), None, "1 working day"),
@@ -397,6 +391,13 @@ fn bad_terms_are_rejected_naming_the_bad_number_or_unit() {
         ("", "``"),
         ("-1 working hours", "`-1`"),
         ("1.5 working days", "`1.5`"),
+        // Terms are whole minutes: a regulation promises nothing in seconds.
+        (
+            "0.5 working minutes",
+            "`0.5 working minutes` is not a whole number of minutes",
+        ),
+        ("NaN hours", "`NaN` is not a finite number"),
+        ("99999999999 days", "is too large"),
         ("2.5 days", "`2.5`"),
         ("0.5 weekdays", "`0.5`"),
         ("NaN working hours", "`NaN`"),

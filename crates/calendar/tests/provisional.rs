@@ -63,16 +63,45 @@ fn the_first_eight_days_of_2028_are_provisional_holidays() {
 }
 
 #[test]
-fn russia_day_2028_is_off_and_nothing_else_is_moved_or_shortened() {
+fn provisional_2028_follows_the_statutory_rules_that_need_no_decree() {
     let s = ru().schedule();
     // Mon 12 June 2028.
     let plan = s.day(date(2028, 6, 12));
     assert!(plan.hours.is_empty(), "{plan}");
     assert!(plan.to_string().contains("День России"), "{plan}");
-    // Only Art. 112: Fri 9 June is not shortened, and Sat 4 Nov 2028 is not moved to Monday.
+    // Art. 95 shortens only the working day immediately before a holiday: Sun 11 June is
+    // that day, so Fri 9 June keeps its hours; Mon 8 May (before Tue 9 May) is shortened.
     assert_eq!(s.day(date(2028, 6, 9)).hours.to_string(), "09:00-18:00");
-    assert_eq!(s.day(date(2028, 11, 6)).hours.to_string(), "09:00-18:00");
+    assert_eq!(s.day(date(2028, 5, 8)).hours.to_string(), "09:00-17:00");
+    assert!(s.day(date(2028, 5, 8)).provisional);
+    // Art. 112 part 2: Sat 4 Nov 2028 moves the day off to Mon 6 Nov.
     assert!(s.day(date(2028, 11, 4)).hours.is_empty());
+    let moved = s.day(date(2028, 11, 6));
+    assert!(moved.hours.is_empty(), "{moved}");
+    assert!(
+        moved
+            .to_string()
+            .contains("transferred day off (from 2028-11-04)"),
+        "{moved}"
+    );
+    // The 1–8 January holidays are moved only by decree: Sat 1 Jan 2028 moves nothing, and
+    // Mon 10 Jan works.
+    assert_eq!(s.day(date(2028, 1, 10)).hours.to_string(), "09:00-18:00");
+}
+
+#[test]
+fn the_brief_example_one_year_later_is_provisional_but_still_statutory() {
+    // 8 May 2028 ends at 17:00 (Art. 95) and 9 May is a holiday: 30 minutes on Monday, 30 on
+    // Wednesday.
+    let wt = ru();
+    let d = wt
+        .deadline(
+            ts("2028-05-08T16:30:00+03:00"),
+            &"60 working minutes".parse().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(d.at, ts("2028-05-10T09:30:00+03:00"));
+    assert!(d.provisional);
 }
 
 #[test]

@@ -8,18 +8,17 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use reglament_calendar::{DayHours, Schedule, Term, WeeklyPattern};
-use reglament_regulation::Regulation;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The schedule's IANA time zone.
-    #[arg(long, default_value = "Europe/Moscow")]
+    #[arg(long, default_value = "Europe/Moscow", conflicts_with = "regulation")]
     tz: String,
     /// The working days, e.g. `mon-fri`, `daily`, `mon-thu`.
-    #[arg(long, default_value = "mon-fri")]
+    #[arg(long, default_value = "mon-fri", conflicts_with = "regulation")]
     days: String,
     /// The working hours on those days, e.g. `09:00-18:00` or `09:00-13:00,14:00-18:00`.
-    #[arg(long, default_value = "09:00-18:00")]
+    #[arg(long, default_value = "09:00-18:00", conflicts_with = "regulation")]
     hours: String,
     /// `ru` (the built-in Russian production calendar), `none`, or a calendar file.
     #[arg(long, default_value = "ru")]
@@ -43,6 +42,13 @@ pub struct Args {
     /// The schedule's id in the regulation file.
     #[arg(long, requires = "regulation")]
     schedule: Option<String>,
+    /// An extra calendar the regulation file may name, as `NAME=FILE`.
+    #[arg(
+        long = "with-calendar",
+        value_name = "NAME=FILE",
+        requires = "regulation"
+    )]
+    calendars: Vec<String>,
 }
 
 pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
@@ -52,9 +58,8 @@ pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
         .with_context(|| format!("`--add {}`", a.add))?;
     let working = match (&a.regulation, &a.schedule) {
         (Some(file), Some(name)) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read regulation file `{file}`"))?;
-            let reg = Regulation::parse(&text).map_err(|e| anyhow::anyhow!("{file}:\n{e}"))?;
+            let reg = crate::regulation_cmd::load(file, &a.calendars)?
+                .map_err(|errors| anyhow::anyhow!("{errors}"))?;
             let Some(s) = reg.schedule(name) else {
                 bail!(
                     "regulation `{file}` has no schedule `{name}`, expected one of: {}",
@@ -78,7 +83,12 @@ pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
     };
     let tz = working.schedule().time_zone().clone();
     let start = parse_start(&a.start, &tz)?;
-    let (deadline, explanation) = working.explain_deadline(start, &term)?;
+    let (deadline, explanation) = working.explain_deadline(start, &term).map_err(|e| match e {
+        reglament_calendar::Error::OutOfRange { from, to, .. } => anyhow::anyhow!(
+            "the start or the deadline lies outside {from}–{to}, the years Reglament computes deadlines for"
+        ),
+        other => other.into(),
+    })?;
     writeln!(
         out,
         "{}",

@@ -32,7 +32,10 @@ pub enum Command {
     },
 }
 
-fn load(file: &str, extra: &[String]) -> Result<std::result::Result<Regulation, String>> {
+pub(crate) fn load(
+    file: &str,
+    extra: &[String],
+) -> Result<std::result::Result<Regulation, String>> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("cannot read regulation file `{file}`"))?;
     let mut calendars = Calendars::new();
@@ -97,7 +100,12 @@ pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
 }
 
 fn ids<'a>(it: impl Iterator<Item = &'a str>) -> String {
-    it.collect::<Vec<_>>().join(", ")
+    let v: Vec<&str> = it.collect();
+    if v.is_empty() {
+        "(none)".into()
+    } else {
+        v.join(", ")
+    }
 }
 
 fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
@@ -122,11 +130,27 @@ fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
             days.join("; ")
         )?;
     }
-    writeln!(out, "channels: {}", ids(reg.channels.iter().map(|c| c.id.as_str())))?;
+    writeln!(
+        out,
+        "channels: {}",
+        ids(reg.channels.iter().map(|c| c.id.as_str()))
+    )?;
     writeln!(out, "categories: {}", reg.categories.len())?;
-    writeln!(out, "levels: {}", ids(reg.levels.iter().map(|c| c.id.as_str())))?;
-    writeln!(out, "priorities: {}", ids(reg.priorities.iter().map(|c| c.id.as_str())))?;
-    writeln!(out, "lines: {}", ids(reg.lines.iter().map(|c| c.id.as_str())))?;
+    writeln!(
+        out,
+        "levels: {}",
+        ids(reg.levels.iter().map(|c| c.id.as_str()))
+    )?;
+    writeln!(
+        out,
+        "priorities: {}",
+        ids(reg.priorities.iter().map(|c| c.id.as_str()))
+    )?;
+    writeln!(
+        out,
+        "lines: {}",
+        ids(reg.lines.iter().map(|c| c.id.as_str()))
+    )?;
     writeln!(out, "targets: {}", reg.targets.len())?;
     for t in &reg.targets {
         let mut terms = Vec::new();

@@ -767,7 +767,7 @@ impl Fields {
 /// let p = &reg.attachments;
 /// assert!(p.check("screen.PNG", 1_000).is_ok());
 /// assert!(p.check("screen.bmp", 1_000).unwrap_err().contains("ZIP"));
-/// assert!(p.check("big.png", 20 * 1024 * 1024).unwrap_err().contains("10 MB"));
+/// assert!(p.check("big.png", 20 * 1024 * 1024).unwrap_err().contains("10 МБ"));
 /// # Ok::<(), reglament_regulation::RegulationError>(())
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -823,20 +823,20 @@ impl AttachmentPolicy {
     }
 }
 
-/// Formats a byte size as `10 MB`, `512 KB` or `100 B`.
+/// Formats a byte size in Russian as `10 МБ`, `512 КБ` or `100 Б`.
 ///
 /// # Example
 ///
 /// ```
-/// assert_eq!(reglament_regulation::format_size(10 * 1024 * 1024), "10 MB");
+/// assert_eq!(reglament_regulation::format_size(10 * 1024 * 1024), "10 МБ");
 /// ```
 pub fn format_size(bytes: u64) -> String {
     if bytes.is_multiple_of(1024 * 1024) && bytes > 0 {
-        format!("{} MB", bytes / 1024 / 1024)
+        format!("{} МБ", bytes / 1024 / 1024)
     } else if bytes.is_multiple_of(1024) && bytes > 0 {
-        format!("{} KB", bytes / 1024)
+        format!("{} КБ", bytes / 1024)
     } else {
-        format!("{bytes} B")
+        format!("{bytes} Б")
     }
 }
 
@@ -1300,7 +1300,8 @@ impl Validator<'_> {
             RawMoney::Int(i) => Some(Money::from_kopecks(i * 100)),
             RawMoney::Float(f) => Some(Money::from_kopecks((f * 100.0).round() as i64)),
             RawMoney::Text(t) => t.parse::<Money>().ok(),
-        };
+        }
+        .filter(|m| m.kopecks() >= 0);
         parsed.unwrap_or_else(|| {
             let shown = match m.get_ref() {
                 RawMoney::Int(i) => i.to_string(),
@@ -1309,7 +1310,7 @@ impl Validator<'_> {
             };
             self.err_at(
                 m.span().start,
-                format!("{ctx}: amount `{shown}` is not valid, expected a number of rubles such as `2000` or `1500.50`"),
+                format!("{ctx}: amount `{shown}` is not valid, expected a non-negative number of rubles such as `2000` or `1500.50`"),
             );
             Money::ZERO
         })
@@ -1428,11 +1429,16 @@ impl Validator<'_> {
             let date = match o.date.get_ref().parse::<Date>() {
                 Ok(d) => d,
                 Err(_) => {
-                    self.err(&o.date, format!("schedule `{id}`: override date `{}` is not valid, expected `YYYY-MM-DD`", o.date.get_ref()));
+                    self.err(&o.date, format!("schedule `{id}`: override date `{}` is not a valid date, expected an existing date as `YYYY-MM-DD`", o.date.get_ref()));
                     ok = false;
                     continue;
                 }
             };
+            if schedule.overrides().any(|(d, _)| d == date) {
+                self.err(&o.date, format!("schedule `{id}`: a second override for {date}, expected one override per date"));
+                ok = false;
+                continue;
+            }
             let reason = o
                 .reason
                 .clone()
@@ -1648,6 +1654,24 @@ impl Validator<'_> {
                 subject_keywords: l.subject_keywords.clone(),
                 priority: l.priority.as_ref().map(|s| s.get_ref().clone()),
             });
+        }
+
+        if let Some(pos) = raw.levels.iter().position(|l| {
+            l.tariffs.is_empty()
+                && l.categories.is_empty()
+                && l.channels.is_empty()
+                && l.subject_keywords.is_empty()
+        }) {
+            if let Some(next) = raw.levels.get(pos + 1) {
+                self.err(
+                    &next.id,
+                    format!(
+                        "level `{}` can never apply: level `{}` before it has no conditions and matches every ticket; put the catch-all level last",
+                        next.id.get_ref(),
+                        raw.levels[pos].id.get_ref()
+                    ),
+                );
+            }
         }
 
         // Statuses: the base ones, renamed, then custom ones.
@@ -2248,5 +2272,70 @@ overrides = [
             "{}",
             d.message
         );
+    }
+
+    fn first_error(text: &str) -> Diagnostic {
+        Regulation::parse(text).unwrap_err().diagnostics.remove(0)
+    }
+
+    #[test]
+    fn a_level_after_a_catch_all_level_is_reported_as_unreachable() {
+        let d = first_error(
+            "[regulation]\nname = \"R\"\n[[levels]]\nid = \"std\"\ntitle = \"Стандарт\"\n[[levels]]\nid = \"vip\"\ntitle = \"VIP\"\ntariffs = [\"VIP\"]\n",
+        );
+        assert_eq!((d.line, d.column), (7, 6));
+        assert!(
+            d.message
+                .contains("level `vip` can never apply: level `std` before it has no conditions"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn a_negative_rate_is_rejected_naming_it() {
+        let d = first_error(
+            "[regulation]\nname = \"R\"\n[billing.activities.work]\ntitle = \"Работа\"\nrate = -5\n",
+        );
+        assert_eq!((d.line, d.column), (5, 8));
+        assert!(
+            d.message
+                .contains("amount `-5` is not valid, expected a non-negative number"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn two_overrides_for_one_date_are_rejected() {
+        let d = first_error(
+            "[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\noverrides = [\n  { date = \"2026-12-30\", hours = \"off\" },\n  { date = \"2026-12-30\", hours = \"10:00-14:00\" },\n]\n",
+        );
+        assert_eq!((d.line, d.column), (7, 12));
+        assert!(
+            d.message.contains("a second override for 2026-12-30"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn an_impossible_override_date_says_it_does_not_exist() {
+        let d = first_error(
+            "[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\noverrides = [{ date = \"2026-02-30\", hours = \"off\" }]\n",
+        );
+        assert!(
+            d.message.contains("`2026-02-30` is not a valid date"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn subject_keywords_match_whole_words_only() {
+        assert!(contains_word("сайт лежит, срочно!", "срочно"));
+        assert!(contains_word("срочно: оплата", "срочно"));
+        assert!(!contains_word("несрочно: баннер", "срочно"));
+        assert!(!contains_word("срочности нет", "срочно"));
     }
 }

@@ -259,7 +259,7 @@ fn document(reg: &Regulation) -> Vec<Block> {
         let sch = s.schedule();
         let cal = match s.calendar.as_str() {
             "ru" => "производственный календарь РФ: праздничные и перенесённые выходные дни нерабочие, предпраздничные дни короче на 1 час".to_string(),
-            "none" => "без учёта праздничных дней".to_string(),
+            "none" => "работает и в праздничные дни".to_string(),
             other => format!("календарь «{other}»"),
         };
         let tz = sch.time_zone().iana_name().unwrap_or("UTC").to_string();
@@ -396,7 +396,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
                     "категории: {}",
                     l.categories
                         .iter()
-                        .map(|c| reg.category(c).map_or(c.clone(), |x| x.title.clone()))
+                        .map(|c| format!(
+                            "«{}»",
+                            reg.category(c).map_or(c.as_str(), |x| x.title.as_str())
+                        ))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
@@ -406,7 +409,10 @@ fn document(reg: &Regulation) -> Vec<Block> {
                     "каналы: {}",
                     l.channels
                         .iter()
-                        .map(|c| reg.channel(c).map_or(c.clone(), |x| x.title.clone()))
+                        .map(|c| format!(
+                            "«{}»",
+                            reg.channel(c).map_or(c.as_str(), |x| x.title.as_str())
+                        ))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
@@ -443,7 +449,14 @@ fn document(reg: &Regulation) -> Vec<Block> {
             .map(|p| {
                 let mut desc = p.description.clone().unwrap_or_default();
                 if p.out_of_turn {
-                    desc = format!("{desc} Решается вне очереди.").trim().to_string();
+                    let sep = if desc.is_empty() || desc.ends_with(['.', '!', '?']) {
+                        " "
+                    } else {
+                        ". "
+                    };
+                    desc = format!("{desc}{sep}Решается вне очереди.")
+                        .trim()
+                        .to_string();
                 }
                 vec![p.id.clone(), p.title.clone(), desc]
             })
@@ -472,16 +485,14 @@ fn document(reg: &Regulation) -> Vec<Block> {
                     .join(" или ")
             );
             let mut terms = Vec::new();
-            for (l, term) in &t.by_level {
-                terms.push(format!(
-                    "{}: {}",
-                    reg.level(l).map_or(l.as_str(), |x| x.title.as_str()),
-                    term_ru(term)
-                ));
+            for l in &reg.levels {
+                if let Some(term) = t.by_level.get(&l.id) {
+                    terms.push(format!("{}: {}", l.title, term_ru(term)));
+                }
             }
             for p in &reg.priorities {
                 if let Some(term) = t.by_priority.get(&p.id) {
-                    terms.push(format!("{} «{}»: {}", p.id, p.title, term_ru(term)));
+                    terms.push(format!("«{}»: {}", p.title, term_ru(term)));
                 }
             }
             if let Some(term) = &t.duration {
@@ -502,7 +513,16 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 );
             }
             if !t.priorities.is_empty() {
-                scope.push(t.priorities.join(", "));
+                scope.push(
+                    t.priorities
+                        .iter()
+                        .map(|p| {
+                            reg.priority(p)
+                                .map_or(p.clone(), |x| format!("«{}»", x.title))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
             }
             let mut cond = Vec::new();
             if !t.pause_in.is_empty() {
@@ -596,7 +616,14 @@ fn document(reg: &Regulation) -> Vec<Block> {
     .filter_map(|b| reg.status(b.id()).map(|s| s.title.clone()))
     .collect();
     d.push(Para(format!("Статусы: {}.", flow.join(" → "))));
-    let mut items = vec!["При регистрации клиенту сообщаются номер обращения, приоритет и срок. Номер указывается во всей дальнейшей переписке.".to_string()];
+    let told = if reg.priorities.is_empty() {
+        "номер обращения и срок"
+    } else {
+        "номер обращения, приоритет и срок"
+    };
+    let mut items = vec![format!(
+        "При регистрации клиенту сообщаются {told}. Номер указывается во всей дальнейшей переписке."
+    )];
     if let Some(t) = &reg.lifecycle.auto_close_after {
         items.push(format!("Завершённое обращение ожидает подтверждения клиента; при отсутствии ответа в течение {} оно закрывается автоматически.", term_ru_genitive(t)));
     }
@@ -692,7 +719,7 @@ fn document(reg: &Regulation) -> Vec<Block> {
     if let Some(b) = &reg.billing {
         d.push(Heading(2, "Стоимость и учёт времени".into()));
         let mut items = Vec::new();
-        if b.free_email {
+        if b.free_email && b.activities.values().all(|a| a.billable) {
             items.push("Консультации по электронной почте предоставляются бесплатно.".to_string());
         }
         if let Some(r) = b.rounding {
@@ -757,7 +784,8 @@ fn document(reg: &Regulation) -> Vec<Block> {
             });
             let mut s = format!(
                 "{}: коэффициент ×{} для работ, начатых в период «{inside}»",
-                m.title, m.factor
+                m.title,
+                m.factor.to_string().replace('.', ",")
             );
             if let Some(o) = &m.outside {
                 s.push_str(&format!(
