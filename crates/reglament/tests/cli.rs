@@ -319,3 +319,106 @@ fn calendar_import_of_a_malformed_file_names_the_line() {
         stderr(&o)
     );
 }
+
+#[test]
+fn deadline_with_a_regulation_refuses_schedule_flags_and_accepts_its_calendars() {
+    let dir = std::env::temp_dir().join(format!("reglament-cal-reg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("r.toml");
+    std::fs::write(
+        &file,
+        "[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\ncalendar = \"corp\"\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let both = reglament(&[
+        "deadline",
+        "--regulation",
+        f,
+        "--schedule",
+        "office",
+        "--hours",
+        "10:00-11:00",
+        "--start",
+        "2026-05-08T16:30:00+03:00",
+        "--add",
+        "1 working hour",
+    ]);
+    assert!(!both.status.success());
+    assert!(
+        stderr(&both).contains("cannot be used with"),
+        "{}",
+        stderr(&both)
+    );
+    let xml = data("xmlcalendar/ru_2026.xml");
+    let with = format!("corp={xml}");
+    let o = reglament(&[
+        "deadline",
+        "--regulation",
+        f,
+        "--schedule",
+        "office",
+        "--with-calendar",
+        &with,
+        "--start",
+        "2026-05-08T16:30:00+03:00",
+        "--add",
+        "60 working minutes",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "2026-05-12T09:30:00+03:00\n");
+}
+
+#[test]
+fn a_deadline_beyond_the_computed_years_says_which_years_those_are() {
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "2049-12-30T10:00:00+03:00",
+        "--add",
+        "100 working days",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("outside 2010–2049, the years Reglament computes deadlines for"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn output_cut_short_by_the_reader_is_not_an_error() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["calendar", "show", "--year", "2026"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the program writes: its first write fails with a broken pipe.
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
+
+#[test]
+fn provisional_years_follow_the_statutory_rules() {
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "2028-05-08T16:30:00+03:00",
+        "--add",
+        "60 working minutes",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "2028-05-10T09:30:00+03:00\n");
+    assert!(stderr(&o).contains("provisional"));
+}
