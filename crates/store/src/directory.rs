@@ -1,0 +1,373 @@
+//! Organizations (legal entities with a contract), their contacts, and agents.
+
+use reglament_domain::{AgentId, ContactId, EmailAddress, OrgId, Role};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::{Result, Store, StoreError, flag, next_value};
+
+/// A customer organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    /// The id.
+    pub id: OrgId,
+    /// The legal name.
+    pub name: String,
+    /// The contract number.
+    pub contract_number: Option<String>,
+    /// The contract's first day, `YYYY-MM-DD`.
+    pub contract_from: Option<String>,
+    /// The contract's last day, `YYYY-MM-DD`.
+    pub contract_to: Option<String>,
+    /// The tariff, which may choose the service level and billing plan.
+    pub tariff: Option<String>,
+    /// The state-contract number (№ Гос. Контракта).
+    pub state_contract_number: Option<String>,
+    /// Products and versions in use.
+    pub products: Vec<Product>,
+    /// The assigned account manager.
+    pub account_manager: Option<AgentId>,
+    /// The assigned programmer.
+    pub programmer: Option<AgentId>,
+}
+
+/// A product and version an organization uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// The product.
+    pub name: String,
+    /// The version or edition.
+    pub version: Option<String>,
+}
+
+/// A new organization.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrganization {
+    /// The legal name.
+    pub name: String,
+    /// The contract number.
+    pub contract_number: Option<String>,
+    /// The contract's first day.
+    pub contract_from: Option<String>,
+    /// The contract's last day.
+    pub contract_to: Option<String>,
+    /// The tariff.
+    pub tariff: Option<String>,
+    /// The state-contract number.
+    pub state_contract_number: Option<String>,
+    /// Products in use.
+    #[serde(default)]
+    pub products: Vec<Product>,
+    /// The account manager.
+    pub account_manager: Option<AgentId>,
+    /// The programmer.
+    pub programmer: Option<AgentId>,
+}
+
+/// A customer contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The id.
+    pub id: ContactId,
+    /// The organization.
+    pub organization: OrgId,
+    /// Full name (ФИО).
+    pub full_name: String,
+    /// Position.
+    pub position: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Email.
+    pub email: EmailAddress,
+    /// Trusted to file tickets (доверенное лицо).
+    pub trusted: bool,
+    /// The organization's owner contact, the only one who may make sensitive requests.
+    pub owner: bool,
+}
+
+/// A new contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewContact {
+    /// The organization.
+    pub organization: OrgId,
+    /// Full name.
+    pub full_name: String,
+    /// Position.
+    pub position: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Email.
+    pub email: EmailAddress,
+    /// Trusted to file tickets.
+    pub trusted: bool,
+    /// The owner contact.
+    pub owner: bool,
+}
+
+/// A staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    /// The id.
+    pub id: AgentId,
+    /// Full name.
+    pub full_name: String,
+    /// Email, the login.
+    pub email: EmailAddress,
+    /// Role.
+    pub role: Role,
+    /// Support line (L1, L2, L3, development), from the regulation.
+    pub line: Option<String>,
+    /// Whether the account may sign in.
+    pub active: bool,
+}
+
+/// A new agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgent {
+    /// Full name.
+    pub full_name: String,
+    /// Email, the login.
+    pub email: EmailAddress,
+    /// Role.
+    pub role: Role,
+    /// Support line.
+    pub line: Option<String>,
+}
+
+fn email(s: String) -> Result<EmailAddress> {
+    s.parse()
+        .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))
+}
+
+fn org_from(r: &sqlx::any::AnyRow) -> Result<Organization> {
+    let products: String = r.try_get("products")?;
+    Ok(Organization {
+        id: OrgId(r.try_get("id")?),
+        name: r.try_get("name")?,
+        contract_number: r.try_get("contract_number")?,
+        contract_from: r.try_get("contract_from")?,
+        contract_to: r.try_get("contract_to")?,
+        tariff: r.try_get("tariff")?,
+        state_contract_number: r.try_get("state_contract_number")?,
+        products: serde_json::from_str(&products).map_err(|e| StoreError::Other(e.to_string()))?,
+        account_manager: r
+            .try_get::<Option<i64>, _>("account_manager_id")?
+            .map(AgentId),
+        programmer: r.try_get::<Option<i64>, _>("programmer_id")?.map(AgentId),
+    })
+}
+
+fn contact_from(r: &sqlx::any::AnyRow) -> Result<Contact> {
+    Ok(Contact {
+        id: ContactId(r.try_get("id")?),
+        organization: OrgId(r.try_get("organization_id")?),
+        full_name: r.try_get("full_name")?,
+        position: r.try_get("position")?,
+        phone: r.try_get("phone")?,
+        email: email(r.try_get("email")?)?,
+        trusted: r.try_get::<i64, _>("trusted")? != 0,
+        owner: r.try_get::<i64, _>("owner")? != 0,
+    })
+}
+
+fn agent_from(r: &sqlx::any::AnyRow) -> Result<Agent> {
+    let role: String = r.try_get("role")?;
+    Ok(Agent {
+        id: AgentId(r.try_get("id")?),
+        full_name: r.try_get("full_name")?,
+        email: email(r.try_get("email")?)?,
+        role: role
+            .parse()
+            .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))?,
+        line: r.try_get("line")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id";
+const CONTACT_COLUMNS: &str =
+    "id, organization_id, full_name, position, phone, email, trusted, owner";
+const AGENT_COLUMNS: &str = "id, full_name, email, role, line, active";
+
+impl Store {
+    /// Creates an organization.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when the name is taken.
+    pub async fn create_organization(&self, o: &NewOrganization) -> Result<OrgId> {
+        let mut tx = self.begin().await?;
+        let id = next_value(&mut tx, "organizations").await?;
+        sqlx::query("INSERT INTO organizations (id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(id)
+            .bind(&o.name)
+            .bind(&o.contract_number)
+            .bind(&o.contract_from)
+            .bind(&o.contract_to)
+            .bind(&o.tariff)
+            .bind(&o.state_contract_number)
+            .bind(serde_json::to_string(&o.products).expect("products serialize"))
+            .bind(o.account_manager.map(|a| a.0))
+            .bind(o.programmer.map(|a| a.0))
+            .bind(jiff::Timestamp::now().as_second())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(OrgId(id))
+    }
+
+    /// An organization by id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn organization(&self, id: OrgId) -> Result<Organization> {
+        let r = sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_one(&self.pool)
+        .await?;
+        org_from(&r)
+    }
+
+    /// All organizations, by name.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn organizations(&self) -> Result<Vec<Organization>> {
+        sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM organizations ORDER BY name"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(org_from)
+        .collect()
+    }
+
+    /// Creates a contact.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when the email is taken; [`StoreError::NotFound`] when the
+    /// organization does not exist.
+    pub async fn create_contact(&self, c: &NewContact) -> Result<ContactId> {
+        self.organization(c.organization).await?;
+        let mut tx = self.begin().await?;
+        let id = next_value(&mut tx, "contacts").await?;
+        sqlx::query("INSERT INTO contacts (id, organization_id, full_name, position, phone, email, trusted, owner, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)")
+            .bind(id)
+            .bind(c.organization.0)
+            .bind(&c.full_name)
+            .bind(&c.position)
+            .bind(&c.phone)
+            .bind(c.email.as_str().to_lowercase())
+            .bind(flag(c.trusted))
+            .bind(flag(c.owner))
+            .bind(jiff::Timestamp::now().as_second())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(ContactId(id))
+    }
+
+    /// A contact by id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn contact(&self, id: ContactId) -> Result<Contact> {
+        let r = sqlx::query(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_one(&self.pool)
+        .await?;
+        contact_from(&r)
+    }
+
+    /// The contact with an email address (case-insensitive), which identifies the sender's
+    /// organization.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn contact_by_email(&self, e: &EmailAddress) -> Result<Contact> {
+        let r = sqlx::query(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE email = $1"
+        ))
+        .bind(e.as_str().to_lowercase())
+        .fetch_one(&self.pool)
+        .await?;
+        contact_from(&r)
+    }
+
+    /// The contacts of an organization, by name.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn contacts(&self, org: OrgId) -> Result<Vec<Contact>> {
+        sqlx::query(&format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts WHERE organization_id = $1 ORDER BY full_name"
+        ))
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(contact_from)
+        .collect()
+    }
+
+    /// Creates an agent.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] when the email is taken.
+    pub async fn create_agent(&self, a: &NewAgent) -> Result<AgentId> {
+        let mut tx = self.begin().await?;
+        let id = next_value(&mut tx, "agents").await?;
+        sqlx::query("INSERT INTO agents (id, full_name, email, role, line, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, NULL, 1, $6)")
+            .bind(id)
+            .bind(&a.full_name)
+            .bind(a.email.as_str().to_lowercase())
+            .bind(a.role.as_str())
+            .bind(&a.line)
+            .bind(jiff::Timestamp::now().as_second())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(AgentId(id))
+    }
+
+    /// An agent by id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn agent(&self, id: AgentId) -> Result<Agent> {
+        let r = sqlx::query(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE id = $1"))
+            .bind(id.0)
+            .fetch_one(&self.pool)
+            .await?;
+        agent_from(&r)
+    }
+
+    /// All agents, by name.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn agents(&self) -> Result<Vec<Agent>> {
+        sqlx::query(&format!(
+            "SELECT {AGENT_COLUMNS} FROM agents ORDER BY full_name"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(agent_from)
+        .collect()
+    }
+}

@@ -1,0 +1,296 @@
+//! Storage for Reglament: one implementation over SQLite (the default, in a local data
+//! directory) and PostgreSQL (for several nodes), through sqlx's `Any` driver with one schema and
+//! one set of queries using `$1` placeholders. The backend is chosen once, from the URL.
+//!
+//! - [`Store::connect`] opens (and for SQLite creates) the database; [`Store::migrate`] applies the
+//!   embedded migrations.
+//! - [`directory`] holds organizations, contacts and agents.
+//! - [`tickets`] appends journal events and keeps the ticket row, SLA clock rows, timer jobs and
+//!   outbox rows in step with them, in one transaction.
+//!
+//! Errors are neutral ([`StoreError`]): not found, conflict, unavailable (the database has gone
+//! away: retry later) or other.
+
+pub mod directory;
+pub mod tickets;
+
+use std::path::Path;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Transaction};
+
+/// Which database a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, a file in a local data directory.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A storage failure, in terms the layers above can act on.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist, or the viewer may not see it.
+    #[error("not found")]
+    NotFound,
+    /// A unique value is taken, or the row changed meanwhile; the message says which.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached; nothing was written. Retry later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else.
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Tls(_) => StoreError::Unavailable(e.to_string()),
+            sqlx::Error::Database(db) => {
+                if db.is_unique_violation() {
+                    StoreError::Conflict(unique_what(db.message()))
+                } else if db
+                    .code()
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P03")
+                {
+                    // PostgreSQL connection exceptions and shutdowns.
+                    StoreError::Unavailable(db.message().to_string())
+                } else {
+                    StoreError::Other(db.message().to_string())
+                }
+            }
+            _ => StoreError::Other(e.to_string()),
+        }
+    }
+}
+
+/// Names the taken value from a backend's unique-violation message, for the user.
+fn unique_what(message: &str) -> String {
+    for (needle, what) in [
+        ("contacts_email", "a contact with this email already exists"),
+        ("contacts.email", "a contact with this email already exists"),
+        ("agents_email", "an agent with this email already exists"),
+        ("agents.email", "an agent with this email already exists"),
+        (
+            "organizations_name",
+            "an organization with this name already exists",
+        ),
+        (
+            "organizations.name",
+            "an organization with this name already exists",
+        ),
+        ("tickets_number", "this ticket number is taken"),
+        ("tickets.number", "this ticket number is taken"),
+        ("journal", "the ticket changed meanwhile"),
+    ] {
+        if message.contains(needle) {
+            return what.to_string();
+        }
+    }
+    "a unique value is taken".to_string()
+}
+
+/// The result type of storage operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+
+/// The database: a pool and its backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `sqlite:PATH` (the file and its directory are created) or
+    /// `postgres://…`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unavailable`] when the database cannot be reached; [`StoreError::Other`] for
+    /// an unsupported URL.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            let file = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Unavailable(format!(
+                        "cannot create the data directory `{}`: {e}",
+                        dir.display()
+                    ))
+                })?;
+            }
+            (Backend::Sqlite, format!("sqlite://{file}?mode=rwc"))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::Other(format!(
+                "database URL `{}` is not supported, expected `sqlite:PATH` or `postgres://…`",
+                redact(url)
+            )));
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .acquire_timeout(std::time::Duration::from_secs(5));
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Executor;
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Other(m) => StoreError::Unavailable(m),
+                other => other,
+            })?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for backend-specific queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies the migrations that have not been applied yet, each in its own transaction.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error; a failed migration leaves the database as it was before it.
+    pub async fn migrate(&self) -> Result<()> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+            .execute(&self.pool)
+            .await?;
+        for (version, name, sql) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(*version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in split_sql(sql) {
+                sqlx::query(&statement).execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(*version)
+            .bind(*name)
+            .bind(jiff::Timestamp::now().as_second())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unavailable`] when it does not.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+/// The next value of a named counter, inside a transaction. Used for ids and ticket numbers, so
+/// that both backends allocate them the same way.
+pub(crate) async fn next_value(tx: &mut Transaction<'static, Any>, name: &str) -> Result<i64> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
+            .bind(name)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((v,)) = row {
+        return Ok(v);
+    }
+    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 1)")
+        .bind(name)
+        .execute(&mut **tx)
+        .await?;
+    Ok(1)
+}
+
+/// Splits a migration into statements on `;` at line ends, skipping comments.
+fn split_sql(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in sql.lines() {
+        let t = line.trim();
+        if t.starts_with("--") || t.is_empty() {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+        if t.ends_with(';') {
+            out.push(cur.trim().trim_end_matches(';').to_string());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// A URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}

@@ -1,0 +1,649 @@
+//! Tickets: the journal, and the projections kept in step with it in one transaction — the
+//! ticket row, the SLA clock rows, the timer jobs and the outbox.
+
+use jiff::Timestamp;
+use reglament_domain::{
+    Actor, AgentId, Command, ContactId, JournalEntry, OrgId, Outcome, Ticket, TicketEvent,
+    TicketId, TicketNumberFormat, sla_events,
+};
+use reglament_regulation::sla::{self, Clock, ClockState};
+use reglament_regulation::{BaseStatus, Regulation};
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row, Transaction};
+
+use crate::{Result, Store, StoreError, flag, next_value};
+
+/// Who is looking: staff see every ticket, a customer contact only their organization's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    /// Support staff or the system.
+    Staff,
+    /// A contact of this organization.
+    Customer(OrgId),
+}
+
+/// A ticket with its id, projection and clocks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketView {
+    /// The id.
+    pub id: TicketId,
+    /// The projection.
+    pub ticket: Ticket,
+    /// The SLA clocks as of the last change.
+    pub clocks: Vec<StoredClock>,
+}
+
+/// A clock row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredClock {
+    /// The target id.
+    pub target: String,
+    /// `pending`, `running`, `paused`, `met` or `breached`.
+    pub state: String,
+    /// The deadline.
+    pub due: Option<Timestamp>,
+    /// When the warning fires.
+    pub warn_at: Option<Timestamp>,
+}
+
+/// One row of the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// The id.
+    pub id: TicketId,
+    /// The registration number.
+    pub number: Option<String>,
+    /// The subject.
+    pub subject: String,
+    /// The status id.
+    pub status: String,
+    /// The priority id.
+    pub priority: Option<String>,
+    /// Worked out of turn.
+    pub out_of_turn: bool,
+    /// The nearest running deadline.
+    pub next_due: Option<Timestamp>,
+    /// When it arrived.
+    pub received_at: Timestamp,
+    /// The organization.
+    pub organization: Option<OrgId>,
+    /// The assignee.
+    pub assignee: Option<AgentId>,
+}
+
+/// What the queue shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    /// Closed and rejected tickets too.
+    pub include_closed: bool,
+    /// Only this organization's.
+    pub organization: Option<OrgId>,
+    /// Only this agent's.
+    pub assignee: Option<AgentId>,
+    /// At most this many rows (default 50).
+    pub limit: Option<i64>,
+    /// Skip this many rows.
+    pub offset: Option<i64>,
+}
+
+/// A timer job, due at an exact instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// The id.
+    pub id: i64,
+    /// `warn`, `breach`, `interim` or `auto_close`.
+    pub kind: String,
+    /// The ticket.
+    pub ticket: TicketId,
+    /// The target, for clock jobs.
+    pub target: Option<String>,
+    /// When it is due.
+    pub due_at: Timestamp,
+}
+
+/// A message waiting to be delivered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// The id.
+    pub id: i64,
+    /// The ticket.
+    pub ticket: Option<TicketId>,
+    /// What it is: `registered`, `reply`, `completed`, `extended`, `warning`, `breach`,
+    /// `interim`, `closed`.
+    pub kind: String,
+    /// `contact:<id>`, `agent:<id>` or `supervisors`.
+    pub recipient: String,
+    /// JSON details.
+    pub payload: serde_json::Value,
+}
+
+fn ts(s: i64) -> Timestamp {
+    Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn bad(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(e.to_string())
+}
+
+impl Store {
+    /// Creates a ticket from its `Received` entry and returns its id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Other`] when the entry is not `Received`; any storage error.
+    pub async fn create_ticket(
+        &self,
+        reg: &Regulation,
+        received: JournalEntry,
+        now: Timestamp,
+    ) -> Result<TicketId> {
+        if !matches!(received.event, TicketEvent::Received { .. }) {
+            return Err(bad("a ticket starts with a `received` event"));
+        }
+        let mut tx = self.begin().await?;
+        let id = TicketId(next_value(&mut tx, "tickets").await?);
+        let ticket = Ticket::replay(std::slice::from_ref(&received)).map_err(bad)?;
+        sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, $5, $5, 0)")
+            .bind(id.0)
+            .bind(&ticket.status)
+            .bind(&ticket.channel)
+            .bind(&ticket.subject)
+            .bind(received.at.as_second())
+            .execute(&mut *tx)
+            .await?;
+        append_in(&mut tx, reg, id, 0, &[], vec![received], now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The journal of a ticket, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when the ticket does not exist or the viewer may not see it.
+    pub async fn journal(&self, id: TicketId, viewer: Viewer) -> Result<Vec<JournalEntry>> {
+        self.check_visible(id, viewer).await?;
+        load_journal(&self.pool, id).await
+    }
+
+    async fn check_visible(&self, id: TicketId, viewer: Viewer) -> Result<()> {
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT organization_id FROM tickets WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        match (row, viewer) {
+            (None, _) => Err(StoreError::NotFound),
+            (Some(_), Viewer::Staff) => Ok(()),
+            (Some((Some(org),)), Viewer::Customer(o)) if org == o.0 => Ok(()),
+            // Another organization's ticket answers exactly as a missing one.
+            (Some(_), Viewer::Customer(_)) => Err(StoreError::NotFound),
+        }
+    }
+
+    /// A ticket with its clocks.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when the ticket does not exist or the viewer may not see it.
+    pub async fn ticket(&self, id: TicketId, viewer: Viewer) -> Result<TicketView> {
+        let journal = self.journal(id, viewer).await?;
+        let ticket = Ticket::replay(&journal).map_err(bad)?;
+        let clocks = sqlx::query(
+            "SELECT target, state, due, warn_at FROM clocks WHERE ticket_id = $1 ORDER BY target",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StoredClock {
+                target: r.try_get("target")?,
+                state: r.try_get("state")?,
+                due: r.try_get::<Option<i64>, _>("due")?.map(ts),
+                warn_at: r.try_get::<Option<i64>, _>("warn_at")?.map(ts),
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
+        Ok(TicketView { id, ticket, clocks })
+    }
+
+    /// Runs a command on a ticket as an actor: decides it under the regulation, and appends the
+    /// resulting events with their projections in one transaction. `Register` gets the next
+    /// number of the format, whatever number the command carries.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when the actor may not see the ticket; [`StoreError::Conflict`]
+    /// with the domain's reason when the command is refused, or when the ticket changed
+    /// meanwhile; any storage error.
+    pub async fn execute(
+        &self,
+        reg: &Regulation,
+        id: TicketId,
+        actor: Actor,
+        viewer: Viewer,
+        command: Command,
+        numbers: &TicketNumberFormat,
+        now: Timestamp,
+    ) -> Result<Outcome> {
+        self.check_visible(id, viewer).await?;
+        let mut tx = self.begin().await?;
+        let journal = load_journal(&mut *tx, id).await?;
+        let ticket = Ticket::replay(&journal).map_err(bad)?;
+        let command = match command {
+            Command::Register { .. } => {
+                let year = reg.timezone.to_datetime(now).year();
+                let counter = if numbers.yearly() {
+                    format!("ticket_number:{year}")
+                } else {
+                    "ticket_number".into()
+                };
+                let seq = next_value(&mut tx, &counter).await?;
+                Command::Register {
+                    number: numbers.format(year, seq as u64),
+                }
+            }
+            other => other,
+        };
+        let outcome = ticket
+            .decide(&journal, command, actor, reg, now)
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        if let Outcome::Events(events) = &outcome {
+            let entries = events
+                .iter()
+                .map(|e| JournalEntry::new(now, actor, e.clone()))
+                .collect();
+            append_in(
+                &mut tx,
+                reg,
+                id,
+                journal.len() as i64,
+                &journal,
+                entries,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The queue: critical tickets out of turn first, then the nearest deadline, then arrival.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn queue(&self, filter: &QueueFilter, viewer: Viewer) -> Result<Vec<QueueItem>> {
+        let org = match viewer {
+            Viewer::Customer(o) => Some(o),
+            Viewer::Staff => filter.organization,
+        };
+        let rows = sqlx::query(
+            "SELECT id, number, subject, status, priority, out_of_turn, next_due, received_at, organization_id, assignee_id FROM tickets \
+             WHERE ($1 = 1 OR open = 1) AND ($2 = 0 OR organization_id = $3) AND ($4 = 0 OR assignee_id = $5) \
+             ORDER BY out_of_turn DESC, COALESCE(next_due, 9223372036854775807), received_at, id LIMIT $6 OFFSET $7",
+        )
+        .bind(flag(filter.include_closed))
+        .bind(flag(org.is_some()))
+        .bind(org.map_or(0, |o| o.0))
+        .bind(flag(filter.assignee.is_some()))
+        .bind(filter.assignee.map_or(0, |a| a.0))
+        .bind(filter.limit.unwrap_or(50).clamp(1, 500))
+        .bind(filter.offset.unwrap_or(0).max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(QueueItem {
+                    id: TicketId(r.try_get("id")?),
+                    number: r.try_get("number")?,
+                    subject: r.try_get("subject")?,
+                    status: r.try_get("status")?,
+                    priority: r.try_get("priority")?,
+                    out_of_turn: r.try_get::<i64, _>("out_of_turn")? != 0,
+                    next_due: r.try_get::<Option<i64>, _>("next_due")?.map(ts),
+                    received_at: ts(r.try_get("received_at")?),
+                    organization: r.try_get::<Option<i64>, _>("organization_id")?.map(OrgId),
+                    assignee: r.try_get::<Option<i64>, _>("assignee_id")?.map(AgentId),
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Pending timer jobs of a ticket, by due time.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn pending_jobs(&self, id: TicketId) -> Result<Vec<Job>> {
+        let rows = sqlx::query("SELECT id, kind, ticket_id, target, due_at FROM jobs WHERE ticket_id = $1 AND done_at IS NULL ORDER BY due_at, id")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Job {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    ticket: TicketId(r.try_get("ticket_id")?),
+                    target: r.try_get("target")?,
+                    due_at: ts(r.try_get("due_at")?),
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Undelivered outbox messages, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn pending_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
+        let rows = sqlx::query("SELECT id, ticket_id, kind, recipient, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(OutboxMessage {
+                    id: r.try_get("id")?,
+                    ticket: r.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
+                    kind: r.try_get("kind")?,
+                    recipient: r.try_get("recipient")?,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+}
+
+async fn load_journal<'e, E>(exec: E, id: TicketId) -> Result<Vec<JournalEntry>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows =
+        sqlx::query("SELECT at, actor, event FROM journal WHERE ticket_id = $1 ORDER BY seq")
+            .bind(id.0)
+            .fetch_all(exec)
+            .await?;
+    if rows.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    rows.iter()
+        .map(|r| {
+            let actor: String = r.try_get("actor")?;
+            let event: String = r.try_get("event")?;
+            Ok(JournalEntry {
+                at: ts(r.try_get("at")?),
+                actor: serde_json::from_str(&actor).map_err(bad)?,
+                event: serde_json::from_str(&event).map_err(bad)?,
+            })
+        })
+        .collect()
+}
+
+/// Appends entries after `len` existing ones and brings every projection up to date. A
+/// concurrent append of the same sequence number fails the insert, so two writers never
+/// interleave.
+async fn append_in(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    id: TicketId,
+    len: i64,
+    existing: &[JournalEntry],
+    entries: Vec<JournalEntry>,
+    now: Timestamp,
+) -> Result<()> {
+    for (i, e) in entries.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO journal (ticket_id, seq, at, actor, event) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.0)
+        .bind(len + i as i64)
+        .bind(e.at.as_second())
+        .bind(serde_json::to_string(&e.actor).map_err(bad)?)
+        .bind(serde_json::to_string(&e.event).map_err(bad)?)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict("the ticket changed meanwhile; reload and try again".into())
+            }
+            other => other,
+        })?;
+    }
+    let mut journal = existing.to_vec();
+    journal.extend(entries.iter().cloned());
+    let ticket = Ticket::replay(&journal).map_err(bad)?;
+    let clocks = sla::evaluate(reg, &sla_events(&journal), now).map_err(bad)?;
+    let base = ticket.base_status(reg);
+    let open = !matches!(base, BaseStatus::Closed | BaseStatus::Rejected);
+    let next_due = clocks
+        .iter()
+        .filter(|c| {
+            matches!(c.state, ClockState::Running | ClockState::Breached) && c.stopped_at.is_none()
+        })
+        .filter_map(|c| c.due)
+        .min();
+    let out_of_turn = ticket
+        .priority
+        .as_deref()
+        .and_then(|p| reg.priority(p))
+        .is_some_and(|p| p.out_of_turn);
+    sqlx::query("UPDATE tickets SET number = $1, status = $2, open = $3, channel = $4, subject = $5, organization_id = $6, contact_id = $7, category = $8, level = $9, priority = $10, out_of_turn = $11, line = $12, assignee_id = $13, next_due = $14, updated_at = $15, closed_at = $16, rating = $17, journal_len = $18 WHERE id = $19")
+        .bind(ticket.number.as_ref().map(|n| n.as_str().to_string()))
+        .bind(&ticket.status)
+        .bind(flag(open))
+        .bind(&ticket.channel)
+        .bind(&ticket.subject)
+        .bind(ticket.organization.map(|o| o.0))
+        .bind(ticket.contact.map(|c| c.0))
+        .bind(&ticket.category)
+        .bind(&ticket.level)
+        .bind(&ticket.priority)
+        .bind(flag(out_of_turn))
+        .bind(&ticket.line)
+        .bind(ticket.assignee.map(|a| a.0))
+        .bind(next_due.map(|t| t.as_second()))
+        .bind(ticket.updated_at.unwrap_or(now).as_second())
+        .bind(ticket.closed_at.map(|t| t.as_second()))
+        .bind(ticket.rating.map(|r| i64::from(r.stars())))
+        .bind(journal.len() as i64)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    store_clocks(tx, id, &clocks).await?;
+    schedule_jobs(tx, reg, id, &ticket, &clocks, now).await?;
+    for e in &entries {
+        notify(tx, reg, id, &ticket, &clocks, e).await?;
+    }
+    Ok(())
+}
+
+async fn store_clocks(
+    tx: &mut Transaction<'static, Any>,
+    id: TicketId,
+    clocks: &[Clock],
+) -> Result<()> {
+    sqlx::query("DELETE FROM clocks WHERE ticket_id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    for c in clocks {
+        sqlx::query("INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(id.0)
+            .bind(&c.target)
+            .bind(c.state.to_string())
+            .bind(c.due.map(|t| t.as_second()))
+            .bind(c.warn_at.map(|t| t.as_second()))
+            .bind(c.started_at.map(|t| t.as_second()))
+            .bind(c.stopped_at.map(|t| t.as_second()))
+            .bind(c.elapsed.as_secs())
+            .bind(c.remaining.as_secs())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the ticket's pending timers with the ones its clocks and status call for now.
+async fn schedule_jobs(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    id: TicketId,
+    ticket: &Ticket,
+    clocks: &[Clock],
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query("DELETE FROM jobs WHERE ticket_id = $1 AND done_at IS NULL AND claimed_by IS NULL")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    let mut jobs: Vec<(&str, Option<&str>, Timestamp)> = Vec::new();
+    for c in clocks.iter().filter(|c| c.state == ClockState::Running) {
+        if let Some(w) = c.warn_at.filter(|w| *w > now) {
+            jobs.push(("warn", Some(&c.target), w));
+        }
+        if let Some(d) = c.due.filter(|d| *d > now) {
+            jobs.push(("breach", Some(&c.target), d));
+        }
+        if let Some(i) = c.interim_at.filter(|i| *i > now) {
+            jobs.push(("interim", Some(&c.target), i));
+        }
+    }
+    if ticket.base_status(reg) == BaseStatus::Completed {
+        if let (Some(term), Some(done), Some(s)) = (
+            &reg.lifecycle.auto_close_after,
+            ticket.completed_at,
+            reg.lifecycle_schedule(),
+        ) {
+            let at = s.working.deadline(done, term).map_err(bad)?.at;
+            jobs.push(("auto_close", None, at));
+        }
+    }
+    for (kind, target, due) in jobs {
+        let job_id = next_value(tx, "jobs").await?;
+        sqlx::query("INSERT INTO jobs (id, kind, ticket_id, target, due_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
+            .bind(job_id)
+            .bind(kind)
+            .bind(id.0)
+            .bind(target)
+            .bind(due.as_second())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes the notifications an entry calls for, in the same transaction as the entry.
+async fn notify(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    id: TicketId,
+    ticket: &Ticket,
+    clocks: &[Clock],
+    e: &JournalEntry,
+) -> Result<()> {
+    let customer = ticket.contact.map(|ContactId(c)| format!("contact:{c}"));
+    let number = ticket.number.as_ref().map(|n| n.as_str().to_string());
+    let mut out: Vec<(&str, String, serde_json::Value)> = Vec::new();
+    match &e.event {
+        TicketEvent::Registered { number: n } => {
+            if let Some(c) = &customer {
+                let deadlines: Vec<serde_json::Value> = clocks
+                    .iter()
+                    .filter(|c| c.due.is_some() && c.stopped_at.is_none())
+                    .map(|c| serde_json::json!({ "target": c.title, "due": c.due.map(|d| d.to_string()) }))
+                    .collect();
+                out.push((
+                    "registered",
+                    c.clone(),
+                    serde_json::json!({
+                        "number": n.as_str(), "subject": ticket.subject, "priority": ticket.priority
+                            .as_deref().and_then(|p| reg.priority(p)).map(|p| p.title.clone()),
+                        "deadlines": deadlines,
+                    }),
+                ));
+            }
+        }
+        TicketEvent::Replied { public: true, body } if e.actor.is_staff() => {
+            if let Some(c) = &customer {
+                out.push(("reply", c.clone(), serde_json::json!({ "number": number, "subject": ticket.subject, "body": body })));
+            }
+        }
+        TicketEvent::Replied { public: true, body } if e.actor.is_customer() => {
+            let to = ticket
+                .assignee
+                .map_or("supervisors".to_string(), |AgentId(a)| format!("agent:{a}"));
+            out.push((
+                "customer_reply",
+                to,
+                serde_json::json!({ "number": number, "subject": ticket.subject, "body": body }),
+            ));
+        }
+        TicketEvent::DeadlineExtended { target, by, reason } => {
+            if let Some(c) = &customer {
+                let due = clocks
+                    .iter()
+                    .find(|c| &c.target == target)
+                    .and_then(|c| c.due)
+                    .map(|d| d.to_string());
+                out.push(("extended", c.clone(), serde_json::json!({ "number": number, "target": target, "by": by, "reason": reason, "due": due })));
+            }
+        }
+        TicketEvent::StatusChanged { status, reason } => {
+            let base = reg.base_status(status);
+            if let (
+                Some(c),
+                Some(
+                    BaseStatus::Completed
+                    | BaseStatus::Closed
+                    | BaseStatus::Deferred
+                    | BaseStatus::Rejected
+                    | BaseStatus::WaitingCustomer,
+                ),
+            ) = (&customer, base)
+            {
+                out.push(("status", c.clone(), serde_json::json!({
+                    "number": number, "subject": ticket.subject, "status": status,
+                    "title": reg.status(status).map(|s| s.title.clone()),
+                    "reason": reason.as_deref().and_then(|r| reg.lifecycle.deferral_reasons.iter().chain(&reg.lifecycle.rejection_reasons).find(|x| x.id == r)).map(|r| r.title.clone()),
+                })));
+            }
+        }
+        TicketEvent::HandedOver { line } => {
+            out.push((
+                "handed_over",
+                format!("line:{line}"),
+                serde_json::json!({ "number": number, "subject": ticket.subject }),
+            ));
+        }
+        TicketEvent::Assigned { agent } => {
+            out.push((
+                "assigned",
+                format!("agent:{}", agent.0),
+                serde_json::json!({ "number": number, "subject": ticket.subject }),
+            ));
+        }
+        _ => {}
+    }
+    for (kind, recipient, payload) in out {
+        let msg_id = next_value(tx, "outbox").await?;
+        sqlx::query("INSERT INTO outbox (id, ticket_id, kind, recipient, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(msg_id)
+            .bind(id.0)
+            .bind(kind)
+            .bind(recipient)
+            .bind(payload.to_string())
+            .bind(e.at.as_second())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

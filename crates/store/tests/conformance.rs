@@ -1,0 +1,568 @@
+//! The storage conformance suite: every behaviour runs on SQLite and on PostgreSQL, each test on
+//! a fresh database. PostgreSQL is reached at `REGLAMENT_TEST_POSTGRES` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); its absence fails the suite rather than
+//! skipping half of it.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use jiff::Timestamp;
+use reglament_domain::*;
+use reglament_regulation::Regulation;
+use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
+use reglament_store::tickets::{QueueFilter, Viewer};
+use reglament_store::{Store, StoreError};
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+fn unique() -> String {
+    format!(
+        "{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+async fn sqlite() -> Store {
+    let dir = std::env::temp_dir().join(format!("reglament-store-{}", unique()));
+    let s = Store::connect(&format!("sqlite:{}/reglament.db", dir.display()))
+        .await
+        .unwrap();
+    s.migrate().await.unwrap();
+    s
+}
+
+async fn postgres() -> Store {
+    let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = Store::connect(&admin_url)
+        .await
+        .expect("PostgreSQL must be running for the conformance suite (see .ci/run)");
+    // Databases left by earlier runs are dropped once per run, so they never pile up.
+    static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    CLEANED
+        .get_or_init(|| async {
+            let mine = format!("reglament_test_{}_", std::process::id());
+            let old: Vec<(String,)> = sqlx::query_as(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'reglament_test_%'",
+            )
+            .fetch_all(admin.pool())
+            .await
+            .unwrap();
+            for (db,) in old.into_iter().filter(|(d,)| !d.starts_with(&mine)) {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                    .execute(admin.pool())
+                    .await;
+            }
+        })
+        .await;
+    let name = format!("reglament_test_{}", unique());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin.pool())
+        .await
+        .unwrap();
+    admin.close().await;
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b)
+        .to_string();
+    let s = Store::connect(&format!("{base}/{name}")).await.unwrap();
+    s.migrate().await.unwrap();
+    s
+}
+
+/// Runs one async test body on both backends.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn on_sqlite() {
+                    super::$name(super::sqlite().await).await;
+                }
+                #[tokio::test]
+                async fn on_postgres() {
+                    super::$name(super::postgres().await).await;
+                }
+            }
+        )*
+    };
+}
+
+on_both_backends!(
+    migrations_apply_once_and_again_without_harm,
+    organizations_contacts_and_agents_round_trip,
+    a_taken_email_is_a_conflict_that_names_it,
+    a_ticket_is_created_registered_and_journaled_with_its_clocks,
+    registration_notifies_the_customer_in_the_same_transaction,
+    timers_follow_the_clocks_and_completion_schedules_auto_close,
+    a_customer_sees_only_their_organizations_tickets,
+    the_queue_puts_critical_tickets_first_then_the_nearest_deadline,
+    a_refused_command_writes_nothing,
+    ticket_numbers_count_up_per_year,
+);
+
+const REG: &str = r#"
+[regulation]
+name = "Тестовый регламент"
+timezone = "Europe/Moscow"
+[schedules.office]
+hours = { "mon-fri" = "09:00-18:00" }
+[[priorities]]
+id = "P1"
+title = "Критический"
+out_of_turn = true
+[[priorities]]
+id = "P3"
+title = "Обычный"
+default = true
+[[targets]]
+id = "registration"
+title = "Регистрация"
+start = "received"
+stop = "registered"
+schedule = "office"
+duration = "3 working hours"
+[[targets]]
+id = "resolution"
+title = "Решение"
+start = "registered"
+stop = "completed"
+pause_in = ["waiting_customer"]
+schedule = "office"
+by_priority = { P1 = "4 working hours", P3 = "5 working days" }
+warn_before = "1 working hour"
+[lifecycle]
+auto_close_after = "24 hours"
+"#;
+
+fn reg() -> Regulation {
+    Regulation::parse(REG).unwrap()
+}
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+const AGENT: Actor = Actor::Agent(AgentId(1));
+
+async fn org_with_contact(s: &Store, name: &str, email: &str) -> (OrgId, ContactId) {
+    let org = s
+        .create_organization(&NewOrganization {
+            name: name.into(),
+            tariff: Some("Стандарт".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let contact = s
+        .create_contact(&NewContact {
+            organization: org,
+            full_name: "Иванов Иван Иванович".into(),
+            position: Some("Бухгалтер".into()),
+            phone: None,
+            email: email.parse().unwrap(),
+            trusted: true,
+            owner: false,
+        })
+        .await
+        .unwrap();
+    (org, contact)
+}
+
+async fn new_ticket(
+    s: &Store,
+    org: OrgId,
+    contact: ContactId,
+    priority: &str,
+    when: &str,
+) -> TicketId {
+    let received = JournalEntry::new(
+        at(when),
+        Actor::Contact(contact),
+        TicketEvent::Received {
+            channel: "email".into(),
+            subject: format!("Проблема {priority}"),
+            description: "Описание".into(),
+            organization: Some(org),
+            contact: Some(contact),
+            category: None,
+            level: None,
+            priority: Some(priority.into()),
+            fields: Default::default(),
+        },
+    );
+    s.create_ticket(&reg(), received, at(when)).await.unwrap()
+}
+
+async fn run(s: &Store, id: TicketId, actor: Actor, cmd: Command, when: &str) {
+    let out = s
+        .execute(
+            &reg(),
+            id,
+            actor,
+            Viewer::Staff,
+            cmd,
+            &TicketNumberFormat::default(),
+            at(when),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(out, Outcome::Events(_)), "{out:?}");
+}
+
+fn register() -> Command {
+    Command::Register {
+        number: TicketNumberFormat::default().format(1, 1),
+    }
+}
+
+async fn migrations_apply_once_and_again_without_harm(s: Store) {
+    s.migrate().await.unwrap();
+    s.migrate().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+async fn organizations_contacts_and_agents_round_trip(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Ромашка»", "Ivanov@Romashka.RU").await;
+    let o = s.organization(org).await.unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.tariff.as_deref()),
+        ("ООО «Ромашка»", Some("Стандарт"))
+    );
+    let c = s
+        .contact_by_email(&"ivanov@romashka.ru".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(c.id, contact);
+    assert_eq!(c.full_name, "Иванов Иван Иванович");
+    assert!(c.trusted && !c.owner);
+    assert_eq!(s.contacts(org).await.unwrap().len(), 1);
+    let a = s
+        .create_agent(&NewAgent {
+            full_name: "Рудаков А.".into(),
+            email: "rudakov@support.ru".parse().unwrap(),
+            role: Role::Agent,
+            line: Some("L1".into()),
+        })
+        .await
+        .unwrap();
+    let agent = s.agent(a).await.unwrap();
+    assert_eq!(
+        (agent.role, agent.line.as_deref(), agent.active),
+        (Role::Agent, Some("L1"), true)
+    );
+    assert_eq!(s.organization(OrgId(999)).await, Err(StoreError::NotFound));
+}
+
+async fn a_taken_email_is_a_conflict_that_names_it(s: Store) {
+    let (org, _) = org_with_contact(&s, "ООО «Ромашка»", "a@romashka.ru").await;
+    let again = s
+        .create_contact(&NewContact {
+            organization: org,
+            full_name: "Петров".into(),
+            position: None,
+            phone: None,
+            email: "A@romashka.ru".parse().unwrap(),
+            trusted: false,
+            owner: false,
+        })
+        .await;
+    assert_eq!(
+        again,
+        Err(StoreError::Conflict(
+            "a contact with this email already exists".into()
+        ))
+    );
+    let missing_org = s
+        .create_contact(&NewContact {
+            organization: OrgId(77),
+            full_name: "Никто".into(),
+            position: None,
+            phone: None,
+            email: "b@romashka.ru".parse().unwrap(),
+            trusted: false,
+            owner: false,
+        })
+        .await;
+    assert_eq!(missing_org, Err(StoreError::NotFound));
+}
+
+async fn a_ticket_is_created_registered_and_journaled_with_its_clocks(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Ромашка»", "a@romashka.ru").await;
+    let id = new_ticket(&s, org, contact, "P1", "2026-11-23T10:00:00+03:00").await;
+    let v = s.ticket(id, Viewer::Staff).await.unwrap();
+    assert_eq!(v.ticket.status, "new");
+    let reg_clock = v
+        .clocks
+        .iter()
+        .find(|c| c.target == "registration")
+        .unwrap();
+    assert_eq!(
+        (reg_clock.state.as_str(), reg_clock.due),
+        ("running", Some(at("2026-11-23T13:00:00+03:00")))
+    );
+    run(
+        &s,
+        id,
+        Actor::System,
+        register(),
+        "2026-11-23T10:30:00+03:00",
+    )
+    .await;
+    let v = s.ticket(id, Viewer::Staff).await.unwrap();
+    assert_eq!(
+        v.ticket.number.as_ref().map(|n| n.as_str()),
+        Some("2026-00001")
+    );
+    let clock = |t: &str| v.clocks.iter().find(|c| c.target == t).unwrap().clone();
+    assert_eq!(clock("registration").state, "met");
+    assert_eq!(
+        clock("resolution").due,
+        Some(at("2026-11-23T14:30:00+03:00"))
+    );
+    assert_eq!(
+        clock("resolution").warn_at,
+        Some(at("2026-11-23T13:30:00+03:00"))
+    );
+    let journal = s.journal(id, Viewer::Staff).await.unwrap();
+    assert_eq!(journal.len(), 2);
+    assert!(matches!(journal[1].event, TicketEvent::Registered { .. }));
+}
+
+async fn registration_notifies_the_customer_in_the_same_transaction(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Ромашка»", "a@romashka.ru").await;
+    let id = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    run(
+        &s,
+        id,
+        Actor::System,
+        register(),
+        "2026-11-23T10:30:00+03:00",
+    )
+    .await;
+    let out = s.pending_outbox(10).await.unwrap();
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0].kind, "registered");
+    assert_eq!(out[0].recipient, format!("contact:{}", contact.0));
+    assert_eq!(out[0].payload["number"], "2026-00001");
+    assert_eq!(out[0].payload["priority"], "Обычный");
+    assert_eq!(
+        out[0].payload["deadlines"][0]["due"],
+        "2026-11-30T07:30:00Z"
+    );
+}
+
+async fn timers_follow_the_clocks_and_completion_schedules_auto_close(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Ромашка»", "a@romashka.ru").await;
+    let id = new_ticket(&s, org, contact, "P1", "2026-11-23T10:00:00+03:00").await;
+    run(
+        &s,
+        id,
+        Actor::System,
+        register(),
+        "2026-11-23T10:00:00+03:00",
+    )
+    .await;
+    let jobs = s.pending_jobs(id).await.unwrap();
+    let kinds: Vec<(&str, Timestamp)> = jobs.iter().map(|j| (j.kind.as_str(), j.due_at)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("warn", at("2026-11-23T13:00:00+03:00")),
+            ("breach", at("2026-11-23T14:00:00+03:00"))
+        ]
+    );
+    run(
+        &s,
+        id,
+        AGENT,
+        Command::Assign { agent: AgentId(1) },
+        "2026-11-23T10:10:00+03:00",
+    )
+    .await;
+    run(
+        &s,
+        id,
+        AGENT,
+        Command::SetStatus {
+            status: "completed".into(),
+            reason: None,
+        },
+        "2026-11-23T12:00:00+03:00",
+    )
+    .await;
+    let jobs = s.pending_jobs(id).await.unwrap();
+    let kinds: Vec<(&str, Timestamp)> = jobs.iter().map(|j| (j.kind.as_str(), j.due_at)).collect();
+    assert_eq!(kinds, vec![("auto_close", at("2026-11-24T12:00:00+03:00"))]);
+}
+
+async fn a_customer_sees_only_their_organizations_tickets(s: Store) {
+    let (org_a, contact_a) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let (org_b, contact_b) = org_with_contact(&s, "ООО «Б»", "b@b.ru").await;
+    let ta = new_ticket(&s, org_a, contact_a, "P3", "2026-11-23T10:00:00+03:00").await;
+    let tb = new_ticket(&s, org_b, contact_b, "P3", "2026-11-23T10:05:00+03:00").await;
+    assert!(s.ticket(ta, Viewer::Customer(org_a)).await.is_ok());
+    // Another organization's ticket answers exactly like a missing one.
+    assert_eq!(
+        s.ticket(tb, Viewer::Customer(org_a)).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        s.ticket(TicketId(9999), Viewer::Customer(org_a))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        s.journal(tb, Viewer::Customer(org_a)).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    let cmd = s
+        .execute(
+            &reg(),
+            tb,
+            Actor::Contact(contact_a),
+            Viewer::Customer(org_a),
+            Command::Confirm,
+            &TicketNumberFormat::default(),
+            at("2026-11-23T11:00:00+03:00"),
+        )
+        .await;
+    assert_eq!(cmd, Err(StoreError::NotFound));
+    let mine = s
+        .queue(&QueueFilter::default(), Viewer::Customer(org_a))
+        .await
+        .unwrap();
+    assert_eq!(mine.iter().map(|q| q.id).collect::<Vec<_>>(), vec![ta]);
+    // Asking for the other organization does not widen a customer's view.
+    let sneaky = QueueFilter {
+        organization: Some(org_b),
+        ..Default::default()
+    };
+    let mine = s.queue(&sneaky, Viewer::Customer(org_a)).await.unwrap();
+    assert_eq!(mine.iter().map(|q| q.id).collect::<Vec<_>>(), vec![ta]);
+    assert_eq!(
+        s.queue(&QueueFilter::default(), Viewer::Staff)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn the_queue_puts_critical_tickets_first_then_the_nearest_deadline(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let early_normal = new_ticket(&s, org, contact, "P3", "2026-11-23T09:00:00+03:00").await;
+    let late_normal = new_ticket(&s, org, contact, "P3", "2026-11-23T09:30:00+03:00").await;
+    let critical = new_ticket(&s, org, contact, "P1", "2026-11-23T10:00:00+03:00").await;
+    for (id, when) in [
+        (early_normal, "2026-11-23T11:00:00+03:00"),
+        (late_normal, "2026-11-23T10:00:00+03:00"),
+        (critical, "2026-11-23T10:05:00+03:00"),
+    ] {
+        run(&s, id, Actor::System, register(), when).await;
+    }
+    let q = s
+        .queue(&QueueFilter::default(), Viewer::Staff)
+        .await
+        .unwrap();
+    // The critical one first; then the normal ones by deadline: registered at 10:00 is due
+    // before the one registered at 11:00, although it arrived later.
+    assert_eq!(
+        q.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![critical, late_normal, early_normal]
+    );
+    assert!(q[0].out_of_turn);
+    let page = s
+        .queue(
+            &QueueFilter {
+                limit: Some(1),
+                offset: Some(1),
+                ..Default::default()
+            },
+            Viewer::Staff,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![late_normal]
+    );
+}
+
+async fn a_refused_command_writes_nothing(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let id = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    let refused = s
+        .execute(
+            &reg(),
+            id,
+            AGENT,
+            Viewer::Staff,
+            Command::SetStatus {
+                status: "completed".into(),
+                reason: None,
+            },
+            &TicketNumberFormat::default(),
+            at("2026-11-23T10:30:00+03:00"),
+        )
+        .await;
+    assert_eq!(
+        refused,
+        Err(StoreError::Conflict(
+            "a ticket in status `new` cannot move to `completed`".into()
+        ))
+    );
+    assert_eq!(s.journal(id, Viewer::Staff).await.unwrap().len(), 1);
+    assert!(s.pending_outbox(10).await.unwrap().is_empty());
+}
+
+async fn ticket_numbers_count_up_per_year(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let mut numbers = Vec::new();
+    for when in [
+        "2026-12-30T10:00:00+03:00",
+        "2026-12-30T11:00:00+03:00",
+        "2027-01-11T10:00:00+03:00",
+    ] {
+        let id = new_ticket(&s, org, contact, "P3", when).await;
+        run(&s, id, Actor::System, register(), when).await;
+        numbers.push(
+            s.ticket(id, Viewer::Staff)
+                .await
+                .unwrap()
+                .ticket
+                .number
+                .unwrap()
+                .as_str()
+                .to_string(),
+        );
+    }
+    assert_eq!(numbers, ["2026-00001", "2026-00002", "2027-00001"]);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_reported_as_unavailable() {
+    let r = Store::connect("postgres://postgres:secret@127.0.0.1:1/none").await;
+    match r {
+        Err(StoreError::Unavailable(m)) => assert!(!m.contains("secret"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let r = Store::connect("mysql://x").await;
+    assert!(
+        matches!(r, Err(StoreError::Other(m)) if m.contains("expected `sqlite:PATH` or `postgres://…`"))
+    );
+}
+
+#[test]
+fn passwords_are_redacted_from_urls() {
+    assert_eq!(
+        reglament_store::redact("postgres://u:p4ss@h:5432/db"),
+        "postgres://u:***@h:5432/db"
+    );
+    assert_eq!(reglament_store::redact("sqlite:./x.db"), "sqlite:./x.db");
+}
