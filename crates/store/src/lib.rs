@@ -5,6 +5,7 @@
 //! - [`Store::connect`] opens (and for SQLite creates) the database; [`Store::migrate`] applies the
 //!   embedded migrations.
 //! - [`directory`] holds organizations, contacts and agents.
+//! - [`jobs`] fires due timers exactly once, on any number of nodes.
 //! - [`tickets`] appends journal events and keeps the ticket row, SLA clock rows, timer jobs and
 //!   outbox rows in step with them, in one transaction.
 //!
@@ -12,6 +13,7 @@
 //! away: retry later) or other.
 
 pub mod directory;
+pub mod jobs;
 pub mod tickets;
 
 use std::path::Path;
@@ -110,6 +112,7 @@ const MIGRATIONS: &[(i64, &str, &str)] =
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: String,
 }
 
 impl Store {
@@ -169,7 +172,16 @@ impl Store {
                 StoreError::Other(m) => StoreError::Unavailable(m),
                 other => other,
             })?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, url })
+    }
+
+    /// Opens a second, independent pool on the same database, as another node would.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::connect`].
+    pub async fn clone_as_new_node(&self) -> Result<Store> {
+        Store::connect(&self.url).await
     }
 
     /// The backend.

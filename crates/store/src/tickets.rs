@@ -363,7 +363,7 @@ impl Store {
     }
 }
 
-async fn load_journal<'e, E>(exec: E, id: TicketId) -> Result<Vec<JournalEntry>>
+pub(crate) async fn load_journal<'e, E>(exec: E, id: TicketId) -> Result<Vec<JournalEntry>>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -391,7 +391,7 @@ where
 /// Appends entries after `len` existing ones and brings every projection up to date. A
 /// concurrent append of the same sequence number fails the insert, so two writers never
 /// interleave.
-async fn append_in(
+pub(crate) async fn append_in(
     tx: &mut Transaction<'static, Any>,
     reg: &Regulation,
     id: TicketId,

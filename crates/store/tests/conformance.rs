@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use reglament_domain::*;
 use reglament_regulation::Regulation;
 use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
+use reglament_store::jobs::JobOutcome;
 use reglament_store::tickets::{QueueFilter, Viewer};
 use reglament_store::{Store, StoreError};
 
@@ -99,6 +100,9 @@ on_both_backends!(
     the_queue_puts_critical_tickets_first_then_the_nearest_deadline,
     a_refused_command_writes_nothing,
     ticket_numbers_count_up_per_year,
+    auto_close_fires_at_its_time_and_only_once,
+    a_warning_goes_to_the_assignee_and_an_obsolete_timer_fires_nothing,
+    two_nodes_draining_the_same_timers_fire_each_exactly_once,
 );
 
 const REG: &str = r#"
@@ -565,4 +569,174 @@ fn passwords_are_redacted_from_urls() {
         "postgres://u:***@h:5432/db"
     );
     assert_eq!(reglament_store::redact("sqlite:./x.db"), "sqlite:./x.db");
+}
+
+async fn auto_close_fires_at_its_time_and_only_once(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let id = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    run(
+        &s,
+        id,
+        Actor::System,
+        register(),
+        "2026-11-23T10:00:00+03:00",
+    )
+    .await;
+    run(
+        &s,
+        id,
+        AGENT,
+        Command::Assign { agent: AgentId(1) },
+        "2026-11-23T10:00:00+03:00",
+    )
+    .await;
+    run(
+        &s,
+        id,
+        AGENT,
+        Command::SetStatus {
+            status: "completed".into(),
+            reason: None,
+        },
+        "2026-11-23T12:00:00+03:00",
+    )
+    .await;
+    let r = reg();
+    assert_eq!(
+        s.next_job_due().await.unwrap(),
+        Some(at("2026-11-24T12:00:00+03:00"))
+    );
+    assert_eq!(
+        s.run_due_job(&r, at("2026-11-24T11:59:59+03:00"))
+            .await
+            .unwrap(),
+        None
+    );
+    let fired = s
+        .run_due_job(&r, at("2026-11-24T12:00:00+03:00"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(fired, Some(JobOutcome::Fired(ref j)) if j.kind == "auto_close"),
+        "{fired:?}"
+    );
+    let t = s.ticket(id, Viewer::Staff).await.unwrap().ticket;
+    assert_eq!(
+        (t.status.as_str(), t.closed_at),
+        ("closed", Some(at("2026-11-24T12:00:00+03:00")))
+    );
+    let last = s.journal(id, Viewer::Staff).await.unwrap().pop().unwrap();
+    assert_eq!(last.actor, Actor::System);
+    assert_eq!(
+        s.run_due_job(&r, at("2026-11-30T12:00:00+03:00"))
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+async fn a_warning_goes_to_the_assignee_and_an_obsolete_timer_fires_nothing(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let r = reg();
+    let id = new_ticket(&s, org, contact, "P1", "2026-11-23T10:00:00+03:00").await;
+    run(
+        &s,
+        id,
+        Actor::System,
+        register(),
+        "2026-11-23T10:00:00+03:00",
+    )
+    .await;
+    run(
+        &s,
+        id,
+        AGENT,
+        Command::Assign { agent: AgentId(1) },
+        "2026-11-23T10:00:00+03:00",
+    )
+    .await;
+    let before = s.pending_outbox(100).await.unwrap().len();
+    // Warning at 13:00 (one working hour before 14:00).
+    let fired = s
+        .run_due_job(&r, at("2026-11-23T13:00:00+03:00"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(fired, Some(JobOutcome::Fired(ref j)) if j.kind == "warn"),
+        "{fired:?}"
+    );
+    let out = s.pending_outbox(100).await.unwrap();
+    assert_eq!(out.len(), before + 1);
+    let w = out.last().unwrap();
+    assert_eq!((w.kind.as_str(), w.recipient.as_str()), ("warn", "agent:1"));
+    assert_eq!(w.payload["title"], "Решение");
+    // Completed before the breach: the breach timer is gone, nothing else fires.
+    run(
+        &s,
+        id,
+        AGENT,
+        Command::SetStatus {
+            status: "completed".into(),
+            reason: None,
+        },
+        "2026-11-23T13:30:00+03:00",
+    )
+    .await;
+    let kinds: Vec<String> = s
+        .pending_jobs(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.kind)
+        .collect();
+    assert_eq!(kinds, vec!["auto_close".to_string()]);
+}
+
+async fn two_nodes_draining_the_same_timers_fire_each_exactly_once(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let mut tickets = Vec::new();
+    for i in 0..12 {
+        let id = new_ticket(&s, org, contact, "P1", "2026-11-23T10:00:00+03:00").await;
+        run(
+            &s,
+            id,
+            Actor::System,
+            register(),
+            &format!("2026-11-23T10:{:02}:00+03:00", i),
+        )
+        .await;
+        tickets.push(id);
+    }
+    // A second node: an independent pool on the same database.
+    let other = s.clone_as_new_node().await.unwrap();
+    let r = reg();
+    let now = at("2026-11-24T12:00:00+03:00");
+    let drain = |store: Store, r: Regulation| async move {
+        let mut fired = Vec::new();
+        while let Some(out) = store.run_due_job(&r, now).await.unwrap() {
+            if let JobOutcome::Fired(j) = out {
+                fired.push(j.id);
+            }
+        }
+        fired
+    };
+    let (a, b) = tokio::join!(drain(s.clone(), r.clone()), drain(other, r.clone()));
+    let mut all: Vec<i64> = a.iter().chain(&b).copied().collect();
+    let total = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), total, "a job fired twice");
+    // Each ticket had a warning and a breach timer, both due by `now`.
+    assert_eq!(total, tickets.len() * 2);
+    let (undone,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(undone, 0);
+    let out = s.pending_outbox(1000).await.unwrap();
+    let timer_messages = out
+        .iter()
+        .filter(|m| m.kind == "warn" || m.kind == "breach")
+        .count();
+    assert_eq!(timer_messages, total);
 }
