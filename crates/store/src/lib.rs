@@ -4,6 +4,7 @@
 //!
 //! - [`Store::connect`] opens (and for SQLite creates) the database; [`Store::migrate`] applies the
 //!   embedded migrations.
+//! - [`accounts`] holds argon2id passwords, sessions and API tokens.
 //! - [`directory`] holds organizations, contacts and agents.
 //! - [`jobs`] fires due timers exactly once, on any number of nodes.
 //! - [`tickets`] appends journal events and keeps the ticket row, SLA clock rows, timer jobs and
@@ -12,6 +13,7 @@
 //! Errors are neutral ([`StoreError`]): not found, conflict, unavailable (the database has gone
 //! away: retry later) or other.
 
+pub mod accounts;
 pub mod directory;
 pub mod jobs;
 pub mod tickets;

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use jiff::Timestamp;
 use reglament_domain::*;
 use reglament_regulation::Regulation;
+use reglament_store::accounts::{self, Principal, Secret};
 use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
 use reglament_store::jobs::JobOutcome;
 use reglament_store::tickets::{QueueFilter, Viewer};
@@ -103,6 +104,7 @@ on_both_backends!(
     auto_close_fires_at_its_time_and_only_once,
     a_warning_goes_to_the_assignee_and_an_obsolete_timer_fires_nothing,
     two_nodes_draining_the_same_timers_fire_each_exactly_once,
+    passwords_sessions_and_tokens_authenticate_the_right_principal,
 );
 
 const REG: &str = r#"
@@ -739,4 +741,88 @@ async fn two_nodes_draining_the_same_timers_fire_each_exactly_once(s: Store) {
         .filter(|m| m.kind == "warn" || m.kind == "breach")
         .count();
     assert_eq!(timer_messages, total);
+}
+
+async fn passwords_sessions_and_tokens_authenticate_the_right_principal(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "client@a.ru").await;
+    let agent = s
+        .create_agent(&NewAgent {
+            full_name: "Админ".into(),
+            email: "admin@support.ru".parse().unwrap(),
+            role: Role::Admin,
+            line: None,
+        })
+        .await
+        .unwrap();
+    let pw = Secret::new("correct horse battery staple");
+    let hash = tokio::task::spawn_blocking({
+        let pw = pw.clone();
+        move || accounts::hash_password(&pw)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    s.set_agent_password(agent, &hash).await.unwrap();
+    s.set_contact_password(contact, &hash).await.unwrap();
+    let (who, stored) = s
+        .credentials(&"ADMIN@support.ru".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(who, Principal::Agent(agent, Role::Admin));
+    assert!(accounts::verify_password(&pw, &stored));
+    assert!(!accounts::verify_password(&Secret::new("wrong"), &stored));
+    let (who, _) = s
+        .credentials(&"client@a.ru".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(who, Principal::Contact(contact, org));
+    assert_eq!(
+        s.credentials(&"nobody@a.ru".parse().unwrap())
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+
+    let now = at("2026-11-23T10:00:00+03:00");
+    let (token, session) = s
+        .create_session(who, now, jiff::SignedDuration::from_hours(8))
+        .await
+        .unwrap();
+    let back = s.session(&token, now).await.unwrap();
+    assert_eq!(back.principal, Principal::Contact(contact, org));
+    assert_eq!(back.csrf, session.csrf);
+    assert_eq!(
+        s.session(&token, at("2026-11-23T18:00:01+03:00"))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound,
+        "expired"
+    );
+    assert_eq!(
+        s.session(&Secret::new("forged"), now).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    s.end_session(&token).await.unwrap();
+    assert_eq!(
+        s.session(&token, now).await.unwrap_err(),
+        StoreError::NotFound
+    );
+
+    let (id, api) = s.create_api_token("ci", Role::Admin, now).await.unwrap();
+    assert_eq!(
+        s.api_token(&api).await.unwrap(),
+        Principal::Token(id, Role::Admin)
+    );
+    s.revoke_api_token(id, now).await.unwrap();
+    assert_eq!(s.api_token(&api).await.unwrap_err(), StoreError::NotFound);
+    assert_eq!(format!("{api:?}"), "Secret(***)");
+    // Only hashes are stored.
+    let (stored_hash,): (String,) =
+        sqlx::query_as("SELECT token_hash FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+    assert_ne!(stored_hash, api.expose());
 }

@@ -1,0 +1,333 @@
+//! Accounts: argon2id password hashes for agents and customer contacts, database-backed
+//! sessions with a CSRF token each, and API tokens for integrations. Session and API tokens are
+//! random 256-bit values; only their SHA-256 hashes are stored.
+
+use std::fmt;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use jiff::Timestamp;
+use reglament_domain::{AgentId, ContactId, EmailAddress, OrgId, Role};
+use sha2::{Digest, Sha256};
+
+use crate::{Result, Store, StoreError, next_value};
+
+/// A secret that never shows in `Debug` or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Who an account belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// A staff member with a role.
+    Agent(AgentId, Role),
+    /// A customer contact of an organization.
+    Contact(ContactId, OrgId),
+    /// An integration's API token with a role.
+    Token(i64, Role),
+}
+
+/// A signed-in session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// Who.
+    pub principal: Principal,
+    /// The token every form must carry.
+    pub csrf: Secret,
+    /// When it ends.
+    pub expires_at: Timestamp,
+}
+
+fn argon() -> Argon2<'static> {
+    // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane.
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid parameters"),
+    )
+}
+
+/// Hashes a password with argon2id and a random salt. Slow by design: call it off the async
+/// executor (`spawn_blocking`).
+///
+/// # Errors
+///
+/// [`StoreError::Other`] when the system has no randomness, or the password is empty.
+pub fn hash_password(password: &Secret) -> Result<String> {
+    if password.expose().is_empty() {
+        return Err(StoreError::Other("the password is empty".into()));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Other(format!("no randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Other(e.to_string()))?;
+    Ok(argon()
+        .hash_password(password.expose().as_bytes(), &salt)
+        .map_err(|e| StoreError::Other(e.to_string()))?
+        .to_string())
+}
+
+/// Whether a password matches a stored hash.
+pub fn verify_password(password: &Secret, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon()
+            .verify_password(password.expose().as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A new random token, URL-safe.
+///
+/// # Errors
+///
+/// [`StoreError::Other`] when the system has no randomness.
+pub fn new_token() -> Result<Secret> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Other(format!("no randomness: {e}")))?;
+    Ok(Secret(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+    ))
+}
+
+fn token_hash(token: &Secret) -> String {
+    let digest = Sha256::digest(token.expose().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Sets an agent's password hash.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is no such agent.
+    pub async fn set_agent_password(&self, id: AgentId, hash: &str) -> Result<()> {
+        let r = sqlx::query("UPDATE agents SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Sets a contact's password hash.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is no such contact.
+    pub async fn set_contact_password(&self, id: ContactId, hash: &str) -> Result<()> {
+        let r = sqlx::query("UPDATE contacts SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id.0)
+            .execute(self.pool())
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The account and stored hash for a login email: an active agent first, then a contact.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when no account with a password has this email.
+    pub async fn credentials(&self, email: &EmailAddress) -> Result<(Principal, String)> {
+        let e = email.as_str().to_lowercase();
+        let agent: Option<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, role, password_hash FROM agents WHERE email = $1 AND active = 1",
+        )
+        .bind(&e)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some((id, role, Some(hash))) = agent {
+            let role = role
+                .parse()
+                .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))?;
+            return Ok((Principal::Agent(AgentId(id), role), hash));
+        }
+        let contact: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT id, organization_id, password_hash FROM contacts WHERE email = $1",
+        )
+        .bind(&e)
+        .fetch_optional(self.pool())
+        .await?;
+        match contact {
+            Some((id, org, Some(hash))) => {
+                Ok((Principal::Contact(ContactId(id), OrgId(org)), hash))
+            }
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Starts a session and returns its token (to put in a cookie) and the session.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Other`] for tokens as principals; any storage error.
+    pub async fn create_session(
+        &self,
+        principal: Principal,
+        now: Timestamp,
+        ttl: jiff::SignedDuration,
+    ) -> Result<(Secret, Session)> {
+        let (kind, id) = match principal {
+            Principal::Agent(a, _) => ("agent", a.0),
+            Principal::Contact(c, _) => ("contact", c.0),
+            Principal::Token(..) => {
+                return Err(StoreError::Other("API tokens do not open sessions".into()));
+            }
+        };
+        let token = new_token()?;
+        let csrf = new_token()?;
+        let expires_at = now + ttl;
+        sqlx::query("INSERT INTO sessions (token_hash, subject_kind, subject_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(token_hash(&token))
+            .bind(kind)
+            .bind(id)
+            .bind(csrf.expose())
+            .bind(now.as_second())
+            .bind(expires_at.as_second())
+            .execute(self.pool())
+            .await?;
+        Ok((
+            token,
+            Session {
+                principal,
+                csrf,
+                expires_at,
+            },
+        ))
+    }
+
+    /// The live session of a token, with the account's current role or organization.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for an unknown or expired token, or a deactivated agent.
+    pub async fn session(&self, token: &Secret, now: Timestamp) -> Result<Session> {
+        let row: Option<(String, i64, String, i64)> = sqlx::query_as(
+            "SELECT subject_kind, subject_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash(token))
+        .bind(now.as_second())
+        .fetch_optional(self.pool())
+        .await?;
+        let (kind, id, csrf, expires) = row.ok_or(StoreError::NotFound)?;
+        let principal = match kind.as_str() {
+            "agent" => {
+                let a = self.agent(AgentId(id)).await?;
+                if !a.active {
+                    return Err(StoreError::NotFound);
+                }
+                Principal::Agent(a.id, a.role)
+            }
+            _ => {
+                let c = self.contact(ContactId(id)).await?;
+                Principal::Contact(c.id, c.organization)
+            }
+        };
+        Ok(Session {
+            principal,
+            csrf: Secret(csrf),
+            expires_at: Timestamp::from_second(expires).unwrap_or(now),
+        })
+    }
+
+    /// Ends a session.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn end_session(&self, token: &Secret) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Creates an API token with a role and returns it; it is shown only this once.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn create_api_token(
+        &self,
+        name: &str,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<(i64, Secret)> {
+        let token = new_token()?;
+        let mut tx = self.begin().await?;
+        let id = next_value(&mut tx, "api_tokens").await?;
+        sqlx::query("INSERT INTO api_tokens (id, token_hash, name, role, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(token_hash(&token))
+            .bind(name)
+            .bind(role.as_str())
+            .bind(now.as_second())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((id, token))
+    }
+
+    /// The principal of an API token.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for an unknown or revoked token.
+    pub async fn api_token(&self, token: &Secret) -> Result<Principal> {
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(self.pool())
+        .await?;
+        let (id, role) = row.ok_or(StoreError::NotFound)?;
+        let role = role
+            .parse()
+            .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))?;
+        Ok(Principal::Token(id, role))
+    }
+
+    /// Revokes an API token.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is no such live token.
+    pub async fn revoke_api_token(&self, id: i64, now: Timestamp) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now.as_second())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
