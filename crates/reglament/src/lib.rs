@@ -4,6 +4,7 @@
 //! - `regulation check|render`: validate and publish a regulation file;
 //! - `calendar show|import`: inspect the built-in production calendar and import files.
 
+mod accounts_cmd;
 mod calendar_cmd;
 mod deadline;
 mod regulation_cmd;
@@ -34,6 +35,14 @@ enum Command {
     /// Show the production calendar or import a calendar file.
     #[command(subcommand)]
     Calendar(calendar_cmd::Command),
+    /// Create or upgrade the database schema.
+    Migrate(accounts_cmd::Db),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(accounts_cmd::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(accounts_cmd::TokenCommand),
 }
 
 /// Runs the command line with the given arguments and returns the process exit code.
@@ -58,6 +67,9 @@ where
         Command::Deadline(a) => deadline::run(a, &mut out),
         Command::Regulation(c) => regulation_cmd::run(c, &mut out),
         Command::Calendar(c) => calendar_cmd::run(c, &mut out),
+        Command::Migrate(db) => block_on(accounts_cmd::migrate(db, &mut out)),
+        Command::User(c) => block_on(accounts_cmd::user(c, &mut out)),
+        Command::Token(c) => block_on(accounts_cmd::token(c, &mut out)),
     };
     match result {
         Ok(code) => code,
@@ -75,6 +87,14 @@ where
             ExitCode::FAILURE
         }
     }
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(f)
 }
 
 /// Resolves `--calendar`: `ru` (built-in), `none`, or a calendar file to import.

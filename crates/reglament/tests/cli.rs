@@ -422,3 +422,177 @@ fn provisional_years_follow_the_statutory_rules() {
     assert_eq!(stdout(&o), "2028-05-10T09:30:00+03:00\n");
     assert!(stderr(&o).contains("provisional"));
 }
+
+fn reglament_in(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_and_tokens_are_bootstrapped_from_the_command_line_into_a_local_sqlite_database() {
+    let dir = std::env::temp_dir().join(format!("reglament-users-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = reglament_in(&dir, &["migrate"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("reglament-data/reglament.db").exists());
+    let o = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "admin@example.ru",
+            "--name",
+            "Администратор",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("s3cret-pass\n"),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "created admin admin@example.ru\n");
+    let o = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--customer",
+            "--organization",
+            "ООО «Ромашка»",
+            "--email",
+            "client@romashka.ru",
+            "--name",
+            "Иванов И.И.",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(
+            "created customer contact client@romashka.ru of «ООО «Ромашка»»\npassword: "
+        ),
+        "{out}"
+    );
+    let o = reglament_in(
+        &dir,
+        &["token", "create", "--role", "admin", "--name", "ci"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("token 1 (admin, ci): "),
+        "{}",
+        stdout(&o)
+    );
+    let again = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ADMIN@example.ru",
+            "--name",
+            "X",
+        ],
+        None,
+    );
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("an agent with this email already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let short = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "b@example.ru",
+            "--name",
+            "X",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(!short.status.success());
+    assert!(
+        stderr(&short).contains("at least 8 characters"),
+        "{}",
+        stderr(&short)
+    );
+    let bad_role = reglament_in(&dir, &["token", "create", "--role", "root"], None);
+    assert!(
+        stderr(&bad_role).contains("unknown role `root`"),
+        "{}",
+        stderr(&bad_role)
+    );
+}
+
+#[test]
+fn migrate_reports_an_unreachable_database_without_its_password() {
+    let dir = std::env::temp_dir().join(format!("reglament-nodb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = reglament_in(
+        &dir,
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://u:hunter2@127.0.0.1:1/x",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot open the database `postgres://u:***@127.0.0.1:1/x`"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn migrate_works_on_postgresql_too() {
+    let admin = std::env::var("REGLAMENT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let db = format!("reglament_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        Command::new("psql")
+            .args([admin.as_str(), "-qAtc", sql])
+            .output()
+            .expect("psql runs")
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    assert!(psql(&format!("CREATE DATABASE {db}")).status.success());
+    let url = format!("{}/{db}", admin.rsplit_once('/').unwrap().0);
+    let dir = std::env::temp_dir();
+    let o = reglament_in(&dir, &["migrate", "--database-url", &url], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("migrated Postgres database"),
+        "{}",
+        stdout(&o)
+    );
+    let o = reglament_in(
+        &dir,
+        &["token", "create", "--database-url", &url, "--role", "agent"],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}

@@ -1,0 +1,197 @@
+//! `reglament migrate`, `reglament user create` and `reglament token create`: bootstrap a
+//! database from the command line.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use reglament_domain::{EmailAddress, Role};
+use reglament_store::Store;
+use reglament_store::accounts::{self, Secret};
+use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
+
+/// Where the database is.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Db {
+    /// `sqlite:PATH` (created if missing) or `postgres://…`.
+    #[arg(
+        long = "database-url",
+        env = "REGLAMENT_DATABASE__URL",
+        default_value = "sqlite:reglament-data/reglament.db"
+    )]
+    pub url: String,
+}
+
+impl Db {
+    pub async fn open(&self) -> Result<Store> {
+        let store = Store::connect(&self.url).await.with_context(|| {
+            format!(
+                "cannot open the database `{}`",
+                reglament_store::redact(&self.url)
+            )
+        })?;
+        store
+            .migrate()
+            .await
+            .context("cannot apply the database migrations")?;
+        Ok(store)
+    }
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an agent account, or with `--customer` a customer contact.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        /// The login email.
+        #[arg(long)]
+        email: String,
+        /// Full name (ФИО).
+        #[arg(long)]
+        name: String,
+        /// The agent's role: `admin`, `supervisor` or `agent`.
+        #[arg(long, default_value = "agent", conflicts_with = "customer")]
+        role: String,
+        /// The agent's support line, such as `L1`.
+        #[arg(long, conflicts_with = "customer")]
+        line: Option<String>,
+        /// Create a customer contact instead of an agent.
+        #[arg(long, requires = "organization")]
+        customer: bool,
+        /// The customer's organization (created if it does not exist).
+        #[arg(long)]
+        organization: Option<String>,
+        /// Read the password from the first line of standard input; otherwise one is generated
+        /// and printed.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for an integration; it is printed once.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        /// The token's role: `admin`, `supervisor` or `agent`.
+        #[arg(long, default_value = "agent")]
+        role: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "integration")]
+        name: String,
+    },
+}
+
+pub async fn migrate(db: Db, out: &mut impl Write) -> Result<ExitCode> {
+    let store = db.open().await?;
+    writeln!(
+        out,
+        "migrated {:?} database {}",
+        store.backend(),
+        reglament_store::redact(&db.url)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user(cmd: UserCommand, out: &mut impl Write) -> Result<ExitCode> {
+    let UserCommand::Create {
+        db,
+        email,
+        name,
+        role,
+        line,
+        customer,
+        organization,
+        password_stdin,
+    } = cmd;
+    let email: EmailAddress = email.parse()?;
+    if name.trim().is_empty() {
+        bail!("`--name` is empty");
+    }
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        let p = line.trim_end_matches(['\n', '\r']).to_string();
+        if p.chars().count() < 8 {
+            bail!("the password must be at least 8 characters long");
+        }
+        (Secret::new(p), false)
+    } else {
+        (accounts::new_token()?, true)
+    };
+    let store = db.open().await?;
+    let hash = tokio::task::spawn_blocking({
+        let p = password.clone();
+        move || accounts::hash_password(&p)
+    })
+    .await??;
+    if customer {
+        let org_name = organization.expect("clap requires --organization with --customer");
+        let org = match store
+            .organizations()
+            .await?
+            .into_iter()
+            .find(|o| o.name == org_name)
+        {
+            Some(o) => o.id,
+            None => {
+                store
+                    .create_organization(&NewOrganization {
+                        name: org_name.clone(),
+                        ..Default::default()
+                    })
+                    .await?
+            }
+        };
+        let id = store
+            .create_contact(&NewContact {
+                organization: org,
+                full_name: name,
+                position: None,
+                phone: None,
+                email: email.clone(),
+                trusted: true,
+                owner: false,
+            })
+            .await?;
+        store.set_contact_password(id, &hash).await?;
+        writeln!(out, "created customer contact {} of «{org_name}»", email)?;
+    } else {
+        let role: Role = role.parse()?;
+        let id = store
+            .create_agent(&NewAgent {
+                full_name: name,
+                email: email.clone(),
+                role,
+                line,
+            })
+            .await?;
+        store.set_agent_password(id, &hash).await?;
+        writeln!(out, "created {} {}", role.as_str(), email)?;
+    }
+    if generated {
+        writeln!(out, "password: {}", password.expose())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn token(cmd: TokenCommand, out: &mut impl Write) -> Result<ExitCode> {
+    let TokenCommand::Create { db, role, name } = cmd;
+    let role: Role = role.parse()?;
+    let store = db.open().await?;
+    let (id, token) = store
+        .create_api_token(&name, role, jiff::Timestamp::now())
+        .await?;
+    writeln!(
+        out,
+        "token {id} ({}, {name}): {}",
+        role.as_str(),
+        token.expose()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
