@@ -308,3 +308,13 @@ pub fn redact(url: &str) -> String {
 pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
+
+/// Runs one raw statement, for administration such as creating a test database.
+///
+/// # Errors
+///
+/// Any storage error.
+pub async fn raw_execute(store: &Store, sql: &str) -> Result<()> {
+    sqlx::query(sql).execute(&store.pool).await?;
+    Ok(())
+}

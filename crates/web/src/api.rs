@@ -1,0 +1,397 @@
+//! The JSON API: tickets (create, list, get with explained clocks, actions), the effective
+//! regulation, and the health check.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::Timestamp;
+use reglament_domain::{
+    Actor, Command, JournalEntry, OrgId, Outcome, Rating, TicketEvent, TicketId,
+};
+use reglament_regulation::{TicketFacts, sla};
+use reglament_store::accounts::Principal;
+use reglament_store::tickets::{QueueFilter, Viewer};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{ApiJson, AppError, AppState, Caller};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/regulation", get(regulation))
+        .route("/api/v1/tickets", get(list_tickets).post(create_ticket))
+        .route("/api/v1/tickets/{id}", get(get_ticket))
+        .route("/api/v1/tickets/{id}/actions", post(act))
+}
+
+fn viewer(p: Principal) -> Viewer {
+    match p {
+        Principal::Contact(_, org) => Viewer::Customer(org),
+        _ => Viewer::Staff,
+    }
+}
+
+fn actor(p: Principal) -> Actor {
+    match p {
+        Principal::Agent(a, _) => Actor::Agent(a),
+        Principal::Contact(c, _) => Actor::Contact(c),
+        Principal::Token(..) => Actor::System,
+    }
+}
+
+async fn healthz(State(s): State<AppState>) -> (StatusCode, Json<Value>) {
+    match s.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": "ok" })),
+        ),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "degraded", "database": "unavailable" })),
+        ),
+    }
+}
+
+async fn regulation(State(s): State<AppState>, _c: Caller) -> Json<Value> {
+    let r = &s.regulation;
+    Json(json!({
+        "name": r.name,
+        "schedules": r.schedules.values().map(|x| json!({ "id": x.id, "title": x.title, "calendar": x.calendar })).collect::<Vec<_>>(),
+        "priorities": r.priorities.iter().map(|p| json!({ "id": p.id, "title": p.title, "out_of_turn": p.out_of_turn })).collect::<Vec<_>>(),
+        "levels": r.levels.iter().map(|l| json!({ "id": l.id, "title": l.title })).collect::<Vec<_>>(),
+        "targets": r.targets.iter().map(|t| json!({ "id": t.id, "title": t.title, "schedule": t.schedule })).collect::<Vec<_>>(),
+        "source": s.regulation_source.as_str(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    limit: Option<i64>,
+    offset: Option<i64>,
+    #[serde(default)]
+    include_closed: bool,
+    organization_id: Option<i64>,
+}
+
+async fn list_tickets(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, AppError> {
+    let filter = QueueFilter {
+        include_closed: q.include_closed,
+        organization: q.organization_id.map(OrgId),
+        limit: q.limit,
+        offset: q.offset,
+        ..Default::default()
+    };
+    let items = s.store.queue(&filter, viewer(p)).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTicket {
+    subject: String,
+    #[serde(default)]
+    description: String,
+    channel: Option<String>,
+    category: Option<String>,
+    organization_id: Option<i64>,
+    contact_id: Option<i64>,
+    #[serde(default)]
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+async fn create_ticket(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    ApiJson(t): ApiJson<NewTicket>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let reg = &s.regulation;
+    if t.subject.trim().is_empty() {
+        return Err(AppError::field("subject", "is required"));
+    }
+    if t.subject.chars().count() > 500 {
+        return Err(AppError::field("subject", "is longer than 500 characters"));
+    }
+    for f in &reg.fields.required {
+        let present = match f.as_str() {
+            "subject" => true,
+            "description" => !t.description.trim().is_empty(),
+            "category" => t.category.is_some(),
+            "organization" | "contact_name" | "email" => true,
+            other => t.fields.get(other).is_some_and(|v| !v.trim().is_empty()),
+        };
+        if !present {
+            return Err(AppError::field(f, "is required by the regulation"));
+        }
+    }
+    if let Some(c) = &t.category {
+        if reg.category(c).is_none() {
+            return Err(AppError::field(
+                "category",
+                format!("unknown category `{c}`"),
+            ));
+        }
+    }
+    let channel = t.channel.clone().unwrap_or_else(|| "portal".into());
+    let (org, contact) = match p {
+        Principal::Contact(c, o) => (Some(o), Some(c)),
+        _ => (
+            t.organization_id.map(OrgId),
+            t.contact_id.map(reglament_domain::ContactId),
+        ),
+    };
+    let tariff = match org {
+        Some(o) => {
+            s.store
+                .organization(o)
+                .await
+                .map_err(|e| match e {
+                    reglament_store::StoreError::NotFound => {
+                        AppError::field("organization_id", "no such organization")
+                    }
+                    other => other.into(),
+                })?
+                .tariff
+        }
+        None => None,
+    };
+    let level = reg.resolve_level(&TicketFacts {
+        tariff: tariff.as_deref(),
+        category: t.category.as_deref(),
+        channel: Some(&channel),
+        subject: &t.subject,
+    });
+    let priority = reg.initial_priority(level).map(|p| p.id.clone());
+    let now = Timestamp::now();
+    let received = JournalEntry::new(
+        now,
+        actor(p),
+        TicketEvent::Received {
+            channel,
+            subject: t.subject,
+            description: t.description,
+            organization: org,
+            contact,
+            category: t.category,
+            level: level.map(|l| l.id.clone()),
+            priority,
+            fields: t.fields,
+        },
+    );
+    let id = s.store.create_ticket(reg, received, now).await?;
+    s.store
+        .execute(
+            reg,
+            id,
+            Actor::System,
+            Viewer::Staff,
+            Command::Register {
+                number: s.numbers.format(0, 0),
+            },
+            &s.numbers,
+            now,
+        )
+        .await?;
+    let body = ticket_json(&s, id, viewer(p), now).await?;
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+async fn ticket_json(
+    s: &AppState,
+    id: TicketId,
+    v: Viewer,
+    now: Timestamp,
+) -> Result<Value, AppError> {
+    let view = s.store.ticket(id, v).await?;
+    let journal = s.store.journal(id, v).await?;
+    let clocks =
+        sla::evaluate_explained(&s.regulation, &reglament_domain::sla_events(&journal), now)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let t = &view.ticket;
+    let customer = matches!(v, Viewer::Customer(_));
+    let history: Vec<Value> = journal
+        .iter()
+        .filter(|e| {
+            !(customer
+                && matches!(
+                    e.event,
+                    TicketEvent::Replied { public: false, .. } | TicketEvent::TimeLogged { .. }
+                ))
+        })
+        .map(|e| json!({ "at": e.at.to_string(), "actor": e.actor, "event": e.event }))
+        .collect();
+    Ok(json!({
+        "id": id.0,
+        "number": t.number.as_ref().map(|n| n.as_str()),
+        "status": t.status,
+        "status_title": s.regulation.status(&t.status).map(|x| x.title.clone()),
+        "subject": t.subject,
+        "description": t.description,
+        "channel": t.channel,
+        "organization_id": t.organization.map(|o| o.0),
+        "contact_id": t.contact.map(|c| c.0),
+        "category": t.category,
+        "level": t.level,
+        "priority": t.priority,
+        "line": t.line,
+        "assignee_id": t.assignee.map(|a| a.0),
+        "rating": t.rating.map(|r| r.stars()),
+        "received_at": t.received_at.map(|x| x.to_string()),
+        "clocks": clocks.iter().map(|c| json!({
+            "target": c.target,
+            "title": c.title,
+            "state": c.state.to_string(),
+            "due": c.due.map(|d| d.to_string()),
+            "warn_at": c.warn_at.map(|d| d.to_string()),
+            "elapsed_seconds": c.elapsed.as_secs(),
+            "remaining_seconds": c.remaining.as_secs(),
+            "provisional": c.provisional,
+            "explanation": c.describe(),
+        })).collect::<Vec<_>>(),
+        "journal": history,
+    }))
+}
+
+async fn get_ticket(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    Ok(Json(
+        ticket_json(&s, TicketId(id), viewer(p), Timestamp::now()).await?,
+    ))
+}
+
+/// An action on a ticket, as JSON: `{"action": "reply", "body": "…"}`.
+#[derive(Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+enum Action {
+    Reply {
+        body: String,
+        #[serde(default = "yes")]
+        public: bool,
+    },
+    Note {
+        body: String,
+    },
+    Status {
+        status: String,
+        reason: Option<String>,
+    },
+    Priority {
+        priority: String,
+        reason: String,
+    },
+    Level {
+        level: String,
+        reason: String,
+    },
+    Assign {
+        agent_id: i64,
+    },
+    HandOver {
+        line: String,
+    },
+    LogTime {
+        activity: String,
+        minutes: u32,
+        #[serde(default)]
+        description: String,
+    },
+    Extend {
+        target: String,
+        by: String,
+        reason: String,
+    },
+    Confirm,
+    Object {
+        reason: String,
+    },
+    Reopen {
+        reason: String,
+    },
+    Rate {
+        stars: u8,
+        comment: Option<String>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn act(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+    ApiJson(a): ApiJson<Action>,
+) -> Result<Json<Value>, AppError> {
+    let cmd = match a {
+        Action::Reply { body, public } => Command::Reply { public, body },
+        Action::Note { body } => Command::Reply {
+            public: false,
+            body,
+        },
+        Action::Status { status, reason } => Command::SetStatus { status, reason },
+        Action::Priority { priority, reason } => Command::ChangePriority { priority, reason },
+        Action::Level { level, reason } => Command::ChangeLevel { level, reason },
+        Action::Assign { agent_id } => Command::Assign {
+            agent: reglament_domain::AgentId(agent_id),
+        },
+        Action::HandOver { line } => Command::HandOver { line },
+        Action::LogTime {
+            activity,
+            minutes,
+            description,
+        } => Command::LogTime {
+            activity,
+            minutes,
+            description,
+        },
+        Action::Extend { target, by, reason } => Command::Extend {
+            target,
+            by: by
+                .parse()
+                .map_err(|e: reglament_calendar::Error| AppError::field("by", e.to_string()))?,
+            reason,
+        },
+        Action::Confirm => Command::Confirm,
+        Action::Object { reason } => Command::Object { reason },
+        Action::Reopen { reason } => Command::Reopen { reason },
+        Action::Rate { stars, comment } => Command::Rate {
+            rating: Rating::new(stars).map_err(|e| AppError::field("stars", e.to_string()))?,
+            comment,
+        },
+    };
+    let now = Timestamp::now();
+    let outcome = s
+        .store
+        .execute(
+            &s.regulation,
+            TicketId(id),
+            actor(p),
+            viewer(p),
+            cmd,
+            &s.numbers,
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            reglament_store::StoreError::Conflict(m) if m.starts_with("only ") => {
+                AppError::Forbidden(m)
+            }
+            other => other.into(),
+        })?;
+    match outcome {
+        Outcome::Events(_) => Ok(Json(ticket_json(&s, TicketId(id), viewer(p), now).await?)),
+        Outcome::OpenLinkedTicket => Err(AppError::Conflict(
+            "the ticket is closed; the regulation opens a new linked ticket for this message"
+                .into(),
+        )),
+    }
+}
