@@ -24,6 +24,88 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tickets", get(list_tickets).post(create_ticket))
         .route("/api/v1/tickets/{id}", get(get_ticket))
         .route("/api/v1/tickets/{id}/actions", post(act))
+        .route("/api/v1/session", post(login).delete(logout))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    email: String,
+    password: String,
+}
+
+/// Signs in with email and password; the session cookie is `HttpOnly` and `SameSite=Strict`, and
+/// the answer carries the CSRF token forms must send.
+async fn login(
+    State(s): State<AppState>,
+    ApiJson(l): ApiJson<Login>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let wrong = || {
+        AppError::Invalid(
+            "wrong email or password".into(),
+            json!({ "email": "wrong email or password" }),
+        )
+    };
+    let email: reglament_domain::EmailAddress = l.email.parse().map_err(|_| wrong())?;
+    let (principal, hash) = match s.store.credentials(&email).await {
+        Ok(c) => c,
+        Err(reglament_store::StoreError::NotFound) => return Err(wrong()),
+        Err(e) => return Err(e.into()),
+    };
+    let password = reglament_store::accounts::Secret::new(l.password);
+    let ok = tokio::task::spawn_blocking(move || {
+        reglament_store::accounts::verify_password(&password, &hash)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !ok {
+        return Err(wrong());
+    }
+    let (token, session) = s
+        .store
+        .create_session(
+            principal,
+            Timestamp::now(),
+            jiff::SignedDuration::from_hours(12),
+        )
+        .await?;
+    let cookie = format!(
+        "reglament_session={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
+        token.expose()
+    );
+    let who = match principal {
+        Principal::Agent(a, role) => json!({ "kind": "agent", "id": a.0, "role": role.as_str() }),
+        Principal::Contact(c, o) => json!({ "kind": "contact", "id": c.0, "organization_id": o.0 }),
+        Principal::Token(..) => json!({ "kind": "token" }),
+    };
+    Ok((
+        [(axum::http::header::SET_COOKIE, cookie)],
+        Json(json!({ "principal": who, "csrf": session.csrf.expose(), "expires_at": session.expires_at.to_string() })),
+    )
+        .into_response())
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let token = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix("reglament_session=")
+                .map(str::to_string)
+        });
+    if let Some(t) = token {
+        s.store
+            .end_session(&reglament_store::accounts::Secret::new(t))
+            .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn viewer(p: Principal) -> Viewer {

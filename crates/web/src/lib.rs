@@ -67,7 +67,24 @@ impl FromRequestParts<AppState> for Caller {
                 .session(&Secret::new(token), jiff::Timestamp::now())
                 .await
             {
-                Ok(s) => Ok(Caller(s.principal)),
+                Ok(s) => {
+                    // A browser sends the cookie with any request, including forged ones from other
+                    // sites; a change must also carry the session's CSRF token.
+                    let safe = matches!(
+                        parts.method,
+                        axum::http::Method::GET | axum::http::Method::HEAD
+                    );
+                    let sent = parts
+                        .headers
+                        .get("x-csrf-token")
+                        .and_then(|v| v.to_str().ok());
+                    if !safe && sent != Some(s.csrf.expose()) {
+                        return Err(AppError::Forbidden(
+                            "missing or wrong CSRF token (send `X-CSRF-Token`)".into(),
+                        ));
+                    }
+                    Ok(Caller(s.principal))
+                }
                 Err(reglament_store::StoreError::NotFound) => Err(AppError::Unauthorized),
                 Err(e) => Err(e.into()),
             };

@@ -91,7 +91,7 @@ async fn app(postgres: bool) -> App {
             })
             .await
             .unwrap();
-        let (token, _) = store
+        let (token, _session) = store
             .create_session(
                 Principal::Contact(c, org),
                 jiff::Timestamp::now(),
@@ -99,7 +99,11 @@ async fn app(postgres: bool) -> App {
             )
             .await
             .unwrap();
-        sessions.push(format!("reglament_session={}", token.expose()));
+        sessions.push(format!(
+            "reglament_session={}\n{}",
+            token.expose(),
+            _session.csrf.expose()
+        ));
     }
     store
         .create_agent(&NewAgent {
@@ -146,7 +150,10 @@ async fn call(
     match auth {
         Auth::None => {}
         Auth::Bearer(t) => req = req.header("authorization", t),
-        Auth::Cookie(c) => req = req.header("cookie", c),
+        Auth::Cookie(c) => {
+            let (cookie, csrf) = c.split_once('\n').unwrap_or((c, ""));
+            req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+        }
     }
     let req = match body {
         Some(b) => req
@@ -186,6 +193,8 @@ on_both_backends!(
     staff_create_a_ticket_that_is_registered_with_a_number_and_explained_clocks,
     a_customer_files_a_ticket_for_their_own_organization_and_cannot_see_others,
     invalid_requests_answer_422_with_the_field,
+    a_cookie_session_change_without_the_csrf_token_is_refused,
+    signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
     the_lifecycle_runs_through_the_api_with_the_right_actors,
     a_database_that_has_gone_away_answers_503,
 );
@@ -500,4 +509,88 @@ async fn a_database_that_has_gone_away_answers_503(app: App) {
     .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["code"], "unavailable");
+}
+
+async fn a_cookie_session_change_without_the_csrf_token_is_refused(app: App) {
+    let cookie = app.customer_a.split_once('\n').unwrap().0.to_string();
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Cookie(&cookie),
+        Some(json!({ "subject": "x" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("CSRF"), "{body}");
+    // Reading needs no token.
+    let (status, _) = call(&app, "GET", "/api/v1/tickets", Auth::Cookie(&cookie), None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused(app: App) {
+    let hash = reglament_store::accounts::hash_password(&reglament_store::accounts::Secret::new(
+        "s3cret-pass",
+    ))
+    .unwrap();
+    app.store
+        .set_agent_password(reglament_domain::AgentId(1), &hash)
+        .await
+        .unwrap();
+    let login = |body: Value| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/v1/session")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let resp = app
+        .router
+        .clone()
+        .oneshot(login(
+            json!({ "email": "agent@support.ru", "password": "s3cret-pass" }),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let body: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["principal"]["role"], "agent");
+    let session = format!(
+        "{}\n{}",
+        cookie.split(';').next().unwrap(),
+        body["csrf"].as_str().unwrap()
+    );
+    let (status, _) = call(&app, "GET", "/api/v1/tickets", Auth::Cookie(&session), None).await;
+    assert_eq!(status, StatusCode::OK);
+    for (email, password) in [
+        ("agent@support.ru", "wrong"),
+        ("nobody@support.ru", "s3cret-pass"),
+    ] {
+        let resp = app
+            .router
+            .clone()
+            .oneshot(login(json!({ "email": email, "password": password })))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let b: Value =
+            serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        assert_eq!(
+            b["message"], "wrong email or password",
+            "the same answer for a wrong password and an unknown email"
+        );
+    }
 }
