@@ -8,6 +8,7 @@ mod accounts_cmd;
 mod calendar_cmd;
 mod deadline;
 mod regulation_cmd;
+mod serve_cmd;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -35,6 +36,10 @@ enum Command {
     /// Show the production calendar or import a calendar file.
     #[command(subcommand)]
     Calendar(calendar_cmd::Command),
+    /// Run the server: the JSON API, health checks and the timer worker.
+    Serve(serve_cmd::Args),
+    /// Check a running server's health; exit 0 when healthy.
+    Healthcheck(serve_cmd::HealthArgs),
     /// Create or upgrade the database schema.
     Migrate(accounts_cmd::Db),
     /// Manage accounts.
@@ -67,6 +72,8 @@ where
         Command::Deadline(a) => deadline::run(a, &mut out),
         Command::Regulation(c) => regulation_cmd::run(c, &mut out),
         Command::Calendar(c) => calendar_cmd::run(c, &mut out),
+        Command::Serve(a) => block_on(serve_cmd::run(a, &mut out)),
+        Command::Healthcheck(a) => serve_cmd::healthcheck(a, &mut out),
         Command::Migrate(db) => block_on(accounts_cmd::migrate(db, &mut out)),
         Command::User(c) => block_on(accounts_cmd::user(c, &mut out)),
         Command::Token(c) => block_on(accounts_cmd::token(c, &mut out)),

@@ -596,3 +596,64 @@ fn migrate_works_on_postgresql_too() {
     assert!(o.status.success(), "{}", stderr(&o));
     psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }
+
+#[test]
+fn serve_demo_prints_the_url_and_logins_serves_health_and_shuts_down_gracefully() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("reglament-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Reglament is running at ")
+        .expect(&first)
+        .trim_end_matches('/')
+        .to_string();
+    let mut printed = vec![first.clone()];
+    for _ in 0..7 {
+        printed.push(lines.next().unwrap().unwrap());
+    }
+    let printed = printed.join("\n");
+    assert!(
+        printed.contains("login (administrator): admin@reglament.local / demo-admin-1"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("login (customer): client@romashka.ru / demo-client-1"),
+        "{printed}"
+    );
+    let addr = url.trim_start_matches("http://");
+    let health = reglament(&["healthcheck", "--listen", addr]);
+    assert!(health.status.success(), "{}", stderr(&health));
+    assert!(
+        stdout(&health).contains(r#""status":"ok""#),
+        "{}",
+        stdout(&health)
+    );
+    // SIGTERM: the server finishes and exits cleanly.
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let down = reglament(&["healthcheck", "--listen", addr]);
+    assert!(!down.status.success());
+    assert!(
+        stderr(&down).contains("nothing answers"),
+        "{}",
+        stderr(&down)
+    );
+}

@@ -1,0 +1,331 @@
+//! `reglament serve`: the HTTP server and the timer worker on one database.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+use reglament_domain::{Actor, Command, JournalEntry, Role, TicketEvent, TicketNumberFormat};
+use reglament_regulation::Regulation;
+use reglament_store::Store;
+use reglament_store::accounts::{self, Secret};
+use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
+use reglament_store::tickets::Viewer;
+
+use crate::accounts_cmd::Db;
+
+/// The regulation served when none is configured: the SaveIT example.
+const DEMO_REGULATION: &str = include_str!("../../../examples/regulations/saveit.toml");
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    db: Db,
+    /// The address to listen on.
+    #[arg(long, env = "REGLAMENT_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// The regulation file; the bundled SaveIT example when unset.
+    #[arg(long, env = "REGLAMENT_REGULATION")]
+    regulation: Option<String>,
+    /// The format of ticket numbers, with `{year}` and `{seq}` or `{seq:N}`.
+    #[arg(
+        long,
+        env = "REGLAMENT_TICKET_NUMBER",
+        default_value = "{year}-{seq:5}"
+    )]
+    ticket_number: String,
+    /// Seed a demo organization, agents and tickets (once), and print the logins.
+    #[arg(long)]
+    demo: bool,
+}
+
+fn log(level: &str, msg: &str, fields: serde_json::Value) {
+    let mut line =
+        serde_json::json!({ "ts": Timestamp::now().to_string(), "level": level, "msg": msg });
+    if let (Some(l), Some(f)) = (line.as_object_mut(), fields.as_object()) {
+        l.extend(f.clone());
+    }
+    eprintln!("{line}");
+}
+
+pub async fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
+    let (source, origin) = match &a.regulation {
+        Some(path) => (
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the regulation file `{path}`"))?,
+            path.clone(),
+        ),
+        None => (
+            DEMO_REGULATION.to_string(),
+            "the bundled example (SaveIT)".to_string(),
+        ),
+    };
+    let regulation = Regulation::parse(&source).map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;
+    let numbers: TicketNumberFormat = a.ticket_number.parse()?;
+    let store = a.db.open().await?;
+    let regulation = Arc::new(regulation);
+    let logins = if a.demo {
+        seed_demo(&store, &regulation, &numbers).await?
+    } else {
+        Vec::new()
+    };
+    let listener = tokio::net::TcpListener::bind(&a.listen)
+        .await
+        .with_context(|| format!("cannot listen on `{}`", a.listen))?;
+    let addr = listener.local_addr()?;
+    let state = reglament_web::AppState {
+        store: store.clone(),
+        regulation: regulation.clone(),
+        regulation_source: Arc::new(source),
+        numbers: Arc::new(numbers),
+    };
+    writeln!(out, "Reglament is running at http://{addr}/")?;
+    writeln!(out, "  regulation: {} ({origin})", regulation.name)?;
+    writeln!(out, "  database:   {}", reglament_store::redact(&a.db.url))?;
+    writeln!(out, "  health:     http://{addr}/healthz")?;
+    writeln!(
+        out,
+        "  API:        http://{addr}/api/v1/tickets (sign in: POST /api/v1/session)"
+    )?;
+    for (who, email, password) in &logins {
+        writeln!(out, "  login ({who}): {email} / {password}")?;
+    }
+    out.flush()?;
+    log(
+        "info",
+        "listening",
+        serde_json::json!({ "addr": addr.to_string() }),
+    );
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(worker(store.clone(), regulation.clone(), stop_rx));
+    axum::serve(listener, reglament_web::router(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            log("info", "shutting down", serde_json::json!({}));
+        })
+        .await
+        .context("the server failed")?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("a SIGTERM handler can be installed");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Fires due timers, sleeping until the next one is due. New timers written by this or another
+/// node are noticed within five seconds at most.
+async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let now = Timestamp::now();
+        let wait = match store.run_due_job(&reg, now).await {
+            Ok(Some(outcome)) => {
+                log(
+                    "info",
+                    "timer",
+                    serde_json::json!({ "outcome": format!("{outcome:?}") }),
+                );
+                continue;
+            }
+            Ok(None) => match store.next_job_due().await {
+                Ok(Some(due)) => (due.as_second() - now.as_second()).clamp(0, 5) as u64,
+                Ok(None) => 5,
+                Err(e) => {
+                    log(
+                        "warn",
+                        "cannot read the timers",
+                        serde_json::json!({ "error": e.to_string() }),
+                    );
+                    5
+                }
+            },
+            Err(e) => {
+                log(
+                    "warn",
+                    "a timer failed and will be retried",
+                    serde_json::json!({ "error": e.to_string() }),
+                );
+                5
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(wait * 1000 + 50)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Seeds the demo data once, and returns the logins to print.
+async fn seed_demo(
+    store: &Store,
+    reg: &Regulation,
+    numbers: &TicketNumberFormat,
+) -> Result<Vec<(String, String, String)>> {
+    let logins = vec![
+        (
+            "administrator".to_string(),
+            "admin@reglament.local".to_string(),
+            "demo-admin-1".to_string(),
+        ),
+        (
+            "agent".to_string(),
+            "agent@reglament.local".to_string(),
+            "demo-agent-1".to_string(),
+        ),
+        (
+            "customer".to_string(),
+            "client@romashka.ru".to_string(),
+            "demo-client-1".to_string(),
+        ),
+    ];
+    if !store.agents().await?.is_empty() {
+        return Ok(logins);
+    }
+    let hash = |p: &str| {
+        let p = Secret::new(p);
+        async move {
+            let hashed = tokio::task::spawn_blocking(move || accounts::hash_password(&p)).await?;
+            anyhow::Ok(hashed?)
+        }
+    };
+    let admin = store
+        .create_agent(&NewAgent {
+            full_name: "Администратор".into(),
+            email: "admin@reglament.local".parse()?,
+            role: Role::Admin,
+            line: None,
+        })
+        .await?;
+    store
+        .set_agent_password(admin, &hash("demo-admin-1").await?)
+        .await?;
+    let agent = store
+        .create_agent(&NewAgent {
+            full_name: "Рудаков Алексей".into(),
+            email: "agent@reglament.local".parse()?,
+            role: Role::Agent,
+            line: Some("L1".into()),
+        })
+        .await?;
+    store
+        .set_agent_password(agent, &hash("demo-agent-1").await?)
+        .await?;
+    let org = store
+        .create_organization(&NewOrganization {
+            name: "ООО «Ромашка»".into(),
+            contract_number: Some("ТП-2026/17".into()),
+            tariff: Some("Стандарт".into()),
+            ..Default::default()
+        })
+        .await?;
+    let contact = store
+        .create_contact(&NewContact {
+            organization: org,
+            full_name: "Иванов Иван Иванович".into(),
+            position: Some("Главный бухгалтер".into()),
+            phone: Some("+7 495 000-00-00".into()),
+            email: "client@romashka.ru".parse()?,
+            trusted: true,
+            owner: true,
+        })
+        .await?;
+    store
+        .set_contact_password(contact, &hash("demo-client-1").await?)
+        .await?;
+    let now = Timestamp::now();
+    for (subject, priority) in [
+        ("Не проходит выгрузка в 1С", "P1"),
+        ("Медленно открывается отчёт по продажам", "P2"),
+        ("Как настроить права доступа для нового сотрудника?", "P3"),
+    ] {
+        let received = JournalEntry::new(
+            now,
+            Actor::Contact(contact),
+            TicketEvent::Received {
+                channel: "email".into(),
+                subject: subject.into(),
+                description: "Демонстрационное обращение".into(),
+                organization: Some(org),
+                contact: Some(contact),
+                category: None,
+                level: None,
+                priority: Some(priority.into()),
+                fields: Default::default(),
+            },
+        );
+        let id = store.create_ticket(reg, received, now).await?;
+        store
+            .execute(
+                reg,
+                id,
+                Actor::System,
+                Viewer::Staff,
+                Command::Register {
+                    number: numbers.format(0, 0),
+                },
+                numbers,
+                now,
+            )
+            .await?;
+    }
+    Ok(logins)
+}
+
+/// `reglament healthcheck`: asks a running server's `/healthz`; exit 0 when healthy.
+#[derive(clap::Args, Debug)]
+pub struct HealthArgs {
+    /// The server's address.
+    #[arg(long, env = "REGLAMENT_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+}
+
+pub fn healthcheck(a: HealthArgs, out: &mut impl Write) -> Result<ExitCode> {
+    use std::io::Read;
+    use std::net::ToSocketAddrs;
+    let addr = a
+        .listen
+        .to_socket_addrs()
+        .with_context(|| format!("`{}` is not an address", a.listen))?
+        .next()
+        .with_context(|| format!("`{}` resolves to nothing", a.listen))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+        .with_context(|| format!("nothing answers at {addr}"))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let healthy = response.starts_with("HTTP/1.1 200");
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or("").trim();
+    writeln!(
+        out,
+        "{}",
+        if body.is_empty() {
+            response.lines().next().unwrap_or("")
+        } else {
+            body
+        }
+    )?;
+    Ok(if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
