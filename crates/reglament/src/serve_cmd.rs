@@ -49,7 +49,7 @@ fn log(level: &str, msg: &str, fields: serde_json::Value) {
     eprintln!("{line}");
 }
 
-pub async fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
+pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let (source, origin) = match &a.regulation {
         Some(path) => (
             std::fs::read_to_string(path)
@@ -80,18 +80,23 @@ pub async fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
         regulation_source: Arc::new(source),
         numbers: Arc::new(numbers),
     };
-    writeln!(out, "Reglament is running at http://{addr}/")?;
-    writeln!(out, "  regulation: {} ({origin})", regulation.name)?;
-    writeln!(out, "  database:   {}", reglament_store::redact(&a.db.url))?;
-    writeln!(out, "  health:     http://{addr}/healthz")?;
-    writeln!(
-        out,
-        "  API:        http://{addr}/api/v1/tickets (sign in: POST /api/v1/session)"
-    )?;
-    for (who, email, password) in &logins {
-        writeln!(out, "  login ({who}): {email} / {password}")?;
-    }
-    out.flush()?;
+    // The banner is best effort: a closed standard output must not stop the server.
+    let banner = || -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Reglament is running at http://{addr}/")?;
+        writeln!(out, "  regulation: {} ({origin})", regulation.name)?;
+        writeln!(out, "  database:   {}", reglament_store::redact(&a.db.url))?;
+        writeln!(out, "  health:     http://{addr}/healthz")?;
+        writeln!(
+            out,
+            "  API:        http://{addr}/api/v1/tickets (sign in: POST /api/v1/session)"
+        )?;
+        for (who, email, password) in &logins {
+            writeln!(out, "  login ({who}): {email} / {password}")?;
+        }
+        out.flush()
+    };
+    let _ = banner();
     log(
         "info",
         "listening",

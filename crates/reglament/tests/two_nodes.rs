@@ -1,0 +1,160 @@
+//! Two `reglament serve` processes on one PostgreSQL database: every timer fires exactly once.
+//! Tickets get a one-minute reaction target on a 24/7 schedule, so their breach timers fall due
+//! while both servers run.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const REGULATION: &str = r#"
+[regulation]
+name = "Двухузловой тест"
+timezone = "Europe/Moscow"
+[schedules.always]
+hours = { daily = "00:00-24:00" }
+calendar = "none"
+[[targets]]
+id = "reaction"
+title = "Реакция"
+start = "received"
+stop = "public_reply"
+schedule = "always"
+duration = "1 minute"
+"#;
+
+fn admin_url() -> String {
+    std::env::var("REGLAMENT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn psql(url: &str, sql: &str) -> String {
+    let o = Command::new("psql")
+        .args([url, "-qAtc", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        o.status.success(),
+        "{sql}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+fn reglament(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn serve(db: &str, regulation: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            db,
+            "--regulation",
+            regulation,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    // Keep reading what the server prints, so its output never blocks or breaks.
+    std::thread::spawn(move || for _ in lines {});
+    let addr = first
+        .strip_prefix("Reglament is running at http://")
+        .expect(&first)
+        .trim_end_matches('/')
+        .to_string();
+    (child, addr)
+}
+
+fn post(addr: &str, token: &str, path: &str, body: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut r = String::new();
+    s.read_to_string(&mut r).unwrap();
+    r
+}
+
+#[test]
+fn two_servers_on_one_postgresql_fire_each_timer_exactly_once() {
+    let admin = admin_url();
+    let db = format!("reglament_two_nodes_{}", std::process::id());
+    psql(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+    );
+    psql(&admin, &format!("CREATE DATABASE {db}"));
+    let url = format!("{}/{db}", admin.rsplit_once('/').unwrap().0);
+    let dir = std::env::temp_dir().join(format!("reglament-two-nodes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let reg = dir.join("regulation.toml");
+    std::fs::write(&reg, REGULATION).unwrap();
+    let o = reglament(&["token", "create", "--database-url", &url, "--role", "admin"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let token = out.trim().rsplit(' ').next().unwrap().to_string();
+
+    let (mut a, addr_a) = serve(&url, reg.to_str().unwrap());
+    let (mut b, addr_b) = serve(&url, reg.to_str().unwrap());
+    let tickets = 20;
+    for i in 0..tickets {
+        let addr = if i % 2 == 0 { &addr_a } else { &addr_b };
+        let r = post(
+            addr,
+            &token,
+            "/api/v1/tickets",
+            &format!(r#"{{"subject": "Тикет {i}"}}"#),
+        );
+        assert!(r.starts_with("HTTP/1.1 201"), "{r}");
+    }
+    assert_eq!(
+        psql(&url, "SELECT COUNT(*) FROM jobs WHERE kind = 'breach'"),
+        tickets.to_string()
+    );
+    // The breach timers fall due one minute after arrival; both workers race for them.
+    let deadline = Instant::now() + Duration::from_secs(150);
+    while psql(&url, "SELECT COUNT(*) FROM jobs WHERE done_at IS NULL") != "0" {
+        assert!(Instant::now() < deadline, "timers did not fire in time");
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    for child in [&mut a, &mut b] {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        assert!(child.wait().unwrap().success());
+    }
+    assert_eq!(
+        psql(
+            &url,
+            "SELECT COUNT(*) FROM jobs WHERE done_at IS NOT NULL AND attempts = 1"
+        ),
+        tickets.to_string()
+    );
+    assert_eq!(
+        psql(&url, "SELECT COUNT(*) FROM outbox WHERE kind = 'breach'"),
+        tickets.to_string()
+    );
+    assert_eq!(
+        psql(
+            &url,
+            "SELECT COUNT(DISTINCT ticket_id) FROM outbox WHERE kind = 'breach'"
+        ),
+        tickets.to_string()
+    );
+    psql(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+    );
+}
