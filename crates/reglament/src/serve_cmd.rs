@@ -79,6 +79,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         regulation: regulation.clone(),
         regulation_source: Arc::new(source),
         numbers: Arc::new(numbers),
+        metrics: Default::default(),
     };
     // The banner is best effort: a closed standard output must not stop the server.
     let banner = || -> std::io::Result<()> {

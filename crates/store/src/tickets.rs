@@ -312,6 +312,18 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// How many tickets are not closed or rejected.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn open_ticket_count(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tickets WHERE open = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
     /// Pending timer jobs of a ticket, by due time.
     ///
     /// # Errors

@@ -266,6 +266,9 @@ async fn create_ticket(
         },
     );
     let id = s.store.create_ticket(reg, received, now).await?;
+    s.metrics
+        .tickets_created
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     s.store
         .execute(
             reg,

@@ -4,6 +4,7 @@
 
 mod api;
 mod error;
+pub mod metrics;
 
 use std::sync::Arc;
 
@@ -28,11 +29,20 @@ pub struct AppState {
     pub regulation_source: Arc<String>,
     /// How ticket numbers look.
     pub numbers: Arc<TicketNumberFormat>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The whole application: every resource's routes merged.
 pub fn router(state: AppState) -> Router {
-    Router::new().merge(api::router()).with_state(state)
+    Router::new()
+        .merge(api::router())
+        .route("/metrics", axum::routing::get(metrics::render))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
+        .with_state(state)
 }
 
 /// The authenticated caller: an API token (`Authorization: Bearer …`) or a session cookie.

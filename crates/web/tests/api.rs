@@ -123,6 +123,7 @@ async fn app(postgres: bool) -> App {
         regulation: Arc::new(regulation),
         regulation_source: Arc::new(REG.to_string()),
         numbers: Arc::new(TicketNumberFormat::default()),
+        metrics: Default::default(),
     };
     App {
         router: router(state),
@@ -593,4 +594,75 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refus
             "the same answer for a wrong password and an unknown email"
         );
     }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_report_the_database_and_open_tickets() {
+    let app = app(false).await;
+    let fields = json!({ "contact_name": "Иванов", "phone": "1", "position": "x", "state_contract_number": "ГК-1" });
+    call(
+        &app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Cookie(&app.customer_a),
+        Some(json!({ "subject": "Вопрос", "description": "Текст", "fields": fields })),
+    )
+    .await;
+    call(
+        &app,
+        "GET",
+        "/api/v1/tickets/1",
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    call(
+        &app,
+        "GET",
+        "/api/v1/tickets/2",
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    let resp = app
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        text.contains(
+            r#"reglament_http_requests_total{method="POST",route="/api/v1/tickets",status="201"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"reglament_http_requests_total{method="GET",route="/api/v1/tickets/{id}",status="200"} 1"#), "{text}");
+    assert!(text.contains(r#"reglament_http_requests_total{method="GET",route="/api/v1/tickets/{id}",status="404"} 1"#), "{text}");
+    assert!(
+        text.contains("reglament_tickets_created_total 1\n"),
+        "{text}"
+    );
+    assert!(text.contains("reglament_database_up 1\n"), "{text}");
+    assert!(text.contains("reglament_tickets_open 1\n"), "{text}");
 }
