@@ -36,18 +36,12 @@ impl Store {
                 "SELECT id, kind, ticket_id, target, due_at FROM jobs WHERE done_at IS NULL AND due_at <= $1 \
                  ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
             }
-            // SQLite has one writer at a time; the transaction holds it.
+            // SQLite has one writer at a time, and `begin` has taken the write lock.
             Backend::Sqlite => {
                 "SELECT id, kind, ticket_id, target, due_at FROM jobs WHERE done_at IS NULL AND due_at <= $1 \
                  ORDER BY due_at, id LIMIT 1"
             }
         };
-        if self.backend() == Backend::Sqlite {
-            // Take the write lock before reading, so two connections cannot claim the same job.
-            sqlx::query("INSERT INTO counters (name, value) VALUES ('job_lock', 0) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1")
-                .execute(&mut *tx)
-                .await?;
-        }
         let Some(row) = sqlx::query(claim)
             .bind(now.as_second())
             .fetch_optional(&mut *tx)

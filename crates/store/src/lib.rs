@@ -246,27 +246,31 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock first: a deferred
+    /// transaction that reads and then writes fails with "database is locked" when another
+    /// writer is active, instead of waiting its turn.
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>> {
-        Ok(self.pool.begin().await?)
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("INSERT INTO counters (name, value) VALUES ('write_lock', 0) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 }
 
 /// The next value of a named counter, inside a transaction. Used for ids and ticket numbers, so
 /// that both backends allocate them the same way.
 pub(crate) async fn next_value(tx: &mut Transaction<'static, Any>, name: &str) -> Result<i64> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")
-            .bind(name)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((v,)) = row {
-        return Ok(v);
-    }
-    sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 1)")
-        .bind(name)
-        .execute(&mut **tx)
-        .await?;
-    Ok(1)
+    // One atomic upsert: concurrent first uses of a counter must not both insert it.
+    let (v,): (i64,) = sqlx::query_as(
+        "INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+    )
+    .bind(name)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(v)
 }
 
 /// Splits a migration into statements on `;` at line ends, skipping comments.

@@ -105,6 +105,7 @@ on_both_backends!(
     a_warning_goes_to_the_assignee_and_an_obsolete_timer_fires_nothing,
     two_nodes_draining_the_same_timers_fire_each_exactly_once,
     passwords_sessions_and_tokens_authenticate_the_right_principal,
+    concurrent_writers_all_succeed_with_unique_numbers,
 );
 
 const REG: &str = r#"
@@ -825,4 +826,43 @@ async fn passwords_sessions_and_tokens_authenticate_the_right_principal(s: Store
             .await
             .unwrap();
     assert_ne!(stored_hash, api.expose());
+}
+
+async fn concurrent_writers_all_succeed_with_unique_numbers(s: Store) {
+    // Regression: SQLite failed read-then-write transactions with "database is locked", and
+    // PostgreSQL raced on the first use of a counter.
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut numbers = Vec::new();
+            for i in 0..6 {
+                let when = format!("2026-11-23T10:{:02}:{:02}+03:00", w, i);
+                let id = new_ticket(&s, org, contact, "P3", &when).await;
+                run(&s, id, Actor::System, register(), &when).await;
+                numbers.push(
+                    s.ticket(id, Viewer::Staff)
+                        .await
+                        .unwrap()
+                        .ticket
+                        .number
+                        .unwrap()
+                        .as_str()
+                        .to_string(),
+                );
+            }
+            numbers
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!((all.len(), n), (48, 48));
+    assert_eq!(all.first().map(String::as_str), Some("2026-00001"));
+    assert_eq!(all.last().map(String::as_str), Some("2026-00048"));
 }
