@@ -324,20 +324,19 @@ impl ProductionCalendar {
                 }
             }
             for (h, _) in &holidays {
-                if let Ok(before) = h.yesterday() {
-                    if !weekend(before)
-                        && !is_holiday(before)
-                        && !off.contains(&before)
-                        && !self.years.contains_key(&before.year())
-                    {
-                        self.days.insert(
-                            before,
-                            DayOverride::Working {
-                                weekend: false,
-                                shortened: true,
-                            },
-                        );
-                    }
+                if let Ok(before) = h.yesterday()
+                    && !weekend(before)
+                    && !is_holiday(before)
+                    && !off.contains(&before)
+                    && !self.years.contains_key(&before.year())
+                {
+                    self.days.insert(
+                        before,
+                        DayOverride::Working {
+                            weekend: false,
+                            shortened: true,
+                        },
+                    );
                 }
             }
         }

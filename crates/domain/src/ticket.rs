@@ -692,16 +692,7 @@ impl Ticket {
             }
             Command::HandOver { line } => {
                 staff_only("hand a ticket over")?;
-                if reg.line(&line).is_none() {
-                    return Err(DomainError::Invalid(format!(
-                        "unknown line `{line}`, expected one of: {}",
-                        reg.lines
-                            .iter()
-                            .map(|l| l.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
+                known("line", &line, reg.lines.iter().map(|x| x.id.as_str()))?;
                 if matches!(
                     base,
                     BaseStatus::Closed | BaseStatus::Rejected | BaseStatus::New
@@ -719,31 +710,17 @@ impl Ticket {
             }
             Command::ChangePriority { priority, reason } => {
                 staff_only("change the priority")?;
-                if reg.priority(&priority).is_none() {
-                    return Err(DomainError::Invalid(format!(
-                        "unknown priority `{priority}`, expected one of: {}",
-                        reg.priorities
-                            .iter()
-                            .map(|p| p.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
+                known(
+                    "priority",
+                    &priority,
+                    reg.priorities.iter().map(|x| x.id.as_str()),
+                )?;
                 non_empty(&reason, "a priority change")?;
                 vec![TicketEvent::PriorityChanged { priority, reason }]
             }
             Command::ChangeLevel { level, reason } => {
                 staff_only("change the level")?;
-                if reg.level(&level).is_none() {
-                    return Err(DomainError::Invalid(format!(
-                        "unknown level `{level}`, expected one of: {}",
-                        reg.levels
-                            .iter()
-                            .map(|p| p.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
+                known("level", &level, reg.levels.iter().map(|x| x.id.as_str()))?;
                 non_empty(&reason, "a level change")?;
                 vec![TicketEvent::LevelChanged { level, reason }]
             }
@@ -775,13 +752,13 @@ impl Ticket {
                         "logged time must be at least one minute".into(),
                     ));
                 }
-                if let Some(b) = &reg.billing {
-                    if !b.activities.contains_key(&activity) {
-                        return Err(DomainError::Invalid(format!(
-                            "unknown activity `{activity}`, expected one of: {}",
-                            b.activities.keys().cloned().collect::<Vec<_>>().join(", ")
-                        )));
-                    }
+                if let Some(b) = &reg.billing
+                    && !b.activities.contains_key(&activity)
+                {
+                    return Err(DomainError::Invalid(format!(
+                        "unknown activity `{activity}`, expected one of: {}",
+                        b.activities.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )));
                 }
                 vec![TicketEvent::TimeLogged {
                     activity,
@@ -952,6 +929,22 @@ fn staff_or_system(actor: Actor, what: &str) -> Result<(), DomainError> {
     } else {
         Ok(())
     }
+}
+
+/// Checks that `id` is one of the regulation's ids of a kind, naming them all if not.
+fn known<'a>(
+    what: &str,
+    id: &str,
+    ids: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), DomainError> {
+    if ids.clone().any(|x| x == id) {
+        return Ok(());
+    }
+    let all: Vec<&str> = ids.collect();
+    Err(DomainError::Invalid(format!(
+        "unknown {what} `{id}`, expected one of: {}",
+        all.join(", ")
+    )))
 }
 
 fn non_empty(text: &str, what: &str) -> Result<(), DomainError> {

@@ -1661,9 +1661,9 @@ impl Validator<'_> {
                 && l.categories.is_empty()
                 && l.channels.is_empty()
                 && l.subject_keywords.is_empty()
-        }) {
-            if let Some(next) = raw.levels.get(pos + 1) {
-                self.err(
+        }) && let Some(next) = raw.levels.get(pos + 1)
+        {
+            self.err(
                     &next.id,
                     format!(
                         "level `{}` can never apply: level `{}` before it has no conditions and matches every ticket; put the catch-all level last",
@@ -1671,7 +1671,6 @@ impl Validator<'_> {
                         raw.levels[pos].id.get_ref()
                     ),
                 );
-            }
         }
 
         // Statuses: the base ones, renamed, then custom ones.

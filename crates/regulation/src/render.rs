@@ -77,9 +77,9 @@ fn phrase(
 
 fn amount_ru(d: SignedDuration, working: bool, case: Case) -> String {
     let s = d.as_secs().unsigned_abs();
-    if s % 3600 == 0 {
+    if s.is_multiple_of(3600) {
         phrase(s / 3600, case, working.then_some(WORKING_M), HOUR)
-    } else if s % 60 == 0 {
+    } else if s.is_multiple_of(60) {
         phrase(s / 60, case, working.then_some(WORKING_F), MINUTE)
     } else {
         format!("{s} с")

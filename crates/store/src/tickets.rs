@@ -217,6 +217,8 @@ impl Store {
     /// [`StoreError::NotFound`] when the actor may not see the ticket; [`StoreError::Conflict`]
     /// with the domain's reason when the command is refused, or when the ticket changed
     /// meanwhile; any storage error.
+    // Each argument is a separate concern the caller decides (who acts, who may see, when).
+    #[allow(clippy::too_many_arguments)]
     pub async fn execute(
         &self,
         reg: &Regulation,
@@ -529,15 +531,15 @@ async fn schedule_jobs(
             jobs.push(("interim", Some(&c.target), i));
         }
     }
-    if ticket.base_status(reg) == BaseStatus::Completed {
-        if let (Some(term), Some(done), Some(s)) = (
+    if ticket.base_status(reg) == BaseStatus::Completed
+        && let (Some(term), Some(done), Some(s)) = (
             &reg.lifecycle.auto_close_after,
             ticket.completed_at,
             reg.lifecycle_schedule(),
-        ) {
-            let at = s.working.deadline(done, term).map_err(bad)?.at;
-            jobs.push(("auto_close", None, at));
-        }
+        )
+    {
+        let at = s.working.deadline(done, term).map_err(bad)?.at;
+        jobs.push(("auto_close", None, at));
     }
     for (kind, target, due) in jobs {
         let job_id = next_value(tx, "jobs").await?;

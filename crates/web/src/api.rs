@@ -211,13 +211,13 @@ async fn create_ticket(
             return Err(AppError::field(f, "is required by the regulation"));
         }
     }
-    if let Some(c) = &t.category {
-        if reg.category(c).is_none() {
-            return Err(AppError::field(
-                "category",
-                format!("unknown category `{c}`"),
-            ));
-        }
+    if let Some(c) = &t.category
+        && reg.category(c).is_none()
+    {
+        return Err(AppError::field(
+            "category",
+            format!("unknown category `{c}`"),
+        ));
     }
     let channel = t.channel.clone().unwrap_or_else(|| "portal".into());
     let (org, contact) = match p {

@@ -63,12 +63,10 @@ pub async fn render(State(s): State<AppState>) -> Response {
     out.push_str("# HELP reglament_database_up Whether the database answers.\n");
     out.push_str("# TYPE reglament_database_up gauge\n");
     let _ = writeln!(out, "reglament_database_up {}", u8::from(up));
-    if up {
-        if let Ok(open) = s.store.open_ticket_count().await {
-            out.push_str("# HELP reglament_tickets_open Tickets not closed or rejected.\n");
-            out.push_str("# TYPE reglament_tickets_open gauge\n");
-            let _ = writeln!(out, "reglament_tickets_open {open}");
-        }
+    if up && let Ok(open) = s.store.open_ticket_count().await {
+        out.push_str("# HELP reglament_tickets_open Tickets not closed or rejected.\n");
+        out.push_str("# TYPE reglament_tickets_open gauge\n");
+        let _ = writeln!(out, "reglament_tickets_open {open}");
     }
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
