@@ -137,6 +137,33 @@ impl Store {
         received: JournalEntry,
         now: Timestamp,
     ) -> Result<TicketId> {
+        self.create_ticket_with(reg, received, None, now).await
+    }
+
+    /// Creates a ticket and registers it with the next number of the format, in one
+    /// transaction: the intake path of the portal and the API.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::create_ticket`].
+    pub async fn create_and_register(
+        &self,
+        reg: &Regulation,
+        received: JournalEntry,
+        numbers: &TicketNumberFormat,
+        now: Timestamp,
+    ) -> Result<TicketId> {
+        self.create_ticket_with(reg, received, Some(numbers), now)
+            .await
+    }
+
+    async fn create_ticket_with(
+        &self,
+        reg: &Regulation,
+        received: JournalEntry,
+        numbers: Option<&TicketNumberFormat>,
+        now: Timestamp,
+    ) -> Result<TicketId> {
         if !matches!(received.event, TicketEvent::Received { .. }) {
             return Err(bad("a ticket starts with a `received` event"));
         }
@@ -151,7 +178,27 @@ impl Store {
             .bind(received.at.as_second())
             .execute(&mut *tx)
             .await?;
-        append_in(&mut tx, reg, id, 0, &[], vec![received], now).await?;
+        let mut entries = vec![received];
+        if let Some(numbers) = numbers {
+            let number = next_number(&mut tx, reg, numbers, now).await?;
+            let registered = ticket
+                .decide(
+                    &entries,
+                    Command::Register { number },
+                    Actor::System,
+                    reg,
+                    now,
+                )
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            if let Outcome::Events(events) = registered {
+                entries.extend(
+                    events
+                        .into_iter()
+                        .map(|e| JournalEntry::new(now, Actor::System, e)),
+                );
+            }
+        }
+        append_in(&mut tx, reg, id, 0, &[], entries, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -234,18 +281,9 @@ impl Store {
         let journal = load_journal(&mut *tx, id).await?;
         let ticket = Ticket::replay(&journal).map_err(bad)?;
         let command = match command {
-            Command::Register { .. } => {
-                let year = reg.timezone.to_datetime(now).year();
-                let counter = if numbers.yearly() {
-                    format!("ticket_number:{year}")
-                } else {
-                    "ticket_number".into()
-                };
-                let seq = next_value(&mut tx, &counter).await?;
-                Command::Register {
-                    number: numbers.format(year, seq as u64),
-                }
-            }
+            Command::Register { .. } => Command::Register {
+                number: next_number(&mut tx, reg, numbers, now).await?,
+            },
             other => other,
         };
         let outcome = ticket
@@ -375,6 +413,23 @@ impl Store {
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
             .map_err(Into::into)
     }
+}
+
+/// The next ticket number: a yearly sequence when the format has `{year}`.
+async fn next_number(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    numbers: &TicketNumberFormat,
+    now: Timestamp,
+) -> Result<reglament_domain::TicketNumber> {
+    let year = reg.timezone.to_datetime(now).year();
+    let counter = if numbers.yearly() {
+        format!("ticket_number:{year}")
+    } else {
+        "ticket_number".into()
+    };
+    let seq = next_value(tx, &counter).await?;
+    Ok(numbers.format(year, seq as u64))
 }
 
 pub(crate) async fn load_journal<'e, E>(exec: E, id: TicketId) -> Result<Vec<JournalEntry>>

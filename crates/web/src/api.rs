@@ -265,23 +265,13 @@ async fn create_ticket(
             fields: t.fields,
         },
     );
-    let id = s.store.create_ticket(reg, received, now).await?;
+    let id = s
+        .store
+        .create_and_register(reg, received, &s.numbers, now)
+        .await?;
     s.metrics
         .tickets_created
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    s.store
-        .execute(
-            reg,
-            id,
-            Actor::System,
-            Viewer::Staff,
-            Command::Register {
-                number: s.numbers.format(0, 0),
-            },
-            &s.numbers,
-            now,
-        )
-        .await?;
     let body = ticket_json(&s, id, viewer(p), now).await?;
     Ok((StatusCode::CREATED, Json(body)))
 }
@@ -292,12 +282,14 @@ async fn ticket_json(
     v: Viewer,
     now: Timestamp,
 ) -> Result<Value, AppError> {
-    let view = s.store.ticket(id, v).await?;
+    // One read: the journal is the truth, and the projection and clocks follow from it.
     let journal = s.store.journal(id, v).await?;
+    let ticket = reglament_domain::Ticket::replay(&journal)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let clocks =
         sla::evaluate_explained(&s.regulation, &reglament_domain::sla_events(&journal), now)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-    let t = &view.ticket;
+    let t = &ticket;
     let customer = matches!(v, Viewer::Customer(_));
     let history: Vec<Value> = journal
         .iter()
