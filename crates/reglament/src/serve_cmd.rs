@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
-use reglament_domain::{Actor, Command, JournalEntry, Role, TicketEvent, TicketNumberFormat};
+use reglament_domain::{Actor, JournalEntry, Role, TicketEvent, TicketNumberFormat};
 use reglament_regulation::Regulation;
 use reglament_store::Store;
 use reglament_store::accounts::{self, Secret};
 use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
-use reglament_store::tickets::Viewer;
 
 use crate::accounts_cmd::Db;
 
@@ -274,19 +273,8 @@ async fn seed_demo(
                 fields: Default::default(),
             },
         );
-        let id = store.create_ticket(reg, received, now).await?;
         store
-            .execute(
-                reg,
-                id,
-                Actor::System,
-                Viewer::Staff,
-                Command::Register {
-                    number: numbers.format(0, 0),
-                },
-                numbers,
-                now,
-            )
+            .create_and_register(reg, received, numbers, now)
             .await?;
     }
     Ok(logins)

@@ -1122,11 +1122,7 @@ impl Regulation {
         self.levels.iter().find(|l| {
             let has = |list: &[String], v: Option<&str>| {
                 list.is_empty()
-                    || v.is_some_and(|v| {
-                        list.iter().any(|x| {
-                            x.eq_ignore_ascii_case(v) || x.to_lowercase() == v.to_lowercase()
-                        })
-                    })
+                    || v.is_some_and(|v| list.iter().any(|x| x.to_lowercase() == v.to_lowercase()))
             };
             has(&l.tariffs, facts.tariff)
                 && has(&l.categories, facts.category)

@@ -457,7 +457,7 @@ fn evaluate_with(
         };
         let mut earlier_breaches = 0;
         for c in earlier {
-            let clock = measure(reg, target, wt, c, term, &[], now, false)?;
+            let clock = measure(target, wt, c, term, &[], now, false)?;
             if clock.state == ClockState::Breached {
                 earlier_breaches += 1;
             }
@@ -473,7 +473,7 @@ fn evaluate_with(
                 _ => None,
             })
             .collect();
-        let mut clock = measure(reg, target, wt, last, term, &extensions, now, explain)?;
+        let mut clock = measure(target, wt, last, term, &extensions, now, explain)?;
         clock.term_source = Some(source);
         clock.earlier_breaches = earlier_breaches;
         out.push(clock);
@@ -537,9 +537,7 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
     cycles
 }
 
-#[allow(clippy::too_many_arguments)]
 fn measure(
-    _reg: &Regulation,
     target: &Target,
     wt: &WorkingTime,
     c: &Cycle,

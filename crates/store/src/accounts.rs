@@ -161,9 +161,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         if let Some((id, role, Some(hash))) = agent {
-            let role = role
-                .parse()
-                .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))?;
+            let role = role.parse()?;
             return Ok((Principal::Agent(AgentId(id), role), hash));
         }
         let contact: Option<(i64, i64, Option<String>)> = sqlx::query_as(
@@ -306,9 +304,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let (id, role) = row.ok_or(StoreError::NotFound)?;
-        let role = role
-            .parse()
-            .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))?;
+        let role = role.parse()?;
         Ok(Principal::Token(id, role))
     }
 

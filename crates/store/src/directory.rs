@@ -135,8 +135,7 @@ pub struct NewAgent {
 }
 
 fn email(s: String) -> Result<EmailAddress> {
-    s.parse()
-        .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))
+    Ok(s.parse::<EmailAddress>()?)
 }
 
 fn org_from(r: &sqlx::any::AnyRow) -> Result<Organization> {
@@ -176,9 +175,7 @@ fn agent_from(r: &sqlx::any::AnyRow) -> Result<Agent> {
         id: AgentId(r.try_get("id")?),
         full_name: r.try_get("full_name")?,
         email: email(r.try_get("email")?)?,
-        role: role
-            .parse()
-            .map_err(|e: reglament_domain::DomainError| StoreError::Other(e.to_string()))?,
+        role: role.parse()?,
         line: r.try_get("line")?,
         active: r.try_get::<i64, _>("active")? != 0,
     })

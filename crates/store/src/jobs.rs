@@ -57,7 +57,7 @@ impl Store {
             due_at: Timestamp::from_second(row.try_get("due_at")?).unwrap_or(now),
         };
         let journal = crate::tickets::load_journal(&mut *tx, job.ticket).await?;
-        let ticket = Ticket::replay(&journal).map_err(|e| StoreError::Other(e.to_string()))?;
+        let ticket = Ticket::replay(&journal)?;
         let fired = match job.kind.as_str() {
             "auto_close" if ticket.base_status(reg) == BaseStatus::Completed => {
                 match ticket

@@ -77,6 +77,13 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// A stored value that no longer parses as a domain value is a storage fault, not user input.
+impl From<reglament_domain::DomainError> for StoreError {
+    fn from(e: reglament_domain::DomainError) -> StoreError {
+        StoreError::Other(e.to_string())
+    }
+}
+
 /// Names the taken value from a backend's unique-violation message, for the user.
 fn unique_what(message: &str) -> String {
     for (needle, what) in [

@@ -169,7 +169,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let id = TicketId(next_value(&mut tx, "tickets").await?);
-        let ticket = Ticket::replay(std::slice::from_ref(&received)).map_err(bad)?;
+        let ticket = Ticket::replay(std::slice::from_ref(&received))?;
         sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, $5, $5, 0)")
             .bind(id.0)
             .bind(&ticket.status)
@@ -235,7 +235,7 @@ impl Store {
     /// [`StoreError::NotFound`] when the ticket does not exist or the viewer may not see it.
     pub async fn ticket(&self, id: TicketId, viewer: Viewer) -> Result<TicketView> {
         let journal = self.journal(id, viewer).await?;
-        let ticket = Ticket::replay(&journal).map_err(bad)?;
+        let ticket = Ticket::replay(&journal)?;
         let clocks = sqlx::query(
             "SELECT target, state, due, warn_at FROM clocks WHERE ticket_id = $1 ORDER BY target",
         )
@@ -279,7 +279,7 @@ impl Store {
         self.check_visible(id, viewer).await?;
         let mut tx = self.begin().await?;
         let journal = load_journal(&mut *tx, id).await?;
-        let ticket = Ticket::replay(&journal).map_err(bad)?;
+        let ticket = Ticket::replay(&journal)?;
         let command = match command {
             Command::Register { .. } => Command::Register {
                 number: next_number(&mut tx, reg, numbers, now).await?,
@@ -489,7 +489,7 @@ pub(crate) async fn append_in(
     }
     let mut journal = existing.to_vec();
     journal.extend(entries.iter().cloned());
-    let ticket = Ticket::replay(&journal).map_err(bad)?;
+    let ticket = Ticket::replay(&journal)?;
     let clocks = sla::evaluate(reg, &sla_events(&journal), now).map_err(bad)?;
     let base = ticket.base_status(reg);
     let open = !matches!(base, BaseStatus::Closed | BaseStatus::Rejected);
