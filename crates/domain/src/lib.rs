@@ -31,7 +31,7 @@ mod ticket;
 mod types;
 
 pub use ticket::{
-    Actor, AgentId, Command, ContactId, JournalEntry, OrgId, Outcome, Relation, Ticket,
+    Actor, AgentId, Command, ContactId, FileMeta, JournalEntry, OrgId, Outcome, Relation, Ticket,
     TicketEvent, TicketId, sla_events,
 };
 pub use types::{EmailAddress, Rating, Reproducibility, Role, TicketNumber, TicketNumberFormat};

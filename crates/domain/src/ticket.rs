@@ -239,6 +239,46 @@ pub enum TicketEvent {
         /// How this ticket relates to it.
         relation: Relation,
     },
+    /// A file was attached; its content is stored under the attachment id.
+    Attached {
+        /// The attachment's id in the store.
+        attachment: i64,
+        /// The file name.
+        name: String,
+        /// The media type.
+        content_type: String,
+        /// The size in bytes.
+        size: u64,
+    },
+    /// A file was refused under the regulation's attachment policy; the reason goes to the sender.
+    AttachmentRejected {
+        /// The file name.
+        name: String,
+        /// The size in bytes.
+        size: u64,
+        /// Why, in Russian, for the customer.
+        reason: String,
+    },
+}
+
+/// A file offered for a ticket: its name, media type and size, before the policy decides.
+///
+/// # Example
+///
+/// ```
+/// let f = reglament_domain::FileMeta { attachment: 1, name: "screen.png".into(), content_type: "image/png".into(), size: 2048 };
+/// assert_eq!(f.size, 2048);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMeta {
+    /// The id the store gives the file if it is accepted.
+    pub attachment: i64,
+    /// The file name.
+    pub name: String,
+    /// The media type.
+    pub content_type: String,
+    /// The size in bytes.
+    pub size: u64,
 }
 
 /// One journal entry: when, who and what.
@@ -326,6 +366,8 @@ pub struct Ticket {
     pub closed_at: Option<Timestamp>,
     /// Minutes of work logged.
     pub minutes_logged: u64,
+    /// Accepted attachments.
+    pub attachments: Vec<FileMeta>,
 }
 
 /// A request to change a ticket.
@@ -423,6 +465,16 @@ pub enum Command {
         ticket: TicketId,
         /// How this ticket relates to it.
         relation: Relation,
+    },
+    /// Close this ticket as a duplicate of another, linking the two.
+    MergeInto {
+        /// The ticket that carries on.
+        ticket: TicketId,
+    },
+    /// Attach the files of one message; the regulation's policy accepts or rejects each.
+    Attach {
+        /// The files.
+        files: Vec<FileMeta>,
     },
 }
 
@@ -547,6 +599,18 @@ impl Ticket {
             TicketEvent::TimeLogged { minutes, .. } => self.minutes_logged += u64::from(*minutes),
             TicketEvent::Rated { rating, .. } => self.rating = Some(*rating),
             TicketEvent::Linked { ticket, relation } => self.links.push((*ticket, *relation)),
+            TicketEvent::Attached {
+                attachment,
+                name,
+                content_type,
+                size,
+            } => self.attachments.push(FileMeta {
+                attachment: *attachment,
+                name: name.clone(),
+                content_type: content_type.clone(),
+                size: *size,
+            }),
+            TicketEvent::AttachmentRejected { .. } => {}
         }
     }
 
@@ -877,13 +941,90 @@ impl Ticket {
             }
             Command::Link { ticket, relation } => {
                 staff_only("link tickets")?;
-                if self.links.contains(&(ticket, relation)) {
+                if self.links.iter().any(|(t, _)| *t == ticket) {
                     return Err(DomainError::Invalid(format!(
                         "already linked to ticket {}",
                         ticket.0
                     )));
                 }
+                let ends_here = matches!(relation, Relation::MergedFrom | Relation::SplitInto);
+                if ends_here && matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
+                    return Err(DomainError::Invalid(format!(
+                        "ticket in status `{}` is finished; split or merge only open tickets",
+                        self.status
+                    )));
+                }
                 vec![TicketEvent::Linked { ticket, relation }]
+            }
+            Command::MergeInto { ticket } => {
+                staff_only("merge tickets")?;
+                if matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
+                    return Err(DomainError::Invalid(format!(
+                        "ticket in status `{}` is finished; merge only open tickets",
+                        self.status
+                    )));
+                }
+                if self.links.iter().any(|(t, _)| *t == ticket) {
+                    return Err(DomainError::Invalid(format!(
+                        "already linked to ticket {}",
+                        ticket.0
+                    )));
+                }
+                // A duplicate closes at once: no confirmation is awaited for work done elsewhere.
+                vec![
+                    TicketEvent::Linked {
+                        ticket,
+                        relation: Relation::MergedInto,
+                    },
+                    TicketEvent::StatusChanged {
+                        status: BaseStatus::Closed.id().into(),
+                        reason: None,
+                    },
+                ]
+            }
+            Command::Attach { files } => {
+                if actor.is_customer() && matches!(base, BaseStatus::Closed | BaseStatus::Rejected)
+                {
+                    return Err(DomainError::Transition {
+                        from: self.status.clone(),
+                        to: "attach a file".into(),
+                    });
+                }
+                if files.is_empty() {
+                    return Err(DomainError::Invalid("no files to attach".into()));
+                }
+                let mut total = 0u64;
+                files
+                    .into_iter()
+                    .map(|f| {
+                        let verdict = reg.attachments.check(&f.name, f.size).and_then(|()| {
+                            match reg.attachments.max_total {
+                                Some(max) if total + f.size > max => Err(format!(
+                                    "файл «{}» не принят: вложения одного сообщения больше {} в сумме",
+                                    f.name,
+                                    reglament_regulation::format_size(max)
+                                )),
+                                _ => Ok(()),
+                            }
+                        });
+                        match verdict {
+                            Ok(()) => {
+                                total += f.size;
+                                TicketEvent::Attached {
+                                    attachment: f.attachment,
+                                    name: f.name,
+                                    content_type: f.content_type,
+                                    size: f.size,
+                                }
+                            }
+                            Err(reason) => TicketEvent::AttachmentRejected {
+                                name: f.name,
+                                size: f.size,
+                                reason,
+                            },
+                        }
+                    })
+                    .collect()
             }
         };
         Ok(Outcome::Events(events))
@@ -995,7 +1136,9 @@ fn to_sla(e: &JournalEntry) -> Vec<Event> {
         TicketEvent::Replied { public: false, .. }
         | TicketEvent::TimeLogged { .. }
         | TicketEvent::Rated { .. }
-        | TicketEvent::Linked { .. } => Vec::new(),
+        | TicketEvent::Linked { .. }
+        | TicketEvent::Attached { .. }
+        | TicketEvent::AttachmentRejected { .. } => Vec::new(),
     }
 }
 

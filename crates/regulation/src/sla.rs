@@ -6,7 +6,7 @@ use std::fmt;
 use jiff::{SignedDuration, Timestamp};
 use reglament_calendar::{Error as CalendarError, Explanation, Term, WorkingTime, human};
 
-use crate::model::{EventPattern, Regulation, Target, TermSource, Warning};
+use crate::model::{BaseStatus, EventPattern, Regulation, Target, TermSource, Warning};
 
 /// Something that happened to a ticket, as the SLA clocks see it.
 ///
@@ -494,7 +494,11 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
         let active = cycles.last().is_some_and(|c| c.stop.is_none());
         if active {
             let c = cycles.last_mut().expect("active cycle");
-            if target.stop.iter().any(|p| matches(reg, p, &e.kind)) {
+            // A finished ticket (closed without completion, as a merged duplicate, or rejected)
+            // stops every clock: nothing is owed on it any more.
+            let finished = matches!(&e.kind, EventKind::Status(s)
+                if matches!(reg.base_status(s), Some(BaseStatus::Closed | BaseStatus::Rejected)));
+            if finished || target.stop.iter().any(|p| matches(reg, p, &e.kind)) {
                 if let Some(p) = c.pauses.last_mut().filter(|p| p.1.is_none()) {
                     p.1 = Some(e.at);
                 }

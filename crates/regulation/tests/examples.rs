@@ -600,6 +600,20 @@ fn saveit_while_still_waiting_the_deadline_moves_with_the_pause() {
 }
 
 #[test]
+fn saveit_a_rejected_or_closed_unfinished_ticket_stops_its_clocks_instead_of_breaching_later() {
+    let reg = saveit();
+    for finish in ["rejected", "closed"] {
+        let mut events = registered("2026-11-23T10:00", "P2");
+        events.push(status("2026-11-23T12:00", finish));
+        // A week later nothing has breached: the clock stopped with 2 working hours used.
+        let c = clock(reg, &events, "2026-11-30T10:00", "resolution");
+        assert_eq!(c.state, ClockState::Met, "{finish}");
+        assert_eq!(c.stopped_at.map(show).as_deref(), Some("2026-11-23T12:00"), "{finish}");
+        assert_eq!(c.elapsed, SignedDuration::from_hours(2), "{finish}");
+    }
+}
+
+#[test]
 fn saveit_reasoned_objection_reopens_the_clock_without_counting_the_completed_time() {
     let reg = saveit();
     let mut events = registered("2026-11-23T10:00", "P2");

@@ -169,15 +169,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let id = TicketId(next_value(&mut tx, "tickets").await?);
-        let ticket = Ticket::replay(std::slice::from_ref(&received))?;
-        sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, $5, $5, 0)")
-            .bind(id.0)
-            .bind(&ticket.status)
-            .bind(&ticket.channel)
-            .bind(&ticket.subject)
-            .bind(received.at.as_second())
-            .execute(&mut *tx)
-            .await?;
+        let ticket = insert_ticket_row(&mut tx, id, &received).await?;
         let mut entries = vec![received];
         if let Some(numbers) = numbers {
             let number = next_number(&mut tx, reg, numbers, now).await?;
@@ -278,35 +270,263 @@ impl Store {
     ) -> Result<Outcome> {
         self.check_visible(id, viewer).await?;
         let mut tx = self.begin().await?;
-        let journal = load_journal(&mut *tx, id).await?;
-        let ticket = Ticket::replay(&journal)?;
         let command = match command {
             Command::Register { .. } => Command::Register {
                 number: next_number(&mut tx, reg, numbers, now).await?,
             },
             other => other,
         };
-        let outcome = ticket
-            .decide(&journal, command, actor, reg, now)
-            .map_err(|e| StoreError::Conflict(e.to_string()))?;
-        if let Outcome::Events(events) = &outcome {
-            let entries = events
-                .iter()
-                .map(|e| JournalEntry::new(now, actor, e.clone()))
-                .collect();
-            append_in(
-                &mut tx,
-                reg,
-                id,
-                journal.len() as i64,
-                &journal,
-                entries,
-                now,
-            )
-            .await?;
-        }
+        let outcome = decide_in(&mut tx, reg, id, actor, command, now).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// Links two tickets both ways (`relation` as seen from `id`), in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for a ticket the viewer may not see; [`StoreError::Conflict`]
+    /// when the domain refuses (a customer, an existing link, a finished ticket).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn link(
+        &self,
+        reg: &Regulation,
+        id: TicketId,
+        other: TicketId,
+        relation: reglament_domain::Relation,
+        actor: Actor,
+        viewer: Viewer,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.check_pair(id, other, viewer).await?;
+        let mut tx = self.begin().await?;
+        let link = |ticket, relation| Command::Link { ticket, relation };
+        decide_in(&mut tx, reg, id, actor, link(other, relation), now).await?;
+        decide_in(
+            &mut tx,
+            reg,
+            other,
+            actor,
+            link(id, relation.inverse()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Merges a duplicate into another ticket: the duplicate is closed and linked as merged into
+    /// the other, which records the duplicate as merged from — one transaction. Both must belong
+    /// to the same organization.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::link`]; [`StoreError::Conflict`] across organizations.
+    pub async fn merge(
+        &self,
+        reg: &Regulation,
+        duplicate: TicketId,
+        into: TicketId,
+        actor: Actor,
+        viewer: Viewer,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.check_pair(duplicate, into, viewer).await?;
+        let mut tx = self.begin().await?;
+        let orgs: Vec<(Option<i64>,)> =
+            sqlx::query_as("SELECT organization_id FROM tickets WHERE id = $1 OR id = $2")
+                .bind(duplicate.0)
+                .bind(into.0)
+                .fetch_all(&mut *tx)
+                .await?;
+        if orgs.len() == 2 && orgs[0] != orgs[1] {
+            return Err(StoreError::Conflict(
+                "tickets of different organizations cannot be merged".into(),
+            ));
+        }
+        let merged_from = Command::Link {
+            ticket: duplicate,
+            relation: reglament_domain::Relation::MergedFrom,
+        };
+        decide_in(&mut tx, reg, into, actor, merged_from, now).await?;
+        decide_in(
+            &mut tx,
+            reg,
+            duplicate,
+            actor,
+            Command::MergeInto { ticket: into },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Splits a new ticket off an open one: the new ticket takes the original's channel,
+    /// organization, contact, category, level, priority and fields with its own subject and
+    /// description, is registered with the next number, and the two are linked — one
+    /// transaction. Returns the new ticket's id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::link`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn split(
+        &self,
+        reg: &Regulation,
+        id: TicketId,
+        subject: String,
+        description: String,
+        actor: Actor,
+        viewer: Viewer,
+        numbers: &TicketNumberFormat,
+        now: Timestamp,
+    ) -> Result<TicketId> {
+        self.check_visible(id, viewer).await?;
+        let mut tx = self.begin().await?;
+        let original = Ticket::replay(&load_journal(&mut *tx, id).await?)?;
+        let new_id = TicketId(next_value(&mut tx, "tickets").await?);
+        let split_into = Command::Link {
+            ticket: new_id,
+            relation: reglament_domain::Relation::SplitInto,
+        };
+        decide_in(&mut tx, reg, id, actor, split_into, now).await?;
+        let received = JournalEntry::new(
+            now,
+            actor,
+            TicketEvent::Received {
+                channel: original.channel.clone(),
+                subject,
+                description,
+                organization: original.organization,
+                contact: original.contact,
+                category: original.category.clone(),
+                level: original.level.clone(),
+                priority: original.priority.clone(),
+                fields: original.fields.clone(),
+            },
+        );
+        insert_ticket_row(&mut tx, new_id, &received).await?;
+        let number = next_number(&mut tx, reg, numbers, now).await?;
+        let entries = vec![
+            received,
+            JournalEntry::new(now, Actor::System, TicketEvent::Registered { number }),
+            JournalEntry::new(
+                now,
+                actor,
+                TicketEvent::Linked {
+                    ticket: id,
+                    relation: reglament_domain::Relation::SplitFrom,
+                },
+            ),
+        ];
+        append_in(&mut tx, reg, new_id, 0, &[], entries, now).await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+
+    /// Offers the files of one message for a ticket. The regulation's policy decides each file:
+    /// accepted files are stored with an `attached` entry, refused ones get an
+    /// `attachment_rejected` entry whose reason goes to the sender. Either way the ticket and the
+    /// other files are kept. Returns the events written.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when the viewer may not see the ticket; [`StoreError::Conflict`]
+    /// when a customer attaches to a closed ticket.
+    pub async fn attach(
+        &self,
+        reg: &Regulation,
+        id: TicketId,
+        files: Vec<NewFile>,
+        actor: Actor,
+        viewer: Viewer,
+        now: Timestamp,
+    ) -> Result<Vec<TicketEvent>> {
+        self.check_visible(id, viewer).await?;
+        let mut tx = self.begin().await?;
+        let mut metas = Vec::with_capacity(files.len());
+        for f in &files {
+            metas.push(reglament_domain::FileMeta {
+                attachment: next_value(&mut tx, "attachments").await?,
+                name: f.name.clone(),
+                content_type: f.content_type.clone(),
+                size: f.data.len() as u64,
+            });
+        }
+        let outcome = decide_in(
+            &mut tx,
+            reg,
+            id,
+            actor,
+            Command::Attach {
+                files: metas.clone(),
+            },
+            now,
+        )
+        .await?;
+        let Outcome::Events(events) = outcome else {
+            return Err(bad("attaching files opened no linked ticket"));
+        };
+        for (meta, file) in metas.iter().zip(files) {
+            let accepted = events.iter().any(
+                |e| matches!(e, TicketEvent::Attached { attachment, .. } if *attachment == meta.attachment),
+            );
+            if accepted {
+                sqlx::query("INSERT INTO attachments (id, ticket_id, name, content_type, size, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(meta.attachment)
+                    .bind(id.0)
+                    .bind(&meta.name)
+                    .bind(&meta.content_type)
+                    .bind(meta.size as i64)
+                    .bind(file.data)
+                    .bind(now.as_second())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(events)
+    }
+
+    /// An attachment's metadata and content.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when the attachment does not exist, or its ticket is not the
+    /// given one or is hidden from the viewer.
+    pub async fn attachment(
+        &self,
+        ticket: TicketId,
+        attachment: i64,
+        viewer: Viewer,
+    ) -> Result<(reglament_domain::FileMeta, Vec<u8>)> {
+        self.check_visible(ticket, viewer).await?;
+        let row = sqlx::query("SELECT name, content_type, size, data FROM attachments WHERE id = $1 AND ticket_id = $2")
+            .bind(attachment)
+            .bind(ticket.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((
+            reglament_domain::FileMeta {
+                attachment,
+                name: row.try_get("name")?,
+                content_type: row.try_get("content_type")?,
+                size: row.try_get::<i64, _>("size")? as u64,
+            },
+            row.try_get("data")?,
+        ))
+    }
+
+    async fn check_pair(&self, a: TicketId, b: TicketId, viewer: Viewer) -> Result<()> {
+        if a == b {
+            return Err(StoreError::Conflict(
+                "a ticket cannot be linked or merged with itself".into(),
+            ));
+        }
+        self.check_visible(a, viewer).await?;
+        self.check_visible(b, viewer).await
     }
 
     /// The queue: critical tickets out of turn first, then the nearest deadline, then arrival.
@@ -413,6 +633,59 @@ impl Store {
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
             .map_err(Into::into)
     }
+}
+
+/// A file as it arrives, before the regulation's policy decides on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFile {
+    /// The file name.
+    pub name: String,
+    /// The media type.
+    pub content_type: String,
+    /// The content.
+    pub data: Vec<u8>,
+}
+
+/// Inserts the row a new ticket's projection updates, and returns the projection of `received`.
+async fn insert_ticket_row(
+    tx: &mut Transaction<'static, Any>,
+    id: TicketId,
+    received: &JournalEntry,
+) -> Result<Ticket> {
+    let ticket = Ticket::replay(std::slice::from_ref(received))?;
+    sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, $5, $5, 0)")
+        .bind(id.0)
+        .bind(&ticket.status)
+        .bind(&ticket.channel)
+        .bind(&ticket.subject)
+        .bind(received.at.as_second())
+        .execute(&mut **tx)
+        .await?;
+    Ok(ticket)
+}
+
+/// Decides a command on a ticket inside a transaction and appends what it leads to.
+async fn decide_in(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    id: TicketId,
+    actor: Actor,
+    command: Command,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let journal = load_journal(&mut **tx, id).await?;
+    let ticket = Ticket::replay(&journal)?;
+    let outcome = ticket
+        .decide(&journal, command, actor, reg, now)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    if let Outcome::Events(events) = &outcome {
+        let entries = events
+            .iter()
+            .map(|e| JournalEntry::new(now, actor, e.clone()))
+            .collect();
+        append_in(tx, reg, id, journal.len() as i64, &journal, entries, now).await?;
+    }
+    Ok(outcome)
 }
 
 /// The next ticket number: a yearly sequence when the format has `{year}`.
@@ -692,6 +965,20 @@ async fn notify(
                 format!("line:{line}"),
                 serde_json::json!({ "number": number, "subject": ticket.subject }),
             ));
+        }
+        TicketEvent::AttachmentRejected { name, reason, .. } => {
+            let to = match e.actor {
+                Actor::Contact(ContactId(c)) => Some(format!("contact:{c}")),
+                Actor::Agent(AgentId(a)) => Some(format!("agent:{a}")),
+                Actor::System => customer.clone(),
+            };
+            if let Some(to) = to {
+                out.push((
+                    "attachment_rejected",
+                    to,
+                    serde_json::json!({ "number": number, "subject": ticket.subject, "file": name, "reason": reason }),
+                ));
+            }
         }
         TicketEvent::Assigned { agent } => {
             out.push((

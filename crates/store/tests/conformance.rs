@@ -106,6 +106,12 @@ on_both_backends!(
     two_nodes_draining_the_same_timers_fire_each_exactly_once,
     passwords_sessions_and_tokens_authenticate_the_right_principal,
     concurrent_writers_all_succeed_with_unique_numbers,
+    a_split_registers_a_new_linked_ticket_with_the_originals_facts,
+    a_merged_duplicate_closes_and_both_tickets_record_the_merge,
+    merging_across_organizations_or_into_a_closed_ticket_is_refused_and_writes_nothing,
+    links_are_recorded_on_both_tickets,
+    accepted_attachments_are_stored_and_refused_ones_keep_the_ticket_with_a_reason,
+    a_customer_cannot_fetch_another_organizations_attachment,
 );
 
 const REG: &str = r#"
@@ -140,6 +146,11 @@ by_priority = { P1 = "4 working hours", P3 = "5 working days" }
 warn_before = "1 working hour"
 [lifecycle]
 auto_close_after = "24 hours"
+[attachments]
+max_size = "1 MB"
+max_total = "2 MB"
+allowed = ["png", "txt", "zip"]
+archived_only = ["bmp"]
 "#;
 
 fn reg() -> Regulation {
@@ -865,4 +876,400 @@ async fn concurrent_writers_all_succeed_with_unique_numbers(s: Store) {
     assert_eq!((all.len(), n), (48, 48));
     assert_eq!(all.first().map(String::as_str), Some("2026-00001"));
     assert_eq!(all.last().map(String::as_str), Some("2026-00048"));
+}
+
+async fn journal_events(s: &Store, id: TicketId) -> Vec<TicketEvent> {
+    s.journal(id, Viewer::Staff)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect()
+}
+
+async fn a_split_registers_a_new_linked_ticket_with_the_originals_facts(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let id = new_ticket(&s, org, contact, "P1", "2026-11-23T10:00:00+03:00").await;
+    run(&s, id, AGENT, register(), "2026-11-23T10:05:00+03:00").await;
+    let new = s
+        .split(
+            &reg(),
+            id,
+            "Вторая проблема из письма".into(),
+            "Не приходят уведомления".into(),
+            AGENT,
+            Viewer::Staff,
+            &TicketNumberFormat::default(),
+            at("2026-11-23T10:30:00+03:00"),
+        )
+        .await
+        .unwrap();
+    let v = s.ticket(new, Viewer::Staff).await.unwrap();
+    assert_eq!(v.ticket.subject, "Вторая проблема из письма");
+    assert_eq!(v.ticket.description, "Не приходят уведомления");
+    assert_eq!(v.ticket.organization, Some(org));
+    assert_eq!(v.ticket.contact, Some(contact));
+    assert_eq!(v.ticket.priority.as_deref(), Some("P1"));
+    assert_eq!(v.ticket.status, "registered");
+    assert_eq!(
+        v.ticket.number.as_ref().map(|n| n.as_str().to_string()),
+        Some("2026-00002".into())
+    );
+    assert_eq!(v.ticket.links, vec![(id, Relation::SplitFrom)]);
+    // The new ticket's resolution clock starts at the split, not at the original's arrival.
+    let resolution = v.clocks.iter().find(|c| c.target == "resolution").unwrap();
+    assert_eq!(resolution.due, Some(at("2026-11-23T14:30:00+03:00")));
+    let original = s.ticket(id, Viewer::Staff).await.unwrap();
+    assert_eq!(original.ticket.links, vec![(new, Relation::SplitInto)]);
+    assert_eq!(original.ticket.status, "registered");
+    // The customer hears about the new ticket's number like any registration.
+    let outbox = s.pending_outbox(10).await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .any(|m| m.ticket == Some(new) && m.kind == "registered"),
+        "{outbox:?}"
+    );
+    // A customer may not split.
+    let err = s
+        .split(
+            &reg(),
+            id,
+            "x".into(),
+            String::new(),
+            Actor::Contact(contact),
+            Viewer::Customer(org),
+            &TicketNumberFormat::default(),
+            at("2026-11-23T10:40:00+03:00"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.starts_with("only support staff")),
+        "{err:?}"
+    );
+    assert_eq!(
+        s.queue(&QueueFilter::default(), Viewer::Staff)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn a_merged_duplicate_closes_and_both_tickets_record_the_merge(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let main = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    let dup = new_ticket(&s, org, contact, "P3", "2026-11-23T10:01:00+03:00").await;
+    for id in [main, dup] {
+        run(&s, id, AGENT, register(), "2026-11-23T10:05:00+03:00").await;
+    }
+    s.merge(
+        &reg(),
+        dup,
+        main,
+        AGENT,
+        Viewer::Staff,
+        at("2026-11-23T10:10:00+03:00"),
+    )
+    .await
+    .unwrap();
+    let d = s.ticket(dup, Viewer::Staff).await.unwrap();
+    assert_eq!(d.ticket.status, "closed");
+    assert_eq!(d.ticket.links, vec![(main, Relation::MergedInto)]);
+    assert!(
+        d.clocks.iter().all(|c| c.state != "running"),
+        "{:?}",
+        d.clocks
+    );
+    assert!(s.pending_jobs(dup).await.unwrap().is_empty());
+    let m = s.ticket(main, Viewer::Staff).await.unwrap();
+    assert_eq!(m.ticket.status, "registered");
+    assert_eq!(m.ticket.links, vec![(dup, Relation::MergedFrom)]);
+    let open: Vec<TicketId> = s
+        .queue(&QueueFilter::default(), Viewer::Staff)
+        .await
+        .unwrap()
+        .iter()
+        .map(|q| q.id)
+        .collect();
+    assert_eq!(open, vec![main]);
+    // Merging again is refused: the duplicate is finished.
+    let again = s
+        .merge(
+            &reg(),
+            dup,
+            main,
+            AGENT,
+            Viewer::Staff,
+            at("2026-11-23T10:20:00+03:00"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
+}
+
+async fn merging_across_organizations_or_into_a_closed_ticket_is_refused_and_writes_nothing(
+    s: Store,
+) {
+    let (org_a, contact_a) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let (org_b, contact_b) = org_with_contact(&s, "ООО «Б»", "b@b.ru").await;
+    let a = new_ticket(&s, org_a, contact_a, "P3", "2026-11-23T10:00:00+03:00").await;
+    let b = new_ticket(&s, org_b, contact_b, "P3", "2026-11-23T10:00:00+03:00").await;
+    let a2 = new_ticket(&s, org_a, contact_a, "P3", "2026-11-23T10:00:00+03:00").await;
+    let when = at("2026-11-23T10:10:00+03:00");
+    let err = s
+        .merge(&reg(), b, a, AGENT, Viewer::Staff, when)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::Conflict("tickets of different organizations cannot be merged".into())
+    );
+    let err = s
+        .merge(&reg(), a, a, AGENT, Viewer::Staff, when)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.contains("itself")),
+        "{err:?}"
+    );
+    // Close `a`, then try to merge `a2` into it: refused, and `a2` is untouched.
+    run(&s, a, AGENT, register(), "2026-11-23T10:01:00+03:00").await;
+    run(
+        &s,
+        a,
+        AGENT,
+        Command::SetStatus {
+            status: "completed".into(),
+            reason: None,
+        },
+        "2026-11-23T10:02:00+03:00",
+    )
+    .await;
+    run(
+        &s,
+        a,
+        Actor::Contact(contact_a),
+        Command::Confirm,
+        "2026-11-23T10:03:00+03:00",
+    )
+    .await;
+    let before = journal_events(&s, a2).await;
+    let err = s
+        .merge(&reg(), a2, a, AGENT, Viewer::Staff, when)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref m) if m.contains("finished")),
+        "{err:?}"
+    );
+    assert_eq!(journal_events(&s, a2).await, before);
+    assert_eq!(
+        s.ticket(a2, Viewer::Staff).await.unwrap().ticket.status,
+        "new"
+    );
+    // A customer cannot merge, and cannot even name another organization's ticket.
+    let err = s
+        .merge(
+            &reg(),
+            a2,
+            b,
+            Actor::Contact(contact_a),
+            Viewer::Customer(org_a),
+            when,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, StoreError::NotFound);
+}
+
+async fn links_are_recorded_on_both_tickets(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let a = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    let b = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    let when = at("2026-11-23T10:10:00+03:00");
+    s.link(
+        &reg(),
+        a,
+        b,
+        Relation::FollowUpOf,
+        AGENT,
+        Viewer::Staff,
+        when,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.ticket(a, Viewer::Staff).await.unwrap().ticket.links,
+        vec![(b, Relation::FollowUpOf)]
+    );
+    assert_eq!(
+        s.ticket(b, Viewer::Staff).await.unwrap().ticket.links,
+        vec![(a, Relation::FollowedUpBy)]
+    );
+    let err = s
+        .link(&reg(), b, a, Relation::Related, AGENT, Viewer::Staff, when)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::Conflict(format!("already linked to ticket {}", a.0))
+    );
+    let err = s
+        .link(
+            &reg(),
+            a,
+            TicketId(999),
+            Relation::Related,
+            AGENT,
+            Viewer::Staff,
+            when,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, StoreError::NotFound);
+}
+
+fn file(name: &str, size: usize) -> reglament_store::tickets::NewFile {
+    reglament_store::tickets::NewFile {
+        name: name.into(),
+        content_type: "application/octet-stream".into(),
+        data: (0..size).map(|i| (i % 251) as u8).collect(),
+    }
+}
+
+async fn accepted_attachments_are_stored_and_refused_ones_keep_the_ticket_with_a_reason(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let id = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    let customer = Actor::Contact(contact);
+    let events = s
+        .attach(
+            &reg(),
+            id,
+            vec![
+                file("screen.png", 300 * 1024),
+                file("huge.png", 1024 * 1024 + 1),
+                file("picture.bmp", 10),
+                file("virus.exe", 10),
+                file("log.txt", 900 * 1024),
+                file("more.txt", 900 * 1024),
+            ],
+            customer,
+            Viewer::Customer(org),
+            at("2026-11-23T10:05:00+03:00"),
+        )
+        .await
+        .unwrap();
+    let verdicts: Vec<(String, Option<String>)> = events
+        .iter()
+        .map(|e| match e {
+            TicketEvent::Attached { name, .. } => (name.clone(), None),
+            TicketEvent::AttachmentRejected { name, reason, .. } => {
+                (name.clone(), Some(reason.clone()))
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        vec![
+            ("screen.png".into(), None),
+            (
+                "huge.png".into(),
+                Some("файл «huge.png» больше допустимого размера 1 МБ".into())
+            ),
+            (
+                "picture.bmp".into(),
+                Some("файлы .bmp принимаются только в архиве ZIP или RAR".into())
+            ),
+            (
+                "virus.exe".into(),
+                Some("тип файла «virus.exe» не принимается; допустимы: png, txt, zip".into())
+            ),
+            ("log.txt".into(), None),
+            (
+                "more.txt".into(),
+                Some(
+                    "файл «more.txt» не принят: вложения одного сообщения больше 2 МБ в сумме"
+                        .into()
+                )
+            ),
+        ]
+    );
+    let v = s.ticket(id, Viewer::Staff).await.unwrap();
+    assert_eq!(
+        v.ticket
+            .attachments
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["screen.png", "log.txt"]
+    );
+    let screen = &v.ticket.attachments[0];
+    let (meta, data) = s
+        .attachment(id, screen.attachment, Viewer::Customer(org))
+        .await
+        .unwrap();
+    assert_eq!(meta, *screen);
+    assert_eq!(data, file("screen.png", 300 * 1024).data);
+    // Every refusal reaches the sender with its reason.
+    let refusals: Vec<_> = s
+        .pending_outbox(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "attachment_rejected")
+        .collect();
+    assert_eq!(refusals.len(), 4);
+    assert!(
+        refusals
+            .iter()
+            .all(|m| m.recipient == format!("contact:{}", contact.0))
+    );
+    assert_eq!(
+        refusals[0].payload["reason"],
+        "файл «huge.png» больше допустимого размера 1 МБ"
+    );
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attachments")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+async fn a_customer_cannot_fetch_another_organizations_attachment(s: Store) {
+    let (org_a, contact_a) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let (org_b, _) = org_with_contact(&s, "ООО «Б»", "b@b.ru").await;
+    let id = new_ticket(&s, org_a, contact_a, "P3", "2026-11-23T10:00:00+03:00").await;
+    s.attach(
+        &reg(),
+        id,
+        vec![file("a.png", 5)],
+        AGENT,
+        Viewer::Staff,
+        at("2026-11-23T10:05:00+03:00"),
+    )
+    .await
+    .unwrap();
+    let att = s
+        .ticket(id, Viewer::Staff)
+        .await
+        .unwrap()
+        .ticket
+        .attachments[0]
+        .attachment;
+    assert_eq!(
+        s.attachment(id, att, Viewer::Customer(org_b))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        s.attachment(id, att + 1000, Viewer::Staff)
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    assert!(s.attachment(id, att, Viewer::Customer(org_a)).await.is_ok());
 }
