@@ -1134,6 +1134,32 @@ impl Regulation {
         })
     }
 
+    /// The tariffs the regulation names, in levels and billing plans, in file order without
+    /// repeats. Empty when it names none, so any tariff is accepted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[[levels]]\nid = \"vip\"\ntitle = \"VIP\"\ntariffs = [\"Премиум\", \"Корпоративный\"]\n")?;
+    /// assert_eq!(reg.known_tariffs(), vec!["Премиум", "Корпоративный"]);
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn known_tariffs(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let plans = self.billing.iter().flat_map(|b| b.plans.values());
+        let names = self
+            .levels
+            .iter()
+            .flat_map(|l| l.tariffs.iter())
+            .chain(plans.flat_map(|p| p.tariffs.iter()));
+        for t in names {
+            if !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+        out
+    }
+
     /// The priority for a new ticket of a level: the level's, else the regulation's default.
     ///
     /// # Example

@@ -213,6 +213,32 @@ impl Store {
         Ok(OrgId(id))
     }
 
+    /// Replaces an organization's details.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none; [`StoreError::Conflict`] when the new name
+    /// is taken.
+    pub async fn update_organization(&self, id: OrgId, o: &NewOrganization) -> Result<()> {
+        let r = sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9 WHERE id = $10")
+            .bind(&o.name)
+            .bind(&o.contract_number)
+            .bind(&o.contract_from)
+            .bind(&o.contract_to)
+            .bind(&o.tariff)
+            .bind(&o.state_contract_number)
+            .bind(serde_json::to_string(&o.products).expect("products serialize"))
+            .bind(o.account_manager.map(|a| a.0))
+            .bind(o.programmer.map(|a| a.0))
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     /// An organization by id.
     ///
     /// # Errors
@@ -337,6 +363,23 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(AgentId(id))
+    }
+
+    /// Activates or deactivates an agent; an inactive agent cannot sign in.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn set_agent_active(&self, id: AgentId, active: bool) -> Result<()> {
+        let r = sqlx::query("UPDATE agents SET active = $1 WHERE id = $2")
+            .bind(flag(active))
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// An agent by id.

@@ -80,6 +80,12 @@ pub struct QueueFilter {
     pub organization: Option<OrgId>,
     /// Only this agent's.
     pub assignee: Option<AgentId>,
+    /// Only tickets in this status.
+    pub status: Option<String>,
+    /// Only tickets of this priority.
+    pub priority: Option<String>,
+    /// Only tickets on this line.
+    pub line: Option<String>,
     /// At most this many rows (default 50).
     pub limit: Option<i64>,
     /// Skip this many rows.
@@ -542,15 +548,22 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, number, subject, status, priority, out_of_turn, next_due, received_at, organization_id, assignee_id FROM tickets \
              WHERE ($1 = 1 OR open = 1) AND ($2 = 0 OR organization_id = $3) AND ($4 = 0 OR assignee_id = $5) \
+             AND ($8 = 0 OR status = $9) AND ($10 = 0 OR priority = $11) AND ($12 = 0 OR line = $13) \
              ORDER BY out_of_turn DESC, COALESCE(next_due, 9223372036854775807), received_at, id LIMIT $6 OFFSET $7",
         )
-        .bind(flag(filter.include_closed))
+        .bind(flag(filter.include_closed || filter.status.is_some()))
         .bind(flag(org.is_some()))
         .bind(org.map_or(0, |o| o.0))
         .bind(flag(filter.assignee.is_some()))
         .bind(filter.assignee.map_or(0, |a| a.0))
         .bind(filter.limit.unwrap_or(50).clamp(1, 500))
         .bind(filter.offset.unwrap_or(0).max(0))
+        .bind(flag(filter.status.is_some()))
+        .bind(filter.status.as_deref().unwrap_or(""))
+        .bind(flag(filter.priority.is_some()))
+        .bind(filter.priority.as_deref().unwrap_or(""))
+        .bind(flag(filter.line.is_some()))
+        .bind(filter.line.as_deref().unwrap_or(""))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -570,6 +583,53 @@ impl Store {
             })
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
             .map_err(Into::into)
+    }
+
+    /// The work time logged on tickets in `[from, to)`, oldest first, for one organization or
+    /// all: the input of a billing statement. Each entry carries its ticket's number.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn time_entries(
+        &self,
+        organization: Option<OrgId>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(TicketId, reglament_regulation::TimeEntry)>> {
+        let rows = sqlx::query(
+            "SELECT j.ticket_id, t.number, j.at, j.event FROM journal j JOIN tickets t ON t.id = j.ticket_id \
+             WHERE j.event LIKE '{\"type\":\"time_logged\"%' AND j.at >= $1 AND j.at < $2 \
+             AND ($3 = 0 OR t.organization_id = $4) ORDER BY j.at, j.ticket_id, j.seq",
+        )
+        .bind(from.as_second())
+        .bind(to.as_second())
+        .bind(flag(organization.is_some()))
+        .bind(organization.map_or(0, |o| o.0))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let event: String = r.try_get("event")?;
+            if let TicketEvent::TimeLogged {
+                activity,
+                minutes,
+                description,
+            } = serde_json::from_str(&event).map_err(bad)?
+            {
+                out.push((
+                    TicketId(r.try_get("ticket_id")?),
+                    reglament_regulation::TimeEntry {
+                        at: ts(r.try_get("at")?),
+                        duration: jiff::SignedDuration::from_mins(i64::from(minutes)),
+                        activity,
+                        ticket: r.try_get("number")?,
+                        description,
+                    },
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// How many tickets are not closed or rejected.

@@ -1,7 +1,7 @@
 //! The JSON API: tickets (create, list, get with explained clocks, actions), the effective
 //! regulation, and the health check.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,7 +15,7 @@ use reglament_store::tickets::{QueueFilter, Viewer};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{ApiJson, AppError, AppState, Caller};
+use crate::{ApiJson, ApiQuery, AppError, AppState, Caller};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,6 +24,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tickets", get(list_tickets).post(create_ticket))
         .route("/api/v1/tickets/{id}", get(get_ticket))
         .route("/api/v1/tickets/{id}/actions", post(act))
+        .route("/api/v1/tickets/{id}/split", post(split))
+        .route("/api/v1/tickets/{id}/merge", post(merge))
+        .route(
+            "/api/v1/tickets/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/v1/tickets/{id}/attachments/{attachment}",
+            get(download),
+        )
         .route("/api/v1/session", post(login).delete(logout))
 }
 
@@ -149,28 +159,61 @@ async fn regulation(State(s): State<AppState>, _c: Caller) -> Json<Value> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ListQuery {
     limit: Option<i64>,
     offset: Option<i64>,
     #[serde(default)]
     include_closed: bool,
     organization_id: Option<i64>,
+    assignee_id: Option<i64>,
+    status: Option<String>,
+    priority: Option<String>,
+    line: Option<String>,
 }
 
 async fn list_tickets(
     State(s): State<AppState>,
     Caller(p): Caller,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::field("limit", "must be from 1 to 500"));
+    }
+    let offset = q.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(AppError::field("offset", "must not be negative"));
+    }
+    let reg = &s.regulation;
+    if let Some(st) = &q.status
+        && reg.status(st).is_none()
+    {
+        return Err(AppError::field("status", format!("unknown status `{st}`")));
+    }
+    if let Some(pr) = &q.priority
+        && reg.priority(pr).is_none()
+    {
+        return Err(AppError::field(
+            "priority",
+            format!("unknown priority `{pr}`"),
+        ));
+    }
     let filter = QueueFilter {
         include_closed: q.include_closed,
         organization: q.organization_id.map(OrgId),
-        limit: q.limit,
-        offset: q.offset,
-        ..Default::default()
+        assignee: q.assignee_id.map(reglament_domain::AgentId),
+        status: q.status,
+        priority: q.priority,
+        line: q.line,
+        limit: Some(limit),
+        offset: Some(offset),
     };
     let items = s.store.queue(&filter, viewer(p)).await?;
-    Ok(Json(json!({ "items": items })))
+    let next = (items.len() as i64 == limit).then_some(offset + limit);
+    Ok(Json(
+        json!({ "items": items, "limit": limit, "offset": offset, "next_offset": next }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -318,6 +361,15 @@ async fn ticket_json(
         "line": t.line,
         "assignee_id": t.assignee.map(|a| a.0),
         "rating": t.rating.map(|r| r.stars()),
+        "links": t.links.iter().map(|(other, relation)| json!({ "ticket_id": other.0, "relation": relation })).collect::<Vec<_>>(),
+        "attachments": t.attachments.iter().map(|a| json!({
+            "id": a.attachment,
+            "name": a.name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "url": format!("/api/v1/tickets/{}/attachments/{}", id.0, a.attachment),
+        })).collect::<Vec<_>>(),
+        "minutes_logged": if customer { None } else { Some(t.minutes_logged) },
         "received_at": t.received_at.map(|x| x.to_string()),
         "clocks": clocks.iter().map(|c| json!({
             "target": c.target,
@@ -371,8 +423,14 @@ enum Action {
     Assign {
         agent_id: i64,
     },
+    #[serde(alias = "line")]
     HandOver {
         line: String,
+    },
+    Link {
+        ticket_id: i64,
+        #[serde(default = "related")]
+        relation: reglament_domain::Relation,
     },
     LogTime {
         activity: String,
@@ -402,6 +460,20 @@ fn yes() -> bool {
     true
 }
 
+fn related() -> reglament_domain::Relation {
+    reglament_domain::Relation::Related
+}
+
+/// Refusals for staff-only work answer 403; other refusals keep their 409.
+fn forbidden_or(e: reglament_store::StoreError) -> AppError {
+    match e {
+        reglament_store::StoreError::Conflict(m) if m.starts_with("only ") => {
+            AppError::Forbidden(m)
+        }
+        other => other.into(),
+    }
+}
+
 async fn act(
     State(s): State<AppState>,
     Caller(p): Caller,
@@ -409,6 +481,35 @@ async fn act(
     ApiJson(a): ApiJson<Action>,
 ) -> Result<Json<Value>, AppError> {
     let cmd = match a {
+        Action::Link {
+            ticket_id,
+            relation,
+        } => {
+            use reglament_domain::Relation;
+            if !matches!(
+                relation,
+                Relation::Related | Relation::FollowUpOf | Relation::FollowedUpBy
+            ) {
+                return Err(AppError::field(
+                    "relation",
+                    "must be related, follow_up_of or followed_up_by; use split or merge for the others",
+                ));
+            }
+            let now = Timestamp::now();
+            s.store
+                .link(
+                    &s.regulation,
+                    TicketId(id),
+                    TicketId(ticket_id),
+                    relation,
+                    actor(p),
+                    viewer(p),
+                    now,
+                )
+                .await
+                .map_err(forbidden_or)?;
+            return Ok(Json(ticket_json(&s, TicketId(id), viewer(p), now).await?));
+        }
         Action::Reply { body, public } => Command::Reply { public, body },
         Action::Note { body } => Command::Reply {
             public: false,
@@ -458,12 +559,7 @@ async fn act(
             now,
         )
         .await
-        .map_err(|e| match e {
-            reglament_store::StoreError::Conflict(m) if m.starts_with("only ") => {
-                AppError::Forbidden(m)
-            }
-            other => other.into(),
-        })?;
+        .map_err(forbidden_or)?;
     match outcome {
         Outcome::Events(_) => Ok(Json(ticket_json(&s, TicketId(id), viewer(p), now).await?)),
         Outcome::OpenLinkedTicket => Err(AppError::Conflict(
@@ -471,4 +567,218 @@ async fn act(
                 .into(),
         )),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitBody {
+    subject: String,
+    #[serde(default)]
+    description: String,
+}
+
+/// Splits a new ticket off this one; answers 201 with the new ticket.
+async fn split(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SplitBody>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    if b.subject.trim().is_empty() {
+        return Err(AppError::field("subject", "is required"));
+    }
+    let now = Timestamp::now();
+    let new = s
+        .store
+        .split(
+            &s.regulation,
+            TicketId(id),
+            b.subject,
+            b.description,
+            actor(p),
+            viewer(p),
+            &s.numbers,
+            now,
+        )
+        .await
+        .map_err(forbidden_or)?;
+    s.metrics
+        .tickets_created
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Ok((
+        StatusCode::CREATED,
+        Json(ticket_json(&s, new, viewer(p), now).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergeBody {
+    into: i64,
+}
+
+/// Merges this ticket, a duplicate, into another; answers with the ticket that carries on.
+async fn merge(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MergeBody>,
+) -> Result<Json<Value>, AppError> {
+    let now = Timestamp::now();
+    s.store
+        .merge(
+            &s.regulation,
+            TicketId(id),
+            TicketId(b.into),
+            actor(p),
+            viewer(p),
+            now,
+        )
+        .await
+        .map_err(forbidden_or)?;
+    Ok(Json(
+        ticket_json(&s, TicketId(b.into), viewer(p), now).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadQuery {
+    name: String,
+}
+
+/// The largest body the server reads for one file, whatever the regulation allows: the
+/// regulation's own limit when it has one (plus a margin, so an oversized file still gets the
+/// regulation's reason), else 25 MiB.
+fn upload_cap(reg: &reglament_regulation::Regulation) -> usize {
+    const DEFAULT: u64 = 25 * 1024 * 1024;
+    let cap = reg
+        .attachments
+        .max_size
+        .map_or(DEFAULT, |m| m.saturating_mul(2).max(1024 * 1024));
+    usize::try_from(cap).unwrap_or(usize::MAX)
+}
+
+/// Uploads one file as the request body (`?name=` gives its name, `Content-Type` its type).
+/// Answers 201 when the regulation's policy accepts it, and 422 with the policy's reason when it
+/// refuses it (the refusal is recorded on the ticket too).
+async fn upload(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let name = q.name.trim();
+    if name.is_empty() || name.contains(['/', '\\', '\0']) || name.chars().count() > 255 {
+        return Err(AppError::field(
+            "name",
+            "must be a file name without slashes, at most 255 characters",
+        ));
+    }
+    let cap = upload_cap(&s.regulation);
+    let data = axum::body::to_bytes(body, cap).await.map_err(|_| {
+        AppError::TooLarge(format!(
+            "file «{name}» is larger than this server accepts ({} bytes at most)",
+            cap
+        ))
+    })?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 255)
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let now = Timestamp::now();
+    let events = s
+        .store
+        .attach(
+            &s.regulation,
+            TicketId(id),
+            vec![reglament_store::tickets::NewFile {
+                name: name.to_string(),
+                content_type,
+                data: data.to_vec(),
+            }],
+            actor(p),
+            viewer(p),
+            now,
+        )
+        .await
+        .map_err(forbidden_or)?;
+    match events.first() {
+        Some(TicketEvent::Attached {
+            attachment,
+            name,
+            content_type,
+            size,
+        }) => Ok((
+            StatusCode::CREATED,
+            Json(json!({
+                "id": attachment, "name": name, "content_type": content_type, "size": size,
+                "url": format!("/api/v1/tickets/{id}/attachments/{attachment}"),
+            })),
+        )),
+        Some(TicketEvent::AttachmentRejected { reason, .. }) => {
+            Err(AppError::Invalid(reason.clone(), json!({ "file": reason })))
+        }
+        _ => Err(AppError::Internal("attaching wrote no verdict".into())),
+    }
+}
+
+/// Downloads an attachment. It is always sent as a download, never rendered inline, so an
+/// uploaded HTML or SVG file cannot run in the service desk's origin.
+async fn download(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let (meta, data) = s
+        .store
+        .attachment(TicketId(id), attachment, viewer(p))
+        .await?;
+    let ascii: String = meta
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = meta
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let content_type = axum::http::HeaderValue::from_str(&meta.content_type).unwrap_or(
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_str(&disposition)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+            ),
+            (
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        data,
+    )
+        .into_response())
 }

@@ -20,6 +20,8 @@ pub enum AppError {
     Conflict(String),
     /// 422: the request's fields are invalid; details per field.
     Invalid(String, serde_json::Value),
+    /// 413: the body is larger than the server reads.
+    TooLarge(String),
     /// 503: the database is unavailable; nothing was written.
     Unavailable,
     /// 500: a bug or an unexpected failure; the cause is logged, never shown.
@@ -35,6 +37,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(..) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +74,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => ("not_found", "no such resource".to_string(), json!({})),
             AppError::Conflict(m) => ("conflict", m, json!({})),
             AppError::Invalid(m, d) => ("invalid", m, d),
+            AppError::TooLarge(m) => ("too_large", m, json!({})),
             AppError::Unavailable => (
                 "unavailable",
                 "the database is unavailable; nothing was changed, try again shortly".to_string(),

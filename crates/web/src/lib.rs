@@ -3,6 +3,8 @@
 //! and map errors to one JSON shape.
 
 mod api;
+mod billing;
+mod directory;
 mod error;
 pub mod metrics;
 
@@ -37,6 +39,8 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
+        .merge(directory::router())
+        .merge(billing::router())
         .route("/metrics", axum::routing::get(metrics::render))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -103,6 +107,28 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Refuses callers without one of the roles: customers always, staff outside the roles.
+pub(crate) fn require_role(
+    p: Principal,
+    roles: &[reglament_domain::Role],
+    what: &str,
+) -> Result<(), AppError> {
+    match p {
+        Principal::Agent(_, r) | Principal::Token(_, r) if roles.contains(&r) => Ok(()),
+        Principal::Contact(..) => Err(AppError::Forbidden(format!(
+            "only support staff may {what}"
+        ))),
+        _ => Err(AppError::Forbidden(format!(
+            "only {} may {what}",
+            roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ))),
+    }
+}
+
 /// `Json` whose rejections (malformed JSON, unknown or missing fields) answer the API's 422 JSON
 /// error instead of axum's plain text.
 pub struct ApiJson<T>(pub T);
@@ -120,6 +146,27 @@ where
             Err(rejection) => Err(AppError::Invalid(
                 rejection.body_text(),
                 serde_json::json!({ "body": rejection.body_text() }),
+            )),
+        }
+    }
+}
+
+/// `Query` whose rejections (unknown parameters, wrong types) answer the API's 422 JSON error.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiQuery<T>, AppError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => Err(AppError::Invalid(
+                rejection.body_text(),
+                serde_json::json!({ "query": rejection.body_text() }),
             )),
         }
     }

@@ -198,6 +198,11 @@ on_both_backends!(
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
     the_lifecycle_runs_through_the_api_with_the_right_actors,
     a_database_that_has_gone_away_answers_503,
+    staff_split_and_merge_tickets_and_customers_may_not,
+    attachments_upload_and_download_and_a_refused_file_keeps_the_ticket,
+    organizations_contacts_and_agents_follow_roles_and_visibility,
+    logged_time_shows_in_time_entries_and_the_monthly_statement,
+    the_ticket_list_filters_and_pages,
 );
 
 async fn health_is_reported_without_signing_in(app: App) {
@@ -665,4 +670,662 @@ async fn metrics_count_requests_by_route_and_report_the_database_and_open_ticket
     );
     assert!(text.contains("reglament_database_up 1\n"), "{text}");
     assert!(text.contains("reglament_tickets_open 1\n"), "{text}");
+}
+
+async fn call_raw(
+    app: &App,
+    method: &str,
+    uri: &str,
+    auth: Auth<'_>,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    match auth {
+        Auth::None => {}
+        Auth::Bearer(t) => req = req.header("authorization", t),
+        Auth::Cookie(c) => {
+            let (cookie, csrf) = c.split_once('\n').unwrap_or((c, ""));
+            req = req.header("cookie", cookie).header("x-csrf-token", csrf);
+        }
+    }
+    let req = req
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
+fn saveit_fields() -> Value {
+    json!({ "contact_name": "Иванов", "phone": "1", "position": "x", "state_contract_number": "ГК-1" })
+}
+
+async fn customer_ticket(app: &App, subject: &str) -> Value {
+    let (s, t) = call(
+        app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Cookie(&app.customer_a),
+        Some(json!({ "subject": subject, "description": "Текст", "fields": saveit_fields() })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    t
+}
+
+async fn staff_split_and_merge_tickets_and_customers_may_not(app: App) {
+    let t = customer_ticket(&app, "Две проблемы в одном письме").await;
+    let id = t["id"].as_i64().unwrap();
+    let (s, body) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/split"),
+        Auth::Cookie(&app.customer_a),
+        Some(json!({ "subject": "Вторая" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let (s, new) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/split"),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "subject": "Вторая проблема", "description": "Отчёт не строится" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{new}");
+    assert_eq!(new["subject"], "Вторая проблема");
+    assert_eq!(new["status"], "registered");
+    assert_eq!(new["organization_id"], t["organization_id"]);
+    assert_eq!(
+        new["links"],
+        json!([{ "ticket_id": id, "relation": "split_from" }])
+    );
+    let new_id = new["id"].as_i64().unwrap();
+    // The customer sees the new ticket as their own.
+    let (s, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{new_id}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    // Merge the new ticket back as a duplicate of the original.
+    let (s, kept) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{new_id}/merge"),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "into": id })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "already linked: {kept}");
+    let dup = customer_ticket(&app, "Та же проблема ещё раз").await;
+    let dup_id = dup["id"].as_i64().unwrap();
+    let (s, kept) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{dup_id}/merge"),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "into": id })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{kept}");
+    assert_eq!(kept["id"], id);
+    assert!(
+        kept["links"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "ticket_id": dup_id, "relation": "merged_from" }))
+    );
+    let (_, d) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{dup_id}"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(d["status"], "closed");
+    // A plain link; merge-like relations are only made by merge and split.
+    let other = customer_ticket(&app, "Связанная").await;
+    let (s, body) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{}/actions", other["id"]),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "action": "link", "ticket_id": id, "relation": "merged_into" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (s, linked) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{}/actions", other["id"]),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "action": "link", "ticket_id": id })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{linked}");
+    assert_eq!(
+        linked["links"],
+        json!([{ "ticket_id": id, "relation": "related" }])
+    );
+    // Another organization's ticket cannot be reached through a merge either.
+    let (_, b) = call(
+        &app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Cookie(&app.customer_b),
+        Some(json!({ "subject": "Чужая", "description": "x", "fields": saveit_fields() })),
+    )
+    .await;
+    let (s, body) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{}/merge", b["id"]),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "into": id })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert_eq!(
+        body["message"],
+        "tickets of different organizations cannot be merged"
+    );
+}
+
+async fn attachments_upload_and_download_and_a_refused_file_keeps_the_ticket(app: App) {
+    let t = customer_ticket(&app, "Скриншот ошибки").await;
+    let id = t["id"].as_i64().unwrap();
+    let png: Vec<u8> = (0..4096u32).map(|i| (i % 256) as u8).collect();
+    let (s, _, body) = call_raw(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/attachments?name=%D0%BE%D1%88%D0%B8%D0%B1%D0%BA%D0%B0.png"),
+        Auth::Cookie(&app.customer_a),
+        "image/png",
+        png.clone(),
+    )
+    .await;
+    let att: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(s, StatusCode::CREATED, "{att}");
+    assert_eq!(att["name"], "ошибка.png");
+    assert_eq!(att["size"], 4096);
+    // A BMP is refused with the regulation's reason, and the ticket is untouched otherwise.
+    let (s, _, body) = call_raw(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/attachments?name=screen.bmp"),
+        Auth::Cookie(&app.customer_a),
+        "image/bmp",
+        vec![1, 2, 3],
+    )
+    .await;
+    let refusal: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
+    assert_eq!(
+        refusal["message"],
+        "файлы .bmp принимаются только в архиве ZIP или RAR"
+    );
+    let (_, seen) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{id}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(seen["status"], "registered");
+    assert_eq!(seen["attachments"].as_array().unwrap().len(), 1);
+    assert!(seen["journal"].to_string().contains("attachment_rejected"));
+    let url = att["url"].as_str().unwrap();
+    let (s, headers, data) =
+        call_raw(&app, "GET", url, Auth::Cookie(&app.customer_a), "", vec![]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(data, png);
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"______.png\"; filename*=UTF-8''%D0%BE%D1%88%D0%B8%D0%B1%D0%BA%D0%B0.png"
+    );
+    // Another organization's customer gets 404, as if it did not exist.
+    let (s, _, _) = call_raw(&app, "GET", url, Auth::Cookie(&app.customer_b), "", vec![]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // A body past the server's cap answers 413 in JSON, and nothing is written.
+    let huge = vec![0u8; 26 * 1024 * 1024];
+    let (s, _, body) = call_raw(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/attachments?name=big.png"),
+        Auth::Bearer(&app.staff_token),
+        "image/png",
+        huge,
+    )
+    .await;
+    let err: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (s, err["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large"))
+    );
+    let (_, after) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{id}"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(
+        after["journal"].as_array().unwrap().len(),
+        seen["journal"].as_array().unwrap().len()
+    );
+    // A name with a path is refused before anything is read.
+    let (s, _, _) = call_raw(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/attachments?name=..%2Fetc%2Fpasswd"),
+        Auth::Bearer(&app.staff_token),
+        "text/plain",
+        b"x".to_vec(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn organizations_contacts_and_agents_follow_roles_and_visibility(app: App) {
+    let (s, org) = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({
+            "name": "ГБУ «Поликлиника №1»",
+            "contract_number": "К-2026/15",
+            "contract_from": "2026-01-01",
+            "contract_to": "2026-12-31",
+            "state_contract_number": "0373200041526000015",
+            "products": [{ "name": "ЕМИАС", "version": "3.2" }],
+            "account_manager_id": 1,
+        })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{org}");
+    assert_eq!(
+        org["products"],
+        json!([{ "name": "ЕМИАС", "version": "3.2" }])
+    );
+    let org_id = org["id"].as_i64().unwrap();
+    let (s, body) = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "name": "X", "contract_from": "2026-12-01", "contract_to": "2026-01-01" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["details"]["contract_to"], "is before `contract_from`");
+    let (s, body) = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "name": "Y", "programmer_id": 999 })),
+    )
+    .await;
+    assert_eq!(
+        (s, body["details"]["programmer_id"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("no agent with id 999")
+        )
+    );
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Auth::Cookie(&app.customer_a),
+        Some(json!({ "name": "Z" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, body) = call(
+        &app,
+        "POST",
+        "/api/v1/organizations",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "name": "ГБУ «Поликлиника №1»" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // Update, then contacts with a portal password.
+    let (s, updated) = call(
+        &app,
+        "PUT",
+        &format!("/api/v1/organizations/{org_id}"),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "name": "ГБУ «Поликлиника №1»", "contract_number": "К-2027/01" })),
+    )
+    .await;
+    assert_eq!(
+        (s, updated["contract_number"].as_str()),
+        (StatusCode::OK, Some("К-2027/01"))
+    );
+    let (s, contact) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/organizations/{org_id}/contacts"),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "full_name": "Петрова Анна Сергеевна", "position": "Главврач", "email": "Petrova@Clinic.ru", "trusted": true, "owner": true, "password": "long-enough-1" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{contact}");
+    assert!(!contact.to_string().contains("long-enough-1"));
+    let (s, body) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/organizations/{org_id}/contacts"),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "full_name": "Б", "email": "not-an-email" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["details"]["email"].is_string());
+    // The new contact signs in and sees only their organization.
+    let (s, login) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        Auth::None,
+        Some(json!({ "email": "petrova@clinic.ru", "password": "long-enough-1" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{login}");
+    let (_, orgs) = call(
+        &app,
+        "GET",
+        "/api/v1/organizations",
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(orgs["items"].as_array().unwrap().len(), 1);
+    assert_eq!(orgs["items"][0]["name"], "ООО «А»");
+    let (s, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{org_id}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{org_id}/contacts"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, contacts) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{org_id}/contacts"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(contacts["items"][0]["email"], "petrova@clinic.ru");
+    // Agents: admins create them, a line must be the regulation's, customers see none.
+    let (s, body) = call(
+        &app,
+        "POST",
+        "/api/v1/agents",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "full_name": "Сидоров", "email": "s@support.ru", "role": "agent", "line": "L9" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["details"]["line"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown line `L9`")
+    );
+    let (s, agent) = call(
+        &app,
+        "POST",
+        "/api/v1/agents",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "full_name": "Сидоров", "email": "s@support.ru", "role": "supervisor", "password": "agent-pass-1" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{agent}");
+    assert_eq!(agent["role"], "supervisor");
+    let (s, _) = call(
+        &app,
+        "GET",
+        "/api/v1/agents",
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, agents) = call(
+        &app,
+        "GET",
+        "/api/v1/agents",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(agents["items"].as_array().unwrap().len(), 2);
+    // A deactivated agent can no longer sign in.
+    let (s, off) = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/agents/{}", agent["id"]),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "active": false })),
+    )
+    .await;
+    assert_eq!((s, off["active"].as_bool()), (StatusCode::OK, Some(false)));
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        Auth::None,
+        Some(json!({ "email": "s@support.ru", "password": "agent-pass-1" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn logged_time_shows_in_time_entries_and_the_monthly_statement(app: App) {
+    let t = customer_ticket(&app, "Консультация").await;
+    let act = format!("/api/v1/tickets/{}/actions", t["id"]);
+    for minutes in [10, 45] {
+        let (s, body) = call(
+            &app,
+            "POST",
+            &act,
+            Auth::Bearer(&app.staff_token),
+            Some(json!({ "action": "log_time", "activity": "answer", "minutes": minutes, "description": "Ответ по почте" })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+    }
+    let (s, body) = call(
+        &app,
+        "POST",
+        &act,
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "action": "log_time", "activity": "golf", "minutes": 5 })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    let month = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .strftime("%Y-%m")
+        .to_string();
+    let org = t["organization_id"].as_i64().unwrap();
+    let (s, entries) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/time-entries?month={month}&organization_id={org}"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{entries}");
+    assert_eq!(entries["total_minutes"], 55);
+    assert_eq!(entries["items"][0]["ticket_number"], t["number"]);
+    let (s, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/time-entries?month={month}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // 10 minutes bill as the 30-minute minimum, 45 as 45: 75 minutes at 1800 ₽/h = 2250 ₽.
+    let (s, st) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{org}/statement?month={month}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{st}");
+    assert_eq!(st["billed_minutes"], 75);
+    assert_eq!(st["total_kopecks"], 225_000);
+    assert_eq!(st["lines"][0]["billed_minutes"], 30);
+    let other = org + 1;
+    let (s, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{other}/statement?month={month}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, body) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/organizations/{org}/statement?month=2026-13"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // The customer's own view of the ticket hides logged time.
+    let (_, seen) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{}", t["id"]),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert!(seen["minutes_logged"].is_null());
+    assert!(!seen["journal"].to_string().contains("time_logged"));
+}
+
+async fn the_ticket_list_filters_and_pages(app: App) {
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            customer_ticket(&app, &format!("Заявка {i}")).await["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let (s, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/tickets/{}/actions", ids[3]),
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "action": "priority", "priority": "P1", "reason": "остановлена работа" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, page1) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets?limit=2",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(page1["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page1["next_offset"], 2);
+    // The critical ticket comes first, out of turn.
+    assert_eq!(page1["items"][0]["id"], ids[3]);
+    let (_, page3) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets?limit=2&offset=4",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(page3["items"].as_array().unwrap().len(), 1);
+    assert!(page3["next_offset"].is_null());
+    let (_, p1) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets?priority=P1",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(
+        p1["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![ids[3]]
+    );
+    let (_, reg) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets?status=registered",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(reg["items"].as_array().unwrap().len(), 5);
+    for bad in [
+        "limit=0",
+        "limit=501",
+        "offset=-1",
+        "status=nonsense",
+        "priority=P9",
+        "sort=x",
+    ] {
+        let (s, body) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/tickets?{bad}"),
+            Auth::Bearer(&app.staff_token),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+    }
 }
