@@ -13,21 +13,34 @@ use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
 /// Where the database is.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Db {
-    /// `sqlite:PATH` (created if missing) or `postgres://…`.
-    #[arg(
-        long = "database-url",
-        env = "REGLAMENT_DATABASE__URL",
-        default_value = "sqlite:reglament-data/reglament.db"
-    )]
-    pub url: String,
+    /// `sqlite:PATH` (created if missing) or `postgres://…` [default: sqlite:reglament-data/reglament.db]
+    #[arg(long = "database-url", env = "REGLAMENT_DATABASE__URL")]
+    url: Option<String>,
+    #[command(flatten)]
+    pub config: crate::config::ConfigArg,
 }
 
 impl Db {
+    /// The database URL: the flag or `REGLAMENT_DATABASE__URL`, else the configuration file's,
+    /// else SQLite in `./reglament-data`.
+    pub fn url(&self) -> Result<String> {
+        if let Some(u) = &self.url {
+            return Ok(u.clone());
+        }
+        Ok(self
+            .config
+            .load()?
+            .database
+            .url
+            .unwrap_or_else(|| crate::config::DEFAULT_DATABASE_URL.to_string()))
+    }
+
     pub async fn open(&self) -> Result<Store> {
-        let store = Store::connect(&self.url).await.with_context(|| {
+        let url = self.url()?;
+        let store = Store::connect(&url).await.with_context(|| {
             format!(
                 "cannot open the database `{}`",
-                reglament_store::redact(&self.url)
+                reglament_store::redact(&url)
             )
         })?;
         store
@@ -90,7 +103,7 @@ pub async fn migrate(db: Db, out: &mut impl Write) -> Result<ExitCode> {
         out,
         "migrated {:?} database {}",
         store.backend(),
-        reglament_store::redact(&db.url)
+        reglament_store::redact(&db.url()?)
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -192,6 +205,55 @@ pub async fn token(cmd: TokenCommand, out: &mut impl Write) -> Result<ExitCode> 
         "token {id} ({}, {name}): {}",
         role.as_str(),
         token.expose()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reglament backup`: a consistent snapshot of a SQLite database, taken while the server runs.
+#[derive(clap::Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    db: Db,
+    /// The snapshot file to write; it must not exist yet.
+    #[arg(long, short)]
+    output: std::path::PathBuf,
+}
+
+pub async fn backup(a: BackupArgs, out: &mut impl Write) -> Result<ExitCode> {
+    let url = a.db.url()?;
+    if !url.starts_with("sqlite:") {
+        bail!(
+            "`reglament backup` snapshots SQLite databases; for PostgreSQL use pg_dump, which takes a consistent snapshot of a running database:\n  pg_dump --format=custom --file={} '{}'\nand restore it with pg_restore --clean --dbname=<url> {}",
+            a.output.display(),
+            reglament_store::redact(&url),
+            a.output.display()
+        );
+    }
+    if a.output.exists() {
+        bail!(
+            "`{}` already exists; choose a new file name so no backup is overwritten",
+            a.output.display()
+        );
+    }
+    if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+    }
+    let store = a.db.open().await?;
+    store
+        .backup_sqlite(&a.output)
+        .await
+        .with_context(|| format!("cannot write the snapshot `{}`", a.output.display()))?;
+    let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
+    writeln!(
+        out,
+        "wrote a consistent snapshot of {} to {} ({size} bytes)",
+        reglament_store::redact(&url),
+        a.output.display()
+    )?;
+    writeln!(
+        out,
+        "restore: stop the server, then copy the snapshot over the database file"
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 
 mod accounts_cmd;
 mod calendar_cmd;
+mod config;
 mod deadline;
 mod regulation_cmd;
 mod serve_cmd;
@@ -42,6 +43,8 @@ enum Command {
     Healthcheck(serve_cmd::HealthArgs),
     /// Create or upgrade the database schema.
     Migrate(accounts_cmd::Db),
+    /// Write a consistent snapshot of a SQLite database (PostgreSQL: prints pg_dump guidance).
+    Backup(accounts_cmd::BackupArgs),
     /// Manage accounts.
     #[command(subcommand)]
     User(accounts_cmd::UserCommand),
@@ -75,6 +78,7 @@ where
         Command::Serve(a) => block_on(serve_cmd::run(a, &mut out)),
         Command::Healthcheck(a) => serve_cmd::healthcheck(a, &mut out),
         Command::Migrate(db) => block_on(accounts_cmd::migrate(db, &mut out)),
+        Command::Backup(a) => block_on(accounts_cmd::backup(a, &mut out)),
         Command::User(c) => block_on(accounts_cmd::user(c, &mut out)),
         Command::Token(c) => block_on(accounts_cmd::token(c, &mut out)),
     };

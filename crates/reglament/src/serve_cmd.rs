@@ -21,19 +21,15 @@ const DEMO_REGULATION: &str = include_str!("../../../examples/regulations/saveit
 pub struct Args {
     #[command(flatten)]
     db: Db,
-    /// The address to listen on.
-    #[arg(long, env = "REGLAMENT_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: String,
+    /// The address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "REGLAMENT_SERVER__LISTEN")]
+    listen: Option<String>,
     /// The regulation file; the bundled SaveIT example when unset.
-    #[arg(long, env = "REGLAMENT_REGULATION")]
-    regulation: Option<String>,
-    /// The format of ticket numbers, with `{year}` and `{seq}` or `{seq:N}`.
-    #[arg(
-        long,
-        env = "REGLAMENT_TICKET_NUMBER",
-        default_value = "{year}-{seq:5}"
-    )]
-    ticket_number: String,
+    #[arg(long, env = "REGLAMENT_SERVER__REGULATION")]
+    regulation: Option<std::path::PathBuf>,
+    /// The format of ticket numbers, with `{year}` and `{seq}` or `{seq:N}` [default: {year}-{seq:5}]
+    #[arg(long, env = "REGLAMENT_SERVER__TICKET_NUMBER")]
+    ticket_number: Option<String>,
     /// Seed a demo organization, agents and tickets (once), and print the logins.
     #[arg(long)]
     demo: bool,
@@ -49,11 +45,27 @@ fn log(level: &str, msg: &str, fields: serde_json::Value) {
 }
 
 pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
-    let (source, origin) = match &a.regulation {
+    let file = a.db.config.load()?;
+    let regulation_path = a
+        .regulation
+        .clone()
+        .or_else(|| file.server.regulation.as_ref().map(|p| file.resolve(p)));
+    let listen = a
+        .listen
+        .clone()
+        .or(file.server.listen.clone())
+        .unwrap_or_else(|| crate::config::DEFAULT_LISTEN.into());
+    let ticket_number = a
+        .ticket_number
+        .clone()
+        .or(file.server.ticket_number.clone())
+        .unwrap_or_else(|| crate::config::DEFAULT_TICKET_NUMBER.into());
+    let db_url = a.db.url()?;
+    let (source, origin) = match &regulation_path {
         Some(path) => (
             std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the regulation file `{path}`"))?,
-            path.clone(),
+                .with_context(|| format!("cannot read the regulation file `{}`", path.display()))?,
+            path.display().to_string(),
         ),
         None => (
             DEMO_REGULATION.to_string(),
@@ -61,7 +73,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         ),
     };
     let regulation = Regulation::parse(&source).map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;
-    let numbers: TicketNumberFormat = a.ticket_number.parse()?;
+    let numbers: TicketNumberFormat = ticket_number.parse()?;
     let store = a.db.open().await?;
     let regulation = Arc::new(regulation);
     let logins = if a.demo {
@@ -69,9 +81,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let listener = tokio::net::TcpListener::bind(&a.listen)
+    let listener = tokio::net::TcpListener::bind(&listen)
         .await
-        .with_context(|| format!("cannot listen on `{}`", a.listen))?;
+        .with_context(|| format!("cannot listen on `{listen}`"))?;
     let addr = listener.local_addr()?;
     let state = reglament_web::AppState {
         store: store.clone(),
@@ -85,7 +97,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "Reglament is running at http://{addr}/")?;
         writeln!(out, "  regulation: {} ({origin})", regulation.name)?;
-        writeln!(out, "  database:   {}", reglament_store::redact(&a.db.url))?;
+        writeln!(out, "  database:   {}", reglament_store::redact(&db_url))?;
         writeln!(out, "  health:     http://{addr}/healthz")?;
         writeln!(
             out,
@@ -284,7 +296,11 @@ async fn seed_demo(
 #[derive(clap::Args, Debug)]
 pub struct HealthArgs {
     /// The server's address.
-    #[arg(long, env = "REGLAMENT_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "REGLAMENT_SERVER__LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     listen: String,
 }
 

@@ -429,6 +429,7 @@ fn reglament_in(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Ou
         .args(args)
         .current_dir(dir)
         .env_remove("REGLAMENT_DATABASE__URL")
+        .env_remove("REGLAMENT_CONFIG")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -656,4 +657,177 @@ fn serve_demo_prints_the_url_and_logins_serves_health_and_shuts_down_gracefully(
         "{}",
         stderr(&down)
     );
+}
+
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("reglament-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_config_file_sets_the_database_and_flags_and_the_environment_override_it() {
+    let dir = fresh_dir("config");
+    std::fs::write(
+        dir.join("reglament.toml"),
+        "[database]\nurl = \"sqlite:from-file/db.sqlite\"\n",
+    )
+    .unwrap();
+    let o = reglament_in(&dir, &["migrate", "--config", "reglament.toml"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("sqlite:from-file/db.sqlite"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(dir.join("from-file/db.sqlite").exists());
+    // The environment beats the file, and the flag beats both.
+    let o = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["migrate"])
+        .current_dir(&dir)
+        .env("REGLAMENT_CONFIG", "reglament.toml")
+        .env("REGLAMENT_DATABASE__URL", "sqlite:from-env/db.sqlite")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("sqlite:from-env/db.sqlite"),
+        "{}",
+        stderr(&o)
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["migrate", "--database-url", "sqlite:from-flag/db.sqlite"])
+        .current_dir(&dir)
+        .env("REGLAMENT_CONFIG", "reglament.toml")
+        .env("REGLAMENT_DATABASE__URL", "sqlite:from-env/db.sqlite")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("sqlite:from-flag/db.sqlite"),
+        "{}",
+        stderr(&o)
+    );
+    // A mistake in the file is reported with the file's name and the key.
+    std::fs::write(dir.join("bad.toml"), "[database]\nadress = \"x\"\n").unwrap();
+    let o = reglament_in(&dir, &["migrate", "--config", "bad.toml"], None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bad.toml"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("adress"), "{}", stderr(&o));
+    let o = reglament_in(&dir, &["migrate", "--config", "missing.toml"], None);
+    assert!(
+        stderr(&o).contains("cannot read the configuration file `missing.toml`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn serve_takes_the_listen_address_regulation_and_database_from_the_config_file() {
+    use std::io::{BufRead, BufReader};
+    let dir = fresh_dir("serve-config");
+    std::fs::create_dir_all(dir.join("etc")).unwrap();
+    std::fs::write(
+        dir.join("etc/regulation.toml"),
+        include_str!("../../../examples/regulations/bitrix24-integrator.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("etc/reglament.toml"),
+        "[database]\nurl = \"sqlite:data/desk.db\"\n[server]\nlisten = \"127.0.0.1:0\"\nregulation = \"regulation.toml\"\nticket_number = \"HD-{seq:6}\"\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["serve", "--config", "etc/reglament.toml"])
+        .current_dir(&dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .env_remove("REGLAMENT_SERVER__LISTEN")
+        .env_remove("REGLAMENT_SERVER__REGULATION")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner: Vec<String> = (0..3).map(|_| lines.next().unwrap().unwrap()).collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    let banner = banner.join("\n");
+    assert!(
+        banner.contains("Reglament is running at http://127.0.0.1:"),
+        "{banner}"
+    );
+    assert!(banner.contains("etc/regulation.toml"), "{banner}");
+    assert!(
+        banner.contains("database:   sqlite:data/desk.db"),
+        "{banner}"
+    );
+    assert!(dir.join("data/desk.db").exists());
+}
+
+#[test]
+fn backup_writes_a_consistent_snapshot_that_holds_the_data_and_never_overwrites() {
+    let dir = fresh_dir("backup");
+    let o = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--email",
+            "boss@support.ru",
+            "--name",
+            "Начальник",
+            "--role",
+            "admin",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = reglament_in(&dir, &["backup", "--output", "backups/snap.db"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("wrote a consistent snapshot"),
+        "{}",
+        stdout(&o)
+    );
+    // The snapshot is a working database that already has the account.
+    let o = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--database-url",
+            "sqlite:backups/snap.db",
+            "--email",
+            "boss@support.ru",
+            "--name",
+            "Начальник",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("an agent with this email already exists"),
+        "{}",
+        stderr(&o)
+    );
+    let o = reglament_in(&dir, &["backup", "--output", "backups/snap.db"], None);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    let o = reglament_in(
+        &dir,
+        &[
+            "backup",
+            "--database-url",
+            "postgres://u:secret@db/reglament",
+            "--output",
+            "x.dump",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("pg_dump --format=custom --file=x.dump"),
+        "{err}"
+    );
+    assert!(!err.contains("secret"), "{err}");
 }

@@ -302,6 +302,30 @@ fn split_sql(sql: &str) -> Vec<String> {
     out
 }
 
+impl Store {
+    /// Writes a consistent snapshot of a SQLite database to a new file (`VACUUM INTO`), while
+    /// other connections keep reading and writing.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Other`] on PostgreSQL (use `pg_dump`) or when the file cannot be written.
+    pub async fn backup_sqlite(&self, path: &Path) -> Result<()> {
+        if self.backend() != Backend::Sqlite {
+            return Err(StoreError::Other(
+                "snapshots are for SQLite; use pg_dump for PostgreSQL".into(),
+            ));
+        }
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Other("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
 /// A URL with any password replaced, for messages and logs.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
