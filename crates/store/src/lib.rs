@@ -61,12 +61,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) => {
                 if db.is_unique_violation() {
                     StoreError::Conflict(unique_what(db.message()))
-                } else if db
-                    .code()
-                    .as_deref()
-                    .is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P03")
-                {
-                    // PostgreSQL connection exceptions and shutdowns.
+                } else if db.code().as_deref().is_some_and(unavailable_code) {
                     StoreError::Unavailable(db.message().to_string())
                 } else {
                     StoreError::Other(db.message().to_string())
@@ -75,6 +70,23 @@ impl From<sqlx::Error> for StoreError {
             _ => StoreError::Other(e.to_string()),
         }
     }
+}
+
+/// Error codes that mean the database cannot serve now, though the request was fine: retrying
+/// later can succeed.
+fn unavailable_code(code: &str) -> bool {
+    // PostgreSQL: connection exceptions (08), insufficient resources (53), operator
+    // intervention such as a shutdown (57), and a database that is not there (3D000).
+    let postgres = code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57")
+        || code == "3D000";
+    // SQLite: busy or locked past the busy timeout, I/O errors, a full disk, a file that cannot
+    // be opened (primary result codes 5, 6, 10, 13, 14; extended codes keep them in the low byte).
+    let sqlite = code
+        .parse::<u32>()
+        .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14));
+    postgres || sqlite
 }
 
 /// A stored value that no longer parses as a domain value is a storage fault, not user input.

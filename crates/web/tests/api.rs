@@ -198,6 +198,7 @@ on_both_backends!(
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
     the_lifecycle_runs_through_the_api_with_the_right_actors,
     a_database_that_has_gone_away_answers_503,
+    the_server_answers_503_while_the_database_is_away_and_recovers_when_it_returns,
     staff_split_and_merge_tickets_and_customers_may_not,
     attachments_upload_and_download_and_a_refused_file_keeps_the_ticket,
     organizations_contacts_and_agents_follow_roles_and_visibility,
@@ -1328,4 +1329,103 @@ async fn the_ticket_list_filters_and_pages(app: App) {
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
     }
+}
+
+/// Takes the database away from the app's pool and returns a way to bring it back. PostgreSQL:
+/// the app's connections are terminated and the database renamed, so new ones fail. SQLite:
+/// another connection holds the write lock past the busy timeout, as a stuck process would.
+async fn outage(
+    app: &App,
+) -> Box<dyn FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>> {
+    if app.store.backend() == reglament_store::Backend::Postgres {
+        let (name,): (String,) = sqlx::query_as("SELECT current_database()::text")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = Store::connect(&admin_url).await.unwrap();
+        sqlx_exec(
+            &admin,
+            &format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ),
+        )
+        .await;
+        sqlx_exec(
+            &admin,
+            &format!("ALTER DATABASE {name} RENAME TO {name}_away"),
+        )
+        .await;
+        Box::new(move || {
+            Box::pin(async move {
+                sqlx_exec(
+                    &admin,
+                    &format!("ALTER DATABASE {name}_away RENAME TO {name}"),
+                )
+                .await;
+                admin.close().await;
+            })
+        })
+    } else {
+        let other = app.store.clone_as_new_node().await.unwrap();
+        let mut conn = other.pool().acquire().await.unwrap();
+        sqlx::query("BEGIN EXCLUSIVE")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        Box::new(move || {
+            Box::pin(async move {
+                sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+                drop(conn);
+                other.close().await;
+            })
+        })
+    }
+}
+
+async fn the_server_answers_503_while_the_database_is_away_and_recovers_when_it_returns(app: App) {
+    let before = customer_ticket(&app, "До сбоя").await;
+    let bring_back = outage(&app).await;
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "subject": "Во время сбоя", "description": "x", "fields": saveit_fields() })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["code"], "unavailable");
+    bring_back().await;
+    // Back: the same request succeeds without a restart, and the failed one left nothing.
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "subject": "После сбоя", "description": "x", "fields": saveit_fields() })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, list) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let subjects: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects.contains(&"До сбоя") && subjects.contains(&"После сбоя"));
+    let (status, _) = call(&app, "GET", "/healthz", Auth::None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(before["status"], "registered");
 }
