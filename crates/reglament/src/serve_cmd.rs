@@ -76,6 +76,19 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let numbers: TicketNumberFormat = ticket_number.parse()?;
     let store = a.db.open().await?;
     let regulation = Arc::new(regulation);
+    // Clocks follow the regulation: when it (or the built-in calendar, with a new version)
+    // changed since the last start, every open ticket's projections are recomputed.
+    let recomputed = store
+        .reproject_if_changed(&regulation, &fingerprint(&source), Timestamp::now())
+        .await
+        .context("cannot recompute the open tickets under the regulation")?;
+    if recomputed > 0 {
+        log(
+            "info",
+            "the regulation changed; open tickets recomputed",
+            serde_json::json!({ "tickets": recomputed }),
+        );
+    }
     let logins = if a.demo {
         seed_demo(&store, &regulation, &numbers).await?
     } else {
@@ -128,6 +141,16 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let _ = worker.await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A stable fingerprint of the regulation text and this version's built-in calendar (FNV-1a).
+fn fingerprint(source: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in env!("CARGO_PKG_VERSION").bytes().chain([0]).chain(source.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{}:{h:016x}", env!("CARGO_PKG_VERSION"))
 }
 
 async fn shutdown_signal() {

@@ -126,7 +126,10 @@ fn unique_what(message: &str) -> String {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+    &[
+        (1, "initial", include_str!("../migrations/0001_initial.sql")),
+        (2, "settings", include_str!("../migrations/0002_settings.sql")),
+    ];
 
 /// The database: a pool and its backend.
 #[derive(Clone, Debug)]

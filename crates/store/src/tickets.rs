@@ -632,6 +632,60 @@ impl Store {
         Ok(out)
     }
 
+    /// Recomputes the projections of every open ticket — row, clocks, timers — when the
+    /// regulation differs from the one they were computed under (by `fingerprint`, such as a
+    /// hash of the file). The journals are not touched and nobody is notified. Returns how many
+    /// tickets were recomputed; 0 when the regulation is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error; a ticket whose journal no longer evaluates under the regulation
+    /// (an instant outside the calendar's years) fails the run, and the fingerprint is not
+    /// recorded, so the next start tries again.
+    pub async fn reproject_if_changed(
+        &self,
+        reg: &Regulation,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<u64> {
+        let stored: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE name = 'regulation_fingerprint'")
+                .fetch_optional(&self.pool)
+                .await?;
+        if stored.as_ref().is_some_and(|(f,)| f == fingerprint) {
+            return Ok(0);
+        }
+        let mut done = 0u64;
+        let mut after = 0i64;
+        loop {
+            let ids: Vec<(i64,)> = sqlx::query_as(
+                "SELECT id FROM tickets WHERE open = 1 AND id > $1 ORDER BY id LIMIT 200",
+            )
+            .bind(after)
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(&(last,)) = ids.last() else { break };
+            let mut tx = self.begin().await?;
+            for (id,) in &ids {
+                let journal = load_journal(&mut *tx, TicketId(*id)).await?;
+                project(&mut tx, reg, TicketId(*id), &journal, now).await?;
+            }
+            tx.commit().await?;
+            done += ids.len() as u64;
+            after = last;
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM settings WHERE name = 'regulation_fingerprint'")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO settings (name, value) VALUES ('regulation_fingerprint', $1)")
+            .bind(fingerprint)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// How many tickets are not closed or rejected.
     ///
     /// # Errors
@@ -822,8 +876,24 @@ pub(crate) async fn append_in(
     }
     let mut journal = existing.to_vec();
     journal.extend(entries.iter().cloned());
-    let ticket = Ticket::replay(&journal)?;
-    let clocks = sla::evaluate(reg, &sla_events(&journal), now).map_err(bad)?;
+    let (ticket, clocks) = project(tx, reg, id, &journal, now).await?;
+    for e in &entries {
+        notify(tx, reg, id, &ticket, &clocks, e).await?;
+    }
+    Ok(())
+}
+
+/// Brings the ticket row, the clock rows and the pending timers in line with a journal under
+/// a regulation, and returns the projection and clocks.
+async fn project(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    id: TicketId,
+    journal: &[JournalEntry],
+    now: Timestamp,
+) -> Result<(Ticket, Vec<Clock>)> {
+    let ticket = Ticket::replay(journal)?;
+    let clocks = sla::evaluate(reg, &sla_events(journal), now).map_err(bad)?;
     let base = ticket.base_status(reg);
     let open = !matches!(base, BaseStatus::Closed | BaseStatus::Rejected);
     let next_due = clocks
@@ -862,10 +932,7 @@ pub(crate) async fn append_in(
         .await?;
     store_clocks(tx, id, &clocks).await?;
     schedule_jobs(tx, reg, id, &ticket, &clocks, now).await?;
-    for e in &entries {
-        notify(tx, reg, id, &ticket, &clocks, e).await?;
-    }
-    Ok(())
+    Ok((ticket, clocks))
 }
 
 async fn store_clocks(

@@ -112,6 +112,7 @@ on_both_backends!(
     links_are_recorded_on_both_tickets,
     accepted_attachments_are_stored_and_refused_ones_keep_the_ticket_with_a_reason,
     a_customer_cannot_fetch_another_organizations_attachment,
+    a_changed_regulation_recomputes_open_tickets_clocks_without_touching_journals,
 );
 
 const REG: &str = r#"
@@ -1272,4 +1273,73 @@ async fn a_customer_cannot_fetch_another_organizations_attachment(s: Store) {
         StoreError::NotFound
     );
     assert!(s.attachment(id, att, Viewer::Customer(org_a)).await.is_ok());
+}
+
+async fn a_changed_regulation_recomputes_open_tickets_clocks_without_touching_journals(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «А»", "a@a.ru").await;
+    let open = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    run(&s, open, AGENT, register(), "2026-11-23T10:00:00+03:00").await;
+    let closed = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    run(&s, closed, AGENT, register(), "2026-11-23T10:00:00+03:00").await;
+    run(
+        &s,
+        closed,
+        AGENT,
+        Command::SetStatus {
+            status: "completed".into(),
+            reason: None,
+        },
+        "2026-11-23T11:00:00+03:00",
+    )
+    .await;
+    run(
+        &s,
+        closed,
+        Actor::Contact(contact),
+        Command::Confirm,
+        "2026-11-23T11:30:00+03:00",
+    )
+    .await;
+    let due = |v: &reglament_store::tickets::TicketView| {
+        v.clocks
+            .iter()
+            .find(|c| c.target == "resolution")
+            .and_then(|c| c.due)
+    };
+    let before = s.ticket(open, Viewer::Staff).await.unwrap();
+    assert_eq!(due(&before), Some(at("2026-11-30T10:00:00+03:00")));
+    let now = at("2026-11-23T12:00:00+03:00");
+    // The first start records the fingerprint (and recomputes: nothing is known yet).
+    assert_eq!(s.reproject_if_changed(&reg(), "v1", now).await.unwrap(), 1);
+    assert_eq!(s.reproject_if_changed(&reg(), "v1", now).await.unwrap(), 0);
+    // P3 now has two working days instead of five.
+    let shorter =
+        Regulation::parse(&REG.replace("P3 = \"5 working days\"", "P3 = \"2 working days\""))
+            .unwrap();
+    assert_eq!(
+        s.reproject_if_changed(&shorter, "v2", now).await.unwrap(),
+        1
+    );
+    let after = s.ticket(open, Viewer::Staff).await.unwrap();
+    assert_eq!(due(&after), Some(at("2026-11-25T10:00:00+03:00")));
+    assert_eq!(after.ticket, before.ticket);
+    let breach = s
+        .pending_jobs(open)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.kind == "breach")
+        .unwrap();
+    assert_eq!(breach.due_at, at("2026-11-25T10:00:00+03:00"));
+    assert_eq!(s.journal(open, Viewer::Staff).await.unwrap().len(), 2);
+    // The queue row follows too.
+    let q = s
+        .queue(&QueueFilter::default(), Viewer::Staff)
+        .await
+        .unwrap();
+    assert_eq!(q[0].next_due, Some(at("2026-11-25T10:00:00+03:00")));
+    // No notification is written by a recomputation.
+    let registered = s.pending_outbox(100).await.unwrap().len();
+    assert_eq!(s.reproject_if_changed(&reg(), "v3", now).await.unwrap(), 1);
+    assert_eq!(s.pending_outbox(100).await.unwrap().len(), registered);
 }
