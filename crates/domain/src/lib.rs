@@ -52,6 +52,9 @@ pub enum DomainError {
     /// The actor may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The ticket's present state refuses this (already linked, already met, finished).
+    #[error("{0}")]
+    State(String),
     /// The lifecycle does not allow this status change.
     #[error("a ticket in status `{from}` cannot move to `{to}`")]
     Transition {

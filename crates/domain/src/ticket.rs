@@ -677,7 +677,9 @@ impl Ticket {
     ///
     /// [`DomainError::Forbidden`] for a command the actor may not give,
     /// [`DomainError::Transition`] for a status change the lifecycle does not allow, and
-    /// [`DomainError::Invalid`] for unknown ids, missing reasons or extensions past the bound.
+    /// [`DomainError::Invalid`] for unknown ids, missing reasons or extensions past the bound, and
+    /// [`DomainError::State`] for a command the ticket's present state refuses (an existing link,
+    /// a met clock, a finished ticket).
     ///
     /// # Example
     ///
@@ -853,7 +855,7 @@ impl Ticket {
                 let clock = clocks.iter().find(|c| c.target == target);
                 match clock {
                     Some(c) if matches!(c.state, ClockState::Met) => {
-                        return Err(DomainError::Invalid(format!("`{target}` is already met")));
+                        return Err(DomainError::State(format!("`{target}` is already met")));
                     }
                     Some(c) if c.extensions.iter().any(|x| x.capped) => {
                         return Err(DomainError::Invalid(format!(
@@ -863,7 +865,7 @@ impl Ticket {
                     }
                     Some(c) if c.state != ClockState::Pending => {}
                     _ => {
-                        return Err(DomainError::Invalid(format!(
+                        return Err(DomainError::State(format!(
                             "`{target}` is not running for this ticket"
                         )));
                     }
@@ -933,7 +935,7 @@ impl Ticket {
                     ));
                 }
                 if !matches!(base, BaseStatus::Completed | BaseStatus::Closed) {
-                    return Err(DomainError::Invalid(
+                    return Err(DomainError::State(
                         "a ticket can be rated once it is completed".into(),
                     ));
                 }
@@ -942,14 +944,14 @@ impl Ticket {
             Command::Link { ticket, relation } => {
                 staff_only("link tickets")?;
                 if self.links.iter().any(|(t, _)| *t == ticket) {
-                    return Err(DomainError::Invalid(format!(
+                    return Err(DomainError::State(format!(
                         "already linked to ticket {}",
                         ticket.0
                     )));
                 }
                 let ends_here = matches!(relation, Relation::MergedFrom | Relation::SplitInto);
                 if ends_here && matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
-                    return Err(DomainError::Invalid(format!(
+                    return Err(DomainError::State(format!(
                         "ticket in status `{}` is finished; split or merge only open tickets",
                         self.status
                     )));
@@ -959,13 +961,13 @@ impl Ticket {
             Command::MergeInto { ticket } => {
                 staff_only("merge tickets")?;
                 if matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
-                    return Err(DomainError::Invalid(format!(
+                    return Err(DomainError::State(format!(
                         "ticket in status `{}` is finished; merge only open tickets",
                         self.status
                     )));
                 }
                 if self.links.iter().any(|(t, _)| *t == ticket) {
-                    return Err(DomainError::Invalid(format!(
+                    return Err(DomainError::State(format!(
                         "already linked to ticket {}",
                         ticket.0
                     )));

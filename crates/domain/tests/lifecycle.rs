@@ -548,7 +548,12 @@ fn ratings_come_from_the_customer_after_completion() {
             comment: None,
         },
     );
-    assert!(matches!(early, Err(DomainError::Invalid(_))));
+    assert_eq!(
+        early,
+        Err(DomainError::State(
+            "a ticket can be rated once it is completed".into()
+        ))
+    );
     d.run(
         "2026-11-23T10:00:00+03:00",
         AGENT,

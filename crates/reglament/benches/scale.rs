@@ -161,7 +161,7 @@ async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
             "INSERT INTO tickets (id, number, status, open, channel, subject, organization_id, contact_id, category, level, priority, out_of_turn, line, assignee_id, next_due, received_at, updated_at, closed_at, rating, journal_len) \
              {with}SELECT i, 'B-' || i, CASE WHEN i % 10 = 0 THEN 'in_progress' ELSE 'closed' END, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END, \
              t.channel, t.subject, t.organization_id + (i % 20), t.contact_id, t.category, t.level, CASE WHEN i % 50 = 0 THEN 'P1' ELSE t.priority END, \
-             CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END, t.line, NULL, CASE WHEN i % 10 = 0 THEN {now} + (i * 7919) % 2592000 ELSE NULL END, \
+             CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END, t.line, NULL, CASE WHEN i % 10 = 0 THEN {now} + (i * 7919) % 2592000 ELSE 9223372036854775807 END, \
              {now} - ({last} - i) * 30, {now} - ({last} - i) * 30, CASE WHEN i % 10 = 0 THEN NULL ELSE {now} - ({last} - i) * 30 + 3600 END, NULL, t.journal_len \
              FROM {from} CROSS JOIN tickets t WHERE t.id = {template}"
         ),

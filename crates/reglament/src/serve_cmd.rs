@@ -146,7 +146,11 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
 /// A stable fingerprint of the regulation text and this version's built-in calendar (FNV-1a).
 fn fingerprint(source: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in env!("CARGO_PKG_VERSION").bytes().chain([0]).chain(source.bytes()) {
+    for b in env!("CARGO_PKG_VERSION")
+        .bytes()
+        .chain([0])
+        .chain(source.bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }

@@ -608,7 +608,11 @@ fn saveit_a_rejected_or_closed_unfinished_ticket_stops_its_clocks_instead_of_bre
         // A week later nothing has breached: the clock stopped with 2 working hours used.
         let c = clock(reg, &events, "2026-11-30T10:00", "resolution");
         assert_eq!(c.state, ClockState::Met, "{finish}");
-        assert_eq!(c.stopped_at.map(show).as_deref(), Some("2026-11-23T12:00"), "{finish}");
+        assert_eq!(
+            c.stopped_at.map(show).as_deref(),
+            Some("2026-11-23T12:00"),
+            "{finish}"
+        );
         assert_eq!(c.elapsed, SignedDuration::from_hours(2), "{finish}");
     }
 }

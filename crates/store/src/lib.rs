@@ -41,6 +41,10 @@ pub enum StoreError {
     /// A unique value is taken, or the row changed meanwhile; the message says which.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The domain refused the command; the error keeps its kind (invalid, forbidden, state or
+    /// transition) for the caller to answer accordingly.
+    #[error("{0}")]
+    Refused(reglament_domain::DomainError),
     /// The database cannot be reached; nothing was written. Retry later.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
@@ -125,11 +129,19 @@ fn unique_what(message: &str) -> String {
 /// The result type of storage operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[
-        (1, "initial", include_str!("../migrations/0001_initial.sql")),
-        (2, "settings", include_str!("../migrations/0002_settings.sql")),
-    ];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "settings",
+        include_str!("../migrations/0002_settings.sql"),
+    ),
+    (
+        3,
+        "queue order",
+        include_str!("../migrations/0003_queue_order.sql"),
+    ),
+];
 
 /// The database: a pool and its backend.
 #[derive(Clone, Debug)]

@@ -187,7 +187,7 @@ impl Store {
                     reg,
                     now,
                 )
-                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                .map_err(StoreError::Refused)?;
             if let Outcome::Events(events) = registered {
                 entries.extend(
                     events
@@ -259,9 +259,9 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] when the actor may not see the ticket; [`StoreError::Conflict`]
-    /// with the domain's reason when the command is refused, or when the ticket changed
-    /// meanwhile; any storage error.
+    /// [`StoreError::NotFound`] when the actor may not see the ticket; [`StoreError::Refused`]
+    /// with the domain's reason when the command is refused; [`StoreError::Conflict`] when the
+    /// ticket changed meanwhile; any storage error.
     // Each argument is a separate concern the caller decides (who acts, who may see, when).
     #[allow(clippy::too_many_arguments)]
     pub async fn execute(
@@ -291,7 +291,7 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] for a ticket the viewer may not see; [`StoreError::Conflict`]
+    /// [`StoreError::NotFound`] for a ticket the viewer may not see; [`StoreError::Refused`]
     /// when the domain refuses (a customer, an existing link, a finished ticket).
     #[allow(clippy::too_many_arguments)]
     pub async fn link(
@@ -390,43 +390,55 @@ impl Store {
     ) -> Result<TicketId> {
         self.check_visible(id, viewer).await?;
         let mut tx = self.begin().await?;
-        let original = Ticket::replay(&load_journal(&mut *tx, id).await?)?;
-        let new_id = TicketId(next_value(&mut tx, "tickets").await?);
-        let split_into = Command::Link {
-            ticket: new_id,
-            relation: reglament_domain::Relation::SplitInto,
-        };
-        decide_in(&mut tx, reg, id, actor, split_into, now).await?;
-        let received = JournalEntry::new(
+        let new_id = spawn_linked(
+            &mut tx,
+            reg,
+            id,
+            Some(subject),
+            description,
+            (actor, actor),
+            reglament_domain::Relation::SplitInto,
+            numbers,
             now,
-            actor,
-            TicketEvent::Received {
-                channel: original.channel.clone(),
-                subject,
-                description,
-                organization: original.organization,
-                contact: original.contact,
-                category: original.category.clone(),
-                level: original.level.clone(),
-                priority: original.priority.clone(),
-                fields: original.fields.clone(),
-            },
-        );
-        insert_ticket_row(&mut tx, new_id, &received).await?;
-        let number = next_number(&mut tx, reg, numbers, now).await?;
-        let entries = vec![
-            received,
-            JournalEntry::new(now, Actor::System, TicketEvent::Registered { number }),
-            JournalEntry::new(
-                now,
-                actor,
-                TicketEvent::Linked {
-                    ticket: id,
-                    relation: reglament_domain::Relation::SplitFrom,
-                },
-            ),
-        ];
-        append_in(&mut tx, reg, new_id, 0, &[], entries, now).await?;
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(new_id)
+    }
+
+    /// Opens the new ticket a regulation calls for when a customer writes to a closed ticket:
+    /// the message becomes its description, it keeps the closed ticket's subject, organization,
+    /// contact and category, it is registered, and the two are linked as a follow-up — one
+    /// transaction. Returns the new ticket's id.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::link`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn follow_up(
+        &self,
+        reg: &Regulation,
+        closed: TicketId,
+        message: String,
+        actor: Actor,
+        viewer: Viewer,
+        numbers: &TicketNumberFormat,
+        now: Timestamp,
+    ) -> Result<TicketId> {
+        self.check_visible(closed, viewer).await?;
+        let mut tx = self.begin().await?;
+        let new_id = spawn_linked(
+            &mut tx,
+            reg,
+            closed,
+            None,
+            message,
+            (actor, Actor::System),
+            reglament_domain::Relation::FollowedUpBy,
+            numbers,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(new_id)
     }
@@ -438,7 +450,7 @@ impl Store {
     ///
     /// # Errors
     ///
-    /// [`StoreError::NotFound`] when the viewer may not see the ticket; [`StoreError::Conflict`]
+    /// [`StoreError::NotFound`] when the viewer may not see the ticket; [`StoreError::Refused`]
     /// when a customer attaches to a closed ticket.
     pub async fn attach(
         &self,
@@ -545,27 +557,52 @@ impl Store {
             Viewer::Customer(o) => Some(o),
             Viewer::Staff => filter.organization,
         };
-        let rows = sqlx::query(
-            "SELECT id, number, subject, status, priority, out_of_turn, next_due, received_at, organization_id, assignee_id FROM tickets \
-             WHERE ($1 = 1 OR open = 1) AND ($2 = 0 OR organization_id = $3) AND ($4 = 0 OR assignee_id = $5) \
-             AND ($8 = 0 OR status = $9) AND ($10 = 0 OR priority = $11) AND ($12 = 0 OR line = $13) \
-             ORDER BY out_of_turn DESC, COALESCE(next_due, 9223372036854775807), received_at, id LIMIT $6 OFFSET $7",
-        )
-        .bind(flag(filter.include_closed || filter.status.is_some()))
-        .bind(flag(org.is_some()))
-        .bind(org.map_or(0, |o| o.0))
-        .bind(flag(filter.assignee.is_some()))
-        .bind(filter.assignee.map_or(0, |a| a.0))
-        .bind(filter.limit.unwrap_or(50).clamp(1, 500))
-        .bind(filter.offset.unwrap_or(0).max(0))
-        .bind(flag(filter.status.is_some()))
-        .bind(filter.status.as_deref().unwrap_or(""))
-        .bind(flag(filter.priority.is_some()))
-        .bind(filter.priority.as_deref().unwrap_or(""))
-        .bind(flag(filter.line.is_some()))
-        .bind(filter.line.as_deref().unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?;
+        // Only the filters in use become predicates, so the planner walks `tickets_queue` in
+        // order and stops after the page instead of sorting every open ticket.
+        let mut sql = String::from(
+            "SELECT id, number, subject, status, priority, out_of_turn, next_due, received_at, organization_id, assignee_id FROM tickets WHERE ",
+        );
+        let mut conditions: Vec<String> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut param = |conditions: &mut Vec<String>, column: &str, value: Bind| {
+            binds.push(value);
+            conditions.push(format!("{column} = ${}", binds.len()));
+        };
+        if !(filter.include_closed || filter.status.is_some()) {
+            conditions.push("open = 1".into());
+        }
+        if let Some(o) = org {
+            param(&mut conditions, "organization_id", Bind::Int(o.0));
+        }
+        if let Some(a) = filter.assignee {
+            param(&mut conditions, "assignee_id", Bind::Int(a.0));
+        }
+        if let Some(st) = &filter.status {
+            param(&mut conditions, "status", Bind::Text(st.clone()));
+        }
+        if let Some(p) = &filter.priority {
+            param(&mut conditions, "priority", Bind::Text(p.clone()));
+        }
+        if let Some(l) = &filter.line {
+            param(&mut conditions, "line", Bind::Text(l.clone()));
+        }
+        if conditions.is_empty() {
+            conditions.push("1 = 1".into());
+        }
+        sql.push_str(&conditions.join(" AND "));
+        sql.push_str(&format!(
+            " ORDER BY out_of_turn DESC, next_due, received_at, id LIMIT {} OFFSET {}",
+            filter.limit.unwrap_or(50).clamp(1, 500),
+            filter.offset.unwrap_or(0).max(0)
+        ));
+        let mut query = sqlx::query(&sql);
+        for b in binds {
+            query = match b {
+                Bind::Int(i) => query.bind(i),
+                Bind::Text(t) => query.bind(t),
+            };
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(QueueItem {
@@ -575,7 +612,10 @@ impl Store {
                     status: r.try_get("status")?,
                     priority: r.try_get("priority")?,
                     out_of_turn: r.try_get::<i64, _>("out_of_turn")? != 0,
-                    next_due: r.try_get::<Option<i64>, _>("next_due")?.map(ts),
+                    next_due: r
+                        .try_get::<Option<i64>, _>("next_due")?
+                        .filter(|d| *d != NO_DEADLINE)
+                        .map(ts),
                     received_at: ts(r.try_get("received_at")?),
                     organization: r.try_get::<Option<i64>, _>("organization_id")?.map(OrgId),
                     assignee: r.try_get::<Option<i64>, _>("assignee_id")?.map(AgentId),
@@ -749,6 +789,15 @@ impl Store {
     }
 }
 
+/// `next_due` of a ticket with no running deadline: sorts after every real one.
+const NO_DEADLINE: i64 = i64::MAX;
+
+/// A value bound to a dynamically built query.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
 /// A file as it arrives, before the regulation's policy decides on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewFile {
@@ -767,7 +816,7 @@ async fn insert_ticket_row(
     received: &JournalEntry,
 ) -> Result<Ticket> {
     let ticket = Ticket::replay(std::slice::from_ref(received))?;
-    sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, $5, $5, 0)")
+    sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, next_due, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, 9223372036854775807, $5, $5, 0)")
         .bind(id.0)
         .bind(&ticket.status)
         .bind(&ticket.channel)
@@ -776,6 +825,61 @@ async fn insert_ticket_row(
         .execute(&mut **tx)
         .await?;
     Ok(ticket)
+}
+
+/// Creates a registered ticket from another one's facts and links the two: `relation` is how
+/// the original relates to the new ticket. `actors` are who files the new ticket and who links
+/// them. The subject defaults to the original's.
+#[allow(clippy::too_many_arguments)]
+async fn spawn_linked(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    original_id: TicketId,
+    subject: Option<String>,
+    description: String,
+    (filer, linker): (Actor, Actor),
+    relation: reglament_domain::Relation,
+    numbers: &TicketNumberFormat,
+    now: Timestamp,
+) -> Result<TicketId> {
+    let original = Ticket::replay(&load_journal(&mut **tx, original_id).await?)?;
+    let new_id = TicketId(next_value(tx, "tickets").await?);
+    let link = Command::Link {
+        ticket: new_id,
+        relation,
+    };
+    decide_in(tx, reg, original_id, linker, link, now).await?;
+    let received = JournalEntry::new(
+        now,
+        filer,
+        TicketEvent::Received {
+            channel: original.channel.clone(),
+            subject: subject.unwrap_or_else(|| original.subject.clone()),
+            description,
+            organization: original.organization,
+            contact: original.contact,
+            category: original.category.clone(),
+            level: original.level.clone(),
+            priority: original.priority.clone(),
+            fields: original.fields.clone(),
+        },
+    );
+    insert_ticket_row(tx, new_id, &received).await?;
+    let number = next_number(tx, reg, numbers, now).await?;
+    let entries = vec![
+        received,
+        JournalEntry::new(now, Actor::System, TicketEvent::Registered { number }),
+        JournalEntry::new(
+            now,
+            linker,
+            TicketEvent::Linked {
+                ticket: original_id,
+                relation: relation.inverse(),
+            },
+        ),
+    ];
+    append_in(tx, reg, new_id, 0, &[], entries, now).await?;
+    Ok(new_id)
 }
 
 /// Decides a command on a ticket inside a transaction and appends what it leads to.
@@ -791,7 +895,7 @@ async fn decide_in(
     let ticket = Ticket::replay(&journal)?;
     let outcome = ticket
         .decide(&journal, command, actor, reg, now)
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        .map_err(StoreError::Refused)?;
     if let Outcome::Events(events) = &outcome {
         let entries = events
             .iter()
@@ -922,7 +1026,7 @@ async fn project(
         .bind(flag(out_of_turn))
         .bind(&ticket.line)
         .bind(ticket.assignee.map(|a| a.0))
-        .bind(next_due.map(|t| t.as_second()))
+        .bind(next_due.map_or(NO_DEADLINE, |t| t.as_second()))
         .bind(ticket.updated_at.unwrap_or(now).as_second())
         .bind(ticket.closed_at.map(|t| t.as_second()))
         .bind(ticket.rating.map(|r| i64::from(r.stars())))

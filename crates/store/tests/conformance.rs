@@ -242,7 +242,7 @@ async fn migrations_apply_once_and_again_without_harm(s: Store) {
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 3);
 }
 
 async fn organizations_contacts_and_agents_round_trip(s: Store) {
@@ -532,9 +532,10 @@ async fn a_refused_command_writes_nothing(s: Store) {
         .await;
     assert_eq!(
         refused,
-        Err(StoreError::Conflict(
-            "a ticket in status `new` cannot move to `completed`".into()
-        ))
+        Err(StoreError::Refused(DomainError::Transition {
+            from: "new".into(),
+            to: "completed".into()
+        }))
     );
     assert_eq!(s.journal(id, Viewer::Staff).await.unwrap().len(), 1);
     assert!(s.pending_outbox(10).await.unwrap().is_empty());
@@ -945,9 +946,11 @@ async fn a_split_registers_a_new_linked_ticket_with_the_originals_facts(s: Store
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict(ref m) if m.starts_with("only support staff")),
-        "{err:?}"
+    assert_eq!(
+        err,
+        StoreError::Refused(DomainError::Forbidden(
+            "only support staff may link tickets".into()
+        ))
     );
     assert_eq!(
         s.queue(&QueueFilter::default(), Viewer::Staff)
@@ -1007,7 +1010,13 @@ async fn a_merged_duplicate_closes_and_both_tickets_record_the_merge(s: Store) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
+    assert_eq!(
+        again,
+        StoreError::Refused(DomainError::State(format!(
+            "already linked to ticket {}",
+            dup.0
+        )))
+    );
 }
 
 async fn merging_across_organizations_or_into_a_closed_ticket_is_refused_and_writes_nothing(
@@ -1061,9 +1070,11 @@ async fn merging_across_organizations_or_into_a_closed_ticket_is_refused_and_wri
         .merge(&reg(), a2, a, AGENT, Viewer::Staff, when)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict(ref m) if m.contains("finished")),
-        "{err:?}"
+    assert_eq!(
+        err,
+        StoreError::Refused(DomainError::State(
+            "ticket in status `closed` is finished; split or merge only open tickets".into()
+        ))
     );
     assert_eq!(journal_events(&s, a2).await, before);
     assert_eq!(
@@ -1115,7 +1126,10 @@ async fn links_are_recorded_on_both_tickets(s: Store) {
         .unwrap_err();
     assert_eq!(
         err,
-        StoreError::Conflict(format!("already linked to ticket {}", a.0))
+        StoreError::Refused(DomainError::State(format!(
+            "already linked to ticket {}",
+            a.0
+        )))
     );
     let err = s
         .link(

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/regulation", get(regulation))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/tickets", get(list_tickets).post(create_ticket))
         .route("/api/v1/tickets/{id}", get(get_ticket))
         .route("/api/v1/tickets/{id}/actions", post(act))
@@ -59,8 +60,10 @@ async fn login(
     };
     let email: reglament_domain::EmailAddress = l.email.parse().map_err(|_| wrong())?;
     let (principal, hash) = match s.store.credentials(&email).await {
-        Ok(c) => c,
-        Err(reglament_store::StoreError::NotFound) => return Err(wrong()),
+        Ok((p, h)) => (Some(p), h),
+        // An unknown email costs the same password check as a known one, so response times do
+        // not tell which emails have accounts.
+        Err(reglament_store::StoreError::NotFound) => (None, dummy_hash().to_string()),
         Err(e) => return Err(e.into()),
     };
     let password = reglament_store::accounts::Secret::new(l.password);
@@ -69,9 +72,9 @@ async fn login(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    if !ok {
+    let Some(principal) = principal.filter(|_| ok) else {
         return Err(wrong());
-    }
+    };
     let (token, session) = s
         .store
         .create_session(
@@ -96,10 +99,20 @@ async fn login(
         .into_response())
 }
 
+/// An argon2id hash of a random password, made once, to check unknown emails against.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        reglament_store::accounts::new_token()
+            .and_then(|t| reglament_store::accounts::hash_password(&t))
+            .unwrap_or_default()
+    })
+}
+
 async fn logout(
     State(s): State<AppState>,
     headers: axum::http::HeaderMap,
-) -> Result<StatusCode, AppError> {
+) -> Result<impl axum::response::IntoResponse, AppError> {
     let token = headers
         .get_all(axum::http::header::COOKIE)
         .iter()
@@ -115,7 +128,13 @@ async fn logout(
             .end_session(&reglament_store::accounts::Secret::new(t))
             .await?;
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            axum::http::header::SET_COOKIE,
+            "reglament_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+        )],
+    ))
 }
 
 fn viewer(p: Principal) -> Viewer {
@@ -144,6 +163,14 @@ async fn healthz(State(s): State<AppState>) -> (StatusCode, Json<Value>) {
             Json(json!({ "status": "degraded", "database": "unavailable" })),
         ),
     }
+}
+
+/// The OpenAPI 3.1 document of this API.
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("../openapi.json"),
+    )
 }
 
 async fn regulation(State(s): State<AppState>, _c: Caller) -> Json<Value> {
@@ -199,6 +226,11 @@ async fn list_tickets(
             format!("unknown priority `{pr}`"),
         ));
     }
+    if let Some(l) = &q.line
+        && !reg.lines.iter().any(|x| &x.id == l)
+    {
+        return Err(AppError::field("line", format!("unknown line `{l}`")));
+    }
     let filter = QueueFilter {
         include_closed: q.include_closed,
         organization: q.organization_id.map(OrgId),
@@ -236,12 +268,7 @@ async fn create_ticket(
     ApiJson(t): ApiJson<NewTicket>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let reg = &s.regulation;
-    if t.subject.trim().is_empty() {
-        return Err(AppError::field("subject", "is required"));
-    }
-    if t.subject.chars().count() > 500 {
-        return Err(AppError::field("subject", "is longer than 500 characters"));
-    }
+    check_subject(&t.subject)?;
     for f in &reg.fields.required {
         let present = match f.as_str() {
             "subject" => true,
@@ -262,6 +289,22 @@ async fn create_ticket(
             format!("unknown category `{c}`"),
         ));
     }
+    if let Some(c) = &t.channel
+        && !reg.channels.is_empty()
+        && reg.channel(c).is_none()
+    {
+        return Err(AppError::field(
+            "channel",
+            format!(
+                "unknown channel `{c}`, expected one of: {}",
+                reg.channels
+                    .iter()
+                    .map(|x| x.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     let channel = t.channel.clone().unwrap_or_else(|| "portal".into());
     let (org, contact) = match p {
         Principal::Contact(c, o) => (Some(o), Some(c)),
@@ -270,6 +313,22 @@ async fn create_ticket(
             t.contact_id.map(reglament_domain::ContactId),
         ),
     };
+    if let Some(c) = contact
+        && !matches!(p, Principal::Contact(..))
+    {
+        let known = s.store.contact(c).await.map_err(|e| match e {
+            reglament_store::StoreError::NotFound => {
+                AppError::field("contact_id", format!("no contact with id {}", c.0))
+            }
+            other => other.into(),
+        })?;
+        if Some(known.organization) != org {
+            return Err(AppError::field(
+                "contact_id",
+                "the contact belongs to another organization than `organization_id`",
+            ));
+        }
+    }
     let tariff = match org {
         Some(o) => {
             s.store
@@ -317,6 +376,16 @@ async fn create_ticket(
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let body = ticket_json(&s, id, viewer(p), now).await?;
     Ok((StatusCode::CREATED, Json(body)))
+}
+
+fn check_subject(subject: &str) -> Result<(), AppError> {
+    if subject.trim().is_empty() {
+        return Err(AppError::field("subject", "is required"));
+    }
+    if subject.chars().count() > 500 {
+        return Err(AppError::field("subject", "is longer than 500 characters"));
+    }
+    Ok(())
 }
 
 async fn ticket_json(
@@ -464,22 +533,16 @@ fn related() -> reglament_domain::Relation {
     reglament_domain::Relation::Related
 }
 
-/// Refusals for staff-only work answer 403; other refusals keep their 409.
-fn forbidden_or(e: reglament_store::StoreError) -> AppError {
-    match e {
-        reglament_store::StoreError::Conflict(m) if m.starts_with("only ") => {
-            AppError::Forbidden(m)
-        }
-        other => other.into(),
-    }
-}
-
 async fn act(
     State(s): State<AppState>,
     Caller(p): Caller,
     Path(id): Path<i64>,
     ApiJson(a): ApiJson<Action>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let message = match &a {
+        Action::Reply { body, .. } => Some(body.clone()),
+        _ => None,
+    };
     let cmd = match a {
         Action::Link {
             ticket_id,
@@ -507,8 +570,11 @@ async fn act(
                     now,
                 )
                 .await
-                .map_err(forbidden_or)?;
-            return Ok(Json(ticket_json(&s, TicketId(id), viewer(p), now).await?));
+                .map_err(AppError::from)?;
+            return Ok((
+                StatusCode::OK,
+                Json(ticket_json(&s, TicketId(id), viewer(p), now).await?),
+            ));
         }
         Action::Reply { body, public } => Command::Reply { public, body },
         Action::Note { body } => Command::Reply {
@@ -518,9 +584,21 @@ async fn act(
         Action::Status { status, reason } => Command::SetStatus { status, reason },
         Action::Priority { priority, reason } => Command::ChangePriority { priority, reason },
         Action::Level { level, reason } => Command::ChangeLevel { level, reason },
-        Action::Assign { agent_id } => Command::Assign {
-            agent: reglament_domain::AgentId(agent_id),
-        },
+        Action::Assign { agent_id } => {
+            let agent = reglament_domain::AgentId(agent_id);
+            match s.store.agent(agent).await {
+                Ok(a) if a.active => {}
+                Ok(_) => return Err(AppError::field("agent_id", "the agent is deactivated")),
+                Err(reglament_store::StoreError::NotFound) => {
+                    return Err(AppError::field(
+                        "agent_id",
+                        format!("no agent with id {agent_id}"),
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            Command::Assign { agent }
+        }
         Action::HandOver { line } => Command::HandOver { line },
         Action::LogTime {
             activity,
@@ -559,13 +637,35 @@ async fn act(
             now,
         )
         .await
-        .map_err(forbidden_or)?;
+        .map_err(AppError::from)?;
     match outcome {
-        Outcome::Events(_) => Ok(Json(ticket_json(&s, TicketId(id), viewer(p), now).await?)),
-        Outcome::OpenLinkedTicket => Err(AppError::Conflict(
-            "the ticket is closed; the regulation opens a new linked ticket for this message"
-                .into(),
+        Outcome::Events(_) => Ok((
+            StatusCode::OK,
+            Json(ticket_json(&s, TicketId(id), viewer(p), now).await?),
         )),
+        // The ticket is closed and the regulation wants a new ticket for the message: it is
+        // opened, linked as a follow-up, and answered with 201.
+        Outcome::OpenLinkedTicket => {
+            let new = s
+                .store
+                .follow_up(
+                    &s.regulation,
+                    TicketId(id),
+                    message.unwrap_or_default(),
+                    actor(p),
+                    viewer(p),
+                    &s.numbers,
+                    now,
+                )
+                .await?;
+            s.metrics
+                .tickets_created
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok((
+                StatusCode::CREATED,
+                Json(ticket_json(&s, new, viewer(p), now).await?),
+            ))
+        }
     }
 }
 
@@ -584,9 +684,7 @@ async fn split(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<SplitBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    if b.subject.trim().is_empty() {
-        return Err(AppError::field("subject", "is required"));
-    }
+    check_subject(&b.subject)?;
     let now = Timestamp::now();
     let new = s
         .store
@@ -601,7 +699,7 @@ async fn split(
             now,
         )
         .await
-        .map_err(forbidden_or)?;
+        .map_err(AppError::from)?;
     s.metrics
         .tickets_created
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -635,7 +733,7 @@ async fn merge(
             now,
         )
         .await
-        .map_err(forbidden_or)?;
+        .map_err(AppError::from)?;
     Ok(Json(
         ticket_json(&s, TicketId(b.into), viewer(p), now).await?,
     ))
@@ -706,7 +804,7 @@ async fn upload(
             now,
         )
         .await
-        .map_err(forbidden_or)?;
+        .map_err(AppError::from)?;
     match events.first() {
         Some(TicketEvent::Attached {
             attachment,

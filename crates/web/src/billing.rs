@@ -96,20 +96,19 @@ async fn statement(
     ApiQuery(q): ApiQuery<StatementQuery>,
 ) -> Result<Json<Value>, AppError> {
     may_read_org(p, OrgId(id))?;
-    let org = s.store.organization(OrgId(id)).await?;
     let (first, from, to) = month_bounds(&s, &q.month)?;
+    let org = s.store.organization(OrgId(id)).await?;
     let reg = &s.regulation;
     let Some(b) = &reg.billing else {
         return Err(AppError::Conflict(
             "the regulation has no billing rules".into(),
         ));
     };
-    let plan = org.tariff.as_ref().and_then(|t| {
-        b.plans
-            .values()
-            .find(|p| p.tariffs.iter().any(|x| x == t))
-            .map(|p| p.id.clone())
-    });
+    let plan = org
+        .tariff
+        .as_deref()
+        .and_then(|t| b.plan_for_tariff(t))
+        .map(|p| p.id.clone());
     let entries: Vec<_> = s
         .store
         .time_entries(Some(org.id), from, to)

@@ -55,6 +55,16 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Refused(d) => match d {
+                reglament_domain::DomainError::Forbidden(m) => AppError::Forbidden(m),
+                reglament_domain::DomainError::Invalid(m) => {
+                    AppError::Invalid(m.clone(), json!({ "command": m }))
+                }
+                other @ (reglament_domain::DomainError::State(_)
+                | reglament_domain::DomainError::Transition { .. }) => {
+                    AppError::Conflict(other.to_string())
+                }
+            },
             StoreError::Unavailable(_) => AppError::Unavailable,
             StoreError::Other(m) => AppError::Internal(m),
         }

@@ -198,6 +198,8 @@ on_both_backends!(
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
     the_lifecycle_runs_through_the_api_with_the_right_actors,
     a_database_that_has_gone_away_answers_503,
+    the_openapi_document_is_served_and_every_operation_in_it_is_routed,
+    a_customer_reply_to_a_rejected_ticket_opens_a_linked_follow_up,
     the_server_answers_503_while_the_database_is_away_and_recovers_when_it_returns,
     staff_split_and_merge_tickets_and_customers_may_not,
     attachments_upload_and_download_and_a_refused_file_keeps_the_ticket,
@@ -1174,7 +1176,11 @@ async fn logged_time_shows_in_time_entries_and_the_monthly_statement(app: App) {
         Some(json!({ "action": "log_time", "activity": "golf", "minutes": 5 })),
     )
     .await;
-    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["message"],
+        "unknown activity `golf`, expected one of: answer"
+    );
     let month = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
         .strftime("%Y-%m")
@@ -1428,4 +1434,94 @@ async fn the_server_answers_503_while_the_database_is_away_and_recovers_when_it_
     let (status, _) = call(&app, "GET", "/healthz", Auth::None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(before["status"], "registered");
+}
+
+async fn the_openapi_document_is_served_and_every_operation_in_it_is_routed(app: App) {
+    let (status, doc) = call(&app, "GET", "/api/v1/openapi.json", Auth::None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut operations = 0;
+    for (path, item) in paths {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            operations += 1;
+            let uri = path.replace("{id}", "1").replace("{attachment}", "1");
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&uri)
+                .header("authorization", &app.staff_token)
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let resp = app.router.clone().oneshot(req).await.unwrap();
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            // An unrouted path answers an empty 404 and a wrong method 405; a routed one answers
+            // its own status, with a JSON error body when it is 404.
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            assert!(
+                !(status == StatusCode::NOT_FOUND && bytes.is_empty()),
+                "{method} {path} is documented but not routed"
+            );
+        }
+    }
+    assert_eq!(operations, 26);
+}
+
+async fn a_customer_reply_to_a_rejected_ticket_opens_a_linked_follow_up(app: App) {
+    let t = customer_ticket(&app, "Установите нам чужую программу").await;
+    let id = t["id"].as_i64().unwrap();
+    let act = format!("/api/v1/tickets/{id}/actions");
+    let (s, body) = call(
+        &app,
+        "POST",
+        &act,
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "action": "status", "status": "rejected", "reason": "out_of_scope" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, new) = call(
+        &app,
+        "POST",
+        &act,
+        Auth::Cookie(&app.customer_a),
+        Some(json!({ "action": "reply", "body": "Но у нас снова ошибка при входе" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{new}");
+    assert_ne!(new["id"], id);
+    assert_eq!(new["status"], "registered");
+    assert_eq!(new["subject"], t["subject"]);
+    assert_eq!(new["description"], "Но у нас снова ошибка при входе");
+    assert_eq!(
+        new["links"],
+        json!([{ "ticket_id": id, "relation": "follow_up_of" }])
+    );
+    let (_, old) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{id}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(old["status"], "rejected");
+    assert_eq!(
+        old["links"],
+        json!([{ "ticket_id": new["id"], "relation": "followed_up_by" }])
+    );
+    // Another organization's customer cannot reach it this way either.
+    let (s, _) = call(
+        &app,
+        "POST",
+        &act,
+        Auth::Cookie(&app.customer_b),
+        Some(json!({ "action": "reply", "body": "x" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
