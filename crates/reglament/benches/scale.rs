@@ -95,6 +95,35 @@ fn main() {
         assert_eq!(s, 200, "{id}: {body}");
         assert!(body.contains("\"clocks\""));
     });
+    // Eight clients at once, each alternating the queue and a ticket fetch.
+    let started = Instant::now();
+    let threads: Vec<_> = (0..8)
+        .map(|c| {
+            let (addr, token, queue) = (addr.clone(), token.clone(), queue.clone());
+            std::thread::spawn(move || {
+                (0..samples / 8)
+                    .map(|k| {
+                        let t = Instant::now();
+                        let id = template + 1 + ((c * 1_000 + k) as i64 * 7_919_993) % tickets;
+                        let path = if k % 2 == 0 {
+                            queue.clone()
+                        } else {
+                            format!("/api/v1/tickets/{id}")
+                        };
+                        let (s, body) = http(&addr, "GET", &path, &token, None);
+                        assert_eq!(s, 200, "{body}");
+                        t.elapsed()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut mixed: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let mixed_secs = started.elapsed().as_secs_f64();
+    mixed.sort();
     let rss_after = rss(pid);
     stop(&mut server);
 
@@ -107,6 +136,11 @@ fn main() {
     report("queue, 50 rows by deadline", &q);
     report("queue of one organization", &oq);
     report("ticket fetch with clocks", &f);
+    report("8 clients, queue and fetch", &mixed);
+    println!(
+        "8 clients: {:.0} requests/s",
+        mixed.len() as f64 / mixed_secs
+    );
     println!(
         "server RSS: {:.1} MB after start and warm-up, {:.1} MB after the requests, peak {:.1} MB",
         rss_before.0 as f64 / 1024.0,
@@ -146,7 +180,7 @@ async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
     let (with, from) = if postgres {
         (
             String::new(),
-            format!("generate_series({first}, {last}) AS n(i)"),
+            format!("generate_series({first}::bigint, {last}::bigint) AS n(i)"),
         )
     } else {
         (
@@ -160,7 +194,7 @@ async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
         format!(
             "INSERT INTO tickets (id, number, status, open, channel, subject, organization_id, contact_id, category, level, priority, out_of_turn, line, assignee_id, next_due, received_at, updated_at, closed_at, rating, journal_len) \
              {with}SELECT i, 'B-' || i, CASE WHEN i % 10 = 0 THEN 'in_progress' ELSE 'closed' END, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END, \
-             t.channel, t.subject, t.organization_id + (i % 20), t.contact_id, t.category, t.level, CASE WHEN i % 50 = 0 THEN 'P1' ELSE t.priority END, \
+             t.channel, t.subject, t.organization_id + ((i / 10) % 20), t.contact_id, t.category, t.level, CASE WHEN i % 50 = 0 THEN 'P1' ELSE t.priority END, \
              CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END, t.line, NULL, CASE WHEN i % 10 = 0 THEN {now} + (i * 7919) % 2592000 ELSE 9223372036854775807 END, \
              {now} - ({last} - i) * 30, {now} - ({last} - i) * 30, CASE WHEN i % 10 = 0 THEN NULL ELSE {now} - ({last} - i) * 30 + 3600 END, NULL, t.journal_len \
              FROM {from} CROSS JOIN tickets t WHERE t.id = {template}"
