@@ -127,6 +127,8 @@ fn main() {
     let rss_after = rss(pid);
     stop(&mut server);
 
+    rt.block_on(drop_database(&url, postgres));
+
     println!(
         "scale: {} tickets on {} (seeded in {:.1} s), {samples} requests each, one client over HTTP",
         tickets,
@@ -168,6 +170,24 @@ async fn database(postgres: bool) -> String {
         let dir = std::env::temp_dir().join(format!("reglament-scale-{n}"));
         let _ = std::fs::remove_dir_all(&dir);
         format!("sqlite:{}/scale.db", dir.display())
+    }
+}
+
+/// Removes the scratch database.
+async fn drop_database(url: &str, postgres: bool) {
+    if postgres {
+        let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = reglament_store::Store::connect(&admin_url).await.unwrap();
+        let name = url.rsplit('/').next().unwrap();
+        let _ =
+            reglament_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
+        admin.close().await;
+    } else if let Some(dir) = url
+        .strip_prefix("sqlite:")
+        .and_then(|f| std::path::Path::new(f).parent())
+    {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
