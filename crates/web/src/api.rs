@@ -371,11 +371,20 @@ async fn create_ticket(
         .store
         .create_and_register(reg, received, &s.numbers, now)
         .await?;
+    created(&s, id, viewer(p), now).await
+}
+
+/// Counts a new ticket and answers it with 201.
+async fn created(
+    s: &AppState,
+    id: TicketId,
+    v: Viewer,
+    now: Timestamp,
+) -> Result<(StatusCode, Json<Value>), AppError> {
     s.metrics
         .tickets_created
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let body = ticket_json(&s, id, viewer(p), now).await?;
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((StatusCode::CREATED, Json(ticket_json(s, id, v, now).await?)))
 }
 
 fn check_subject(subject: &str) -> Result<(), AppError> {
@@ -658,13 +667,7 @@ async fn act(
                     now,
                 )
                 .await?;
-            s.metrics
-                .tickets_created
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            Ok((
-                StatusCode::CREATED,
-                Json(ticket_json(&s, new, viewer(p), now).await?),
-            ))
+            created(&s, new, viewer(p), now).await
         }
     }
 }
@@ -700,13 +703,7 @@ async fn split(
         )
         .await
         .map_err(AppError::from)?;
-    s.metrics
-        .tickets_created
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    Ok((
-        StatusCode::CREATED,
-        Json(ticket_json(&s, new, viewer(p), now).await?),
-    ))
+    created(&s, new, viewer(p), now).await
 }
 
 #[derive(Deserialize)]
