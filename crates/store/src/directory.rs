@@ -181,6 +181,22 @@ fn agent_from(r: &sqlx::any::AnyRow) -> Result<Agent> {
     })
 }
 
+/// Binds an organization's nine columns as `$1`–`$9`, in `ORG_COLUMNS` order after the id.
+fn bind_org<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    o: &'q NewOrganization,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&o.name)
+        .bind(&o.contract_number)
+        .bind(&o.contract_from)
+        .bind(&o.contract_to)
+        .bind(&o.tariff)
+        .bind(&o.state_contract_number)
+        .bind(serde_json::to_string(&o.products).expect("products serialize"))
+        .bind(o.account_manager.map(|a| a.0))
+        .bind(o.programmer.map(|a| a.0))
+}
+
 const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id";
 const CONTACT_COLUMNS: &str =
     "id, organization_id, full_name, position, phone, email, trusted, owner";
@@ -195,20 +211,14 @@ impl Store {
     pub async fn create_organization(&self, o: &NewOrganization) -> Result<OrgId> {
         let mut tx = self.begin().await?;
         let id = next_value(&mut tx, "organizations").await?;
-        sqlx::query("INSERT INTO organizations (id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-            .bind(id)
-            .bind(&o.name)
-            .bind(&o.contract_number)
-            .bind(&o.contract_from)
-            .bind(&o.contract_to)
-            .bind(&o.tariff)
-            .bind(&o.state_contract_number)
-            .bind(serde_json::to_string(&o.products).expect("products serialize"))
-            .bind(o.account_manager.map(|a| a.0))
-            .bind(o.programmer.map(|a| a.0))
-            .bind(jiff::Timestamp::now().as_second())
-            .execute(&mut *tx)
-            .await?;
+        bind_org(
+            sqlx::query("INSERT INTO organizations (name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+            o,
+        )
+        .bind(id)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(OrgId(id))
     }
@@ -220,19 +230,13 @@ impl Store {
     /// [`StoreError::NotFound`] when there is none; [`StoreError::Conflict`] when the new name
     /// is taken.
     pub async fn update_organization(&self, id: OrgId, o: &NewOrganization) -> Result<()> {
-        let r = sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9 WHERE id = $10")
-            .bind(&o.name)
-            .bind(&o.contract_number)
-            .bind(&o.contract_from)
-            .bind(&o.contract_to)
-            .bind(&o.tariff)
-            .bind(&o.state_contract_number)
-            .bind(serde_json::to_string(&o.products).expect("products serialize"))
-            .bind(o.account_manager.map(|a| a.0))
-            .bind(o.programmer.map(|a| a.0))
-            .bind(id.0)
-            .execute(&self.pool)
-            .await?;
+        let r = bind_org(
+            sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9 WHERE id = $10"),
+            o,
+        )
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

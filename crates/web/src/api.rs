@@ -316,12 +316,14 @@ async fn create_ticket(
     if let Some(c) = contact
         && !matches!(p, Principal::Contact(..))
     {
-        let known = s.store.contact(c).await.map_err(|e| match e {
-            reglament_store::StoreError::NotFound => {
-                AppError::field("contact_id", format!("no contact with id {}", c.0))
-            }
-            other => other.into(),
-        })?;
+        let known = s
+            .store
+            .contact(c)
+            .await
+            .map_err(AppError::missing_as_field(
+                "contact_id",
+                format!("no contact with id {}", c.0),
+            ))?;
         if Some(known.organization) != org {
             return Err(AppError::field(
                 "contact_id",
@@ -334,12 +336,10 @@ async fn create_ticket(
             s.store
                 .organization(o)
                 .await
-                .map_err(|e| match e {
-                    reglament_store::StoreError::NotFound => {
-                        AppError::field("organization_id", "no such organization")
-                    }
-                    other => other.into(),
-                })?
+                .map_err(AppError::missing_as_field(
+                    "organization_id",
+                    "no such organization".into(),
+                ))?
                 .tariff
         }
         None => None,
@@ -595,16 +595,16 @@ async fn act(
         Action::Level { level, reason } => Command::ChangeLevel { level, reason },
         Action::Assign { agent_id } => {
             let agent = reglament_domain::AgentId(agent_id);
-            match s.store.agent(agent).await {
-                Ok(a) if a.active => {}
-                Ok(_) => return Err(AppError::field("agent_id", "the agent is deactivated")),
-                Err(reglament_store::StoreError::NotFound) => {
-                    return Err(AppError::field(
-                        "agent_id",
-                        format!("no agent with id {agent_id}"),
-                    ));
-                }
-                Err(e) => return Err(e.into()),
+            let found = s
+                .store
+                .agent(agent)
+                .await
+                .map_err(AppError::missing_as_field(
+                    "agent_id",
+                    format!("no agent with id {agent_id}"),
+                ))?;
+            if !found.active {
+                return Err(AppError::field("agent_id", "the agent is deactivated"));
             }
             Command::Assign { agent }
         }

@@ -134,12 +134,13 @@ impl OrganizationBody {
             ("programmer_id", self.programmer_id),
         ] {
             if let Some(id) = id {
-                s.store.agent(AgentId(id)).await.map_err(|e| match e {
-                    reglament_store::StoreError::NotFound => {
-                        AppError::field(field, format!("no agent with id {id}"))
-                    }
-                    other => other.into(),
-                })?;
+                s.store
+                    .agent(AgentId(id))
+                    .await
+                    .map_err(AppError::missing_as_field(
+                        field,
+                        format!("no agent with id {id}"),
+                    ))?;
             }
         }
         if let Some(i) = self.products.iter().position(|p| p.name.trim().is_empty()) {

@@ -43,6 +43,15 @@ impl AppError {
         }
     }
 
+    /// Maps a store error so that a missing referenced row is a 422 on the field that named
+    /// it, and anything else keeps its own answer.
+    pub fn missing_as_field(field: &str, message: String) -> impl FnOnce(StoreError) -> AppError {
+        move |e| match e {
+            StoreError::NotFound => AppError::field(field, message),
+            other => other.into(),
+        }
+    }
+
     /// A field error: 422 naming the field.
     pub fn field(field: &str, message: impl Into<String>) -> AppError {
         let message = message.into();

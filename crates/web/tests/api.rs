@@ -140,6 +140,18 @@ enum Auth<'a> {
     Cookie(&'a str),
 }
 
+/// Adds the caller's credentials: a bearer token, or a session cookie with its CSRF token.
+fn authorize(req: axum::http::request::Builder, auth: Auth<'_>) -> axum::http::request::Builder {
+    match auth {
+        Auth::None => req,
+        Auth::Bearer(t) => req.header("authorization", t),
+        Auth::Cookie(c) => {
+            let (cookie, csrf) = c.split_once('\n').unwrap_or((c, ""));
+            req.header("cookie", cookie).header("x-csrf-token", csrf)
+        }
+    }
+}
+
 async fn call(
     app: &App,
     method: &str,
@@ -147,15 +159,7 @@ async fn call(
     auth: Auth<'_>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    match auth {
-        Auth::None => {}
-        Auth::Bearer(t) => req = req.header("authorization", t),
-        Auth::Cookie(c) => {
-            let (cookie, csrf) = c.split_once('\n').unwrap_or((c, ""));
-            req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-        }
-    }
+    let req = authorize(Request::builder().method(method).uri(uri), auth);
     let req = match body {
         Some(b) => req
             .header("content-type", "application/json")
@@ -683,15 +687,7 @@ async fn call_raw(
     content_type: &str,
     body: Vec<u8>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let mut req = Request::builder().method(method).uri(uri);
-    match auth {
-        Auth::None => {}
-        Auth::Bearer(t) => req = req.header("authorization", t),
-        Auth::Cookie(c) => {
-            let (cookie, csrf) = c.split_once('\n').unwrap_or((c, ""));
-            req = req.header("cookie", cookie).header("x-csrf-token", csrf);
-        }
-    }
+    let req = authorize(Request::builder().method(method).uri(uri), auth);
     let req = req
         .header("content-type", content_type)
         .body(Body::from(body))
