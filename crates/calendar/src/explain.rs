@@ -88,6 +88,8 @@ pub struct SkippedDay {
     pub date: Date,
     /// Why it had no working time.
     pub reason: String,
+    /// The day's plan under the schedule, for explanations in other words and languages.
+    pub plan: crate::DayPlan,
 }
 
 /// How a stretch of working time, or a deadline, was computed.

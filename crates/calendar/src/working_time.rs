@@ -676,6 +676,7 @@ impl WorkingTime {
                     skipped.push(SkippedDay {
                         date,
                         reason: plan.to_string(),
+                        plan,
                     });
                 }
                 continue;

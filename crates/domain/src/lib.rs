@@ -27,12 +27,15 @@
 //! - [`Ticket::decide`] turns a [`Command`] into events or a [`DomainError`].
 //! - [`sla_events`] feeds a journal to the SLA clocks of `reglament_regulation::sla`.
 
+mod identity;
 mod ticket;
 mod types;
 
+pub use identity::Principal;
+
 pub use ticket::{
     Actor, AgentId, Command, ContactId, FileMeta, JournalEntry, OrgId, Outcome, Relation, Ticket,
-    TicketEvent, TicketId, sla_events,
+    TicketEvent, TicketId, TokenId, sla_events,
 };
 pub use types::{EmailAddress, Rating, Reproducibility, Role, TicketNumber, TicketNumberFormat};
 

@@ -27,6 +27,10 @@ pub struct ContactId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct AgentId(pub i64);
 
+/// A store-assigned id of an integration's API token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TokenId(pub i64);
+
 /// Who did something.
 ///
 /// # Example
@@ -46,18 +50,24 @@ pub enum Actor {
     Agent(AgentId),
     /// A customer contact.
     Contact(ContactId),
+    /// An integration acting with an API token; it acts for support staff, never for timers.
+    Token(TokenId),
 }
 
 impl Actor {
-    /// Whether the actor is support staff.
+    /// Whether the actor is support staff: an agent, or an integration's token. What staff send
+    /// publicly is a support reply, for the SLA clocks and for notifications alike.
     ///
     /// # Example
     ///
     /// ```
-    /// assert!(!reglament_domain::Actor::System.is_staff());
+    /// use reglament_domain::{Actor, TokenId};
+    ///
+    /// assert!(!Actor::System.is_staff());
+    /// assert!(Actor::Token(TokenId(2)).is_staff());
     /// ```
     pub fn is_staff(self) -> bool {
-        matches!(self, Actor::Agent(_))
+        matches!(self, Actor::Agent(_) | Actor::Token(_))
     }
 
     /// Whether the actor is a customer contact.
@@ -266,7 +276,7 @@ pub enum TicketEvent {
 /// # Example
 ///
 /// ```
-/// let f = reglament_domain::FileMeta { attachment: 1, name: "screen.png".into(), content_type: "image/png".into(), size: 2048 };
+/// let f = reglament_domain::FileMeta { attachment: 1, name: "screen.png".into(), content_type: "image/png".into(), size: 2048, detected: Some("png".into()) };
 /// assert_eq!(f.size, 2048);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -279,6 +289,10 @@ pub struct FileMeta {
     pub content_type: String,
     /// The size in bytes.
     pub size: u64,
+    /// The file's type as its content shows it, as an extension (`bmp` for a BMP renamed
+    /// `.png`), when it was recognised. The policy judges a file by this type as well as by
+    /// its name.
+    pub detected: Option<String>,
 }
 
 /// One journal entry: when, who and what.
@@ -609,6 +623,7 @@ impl Ticket {
                 name: name.clone(),
                 content_type: content_type.clone(),
                 size: *size,
+                detected: None,
             }),
             TicketEvent::AttachmentRejected { .. } => {}
         }
@@ -746,7 +761,17 @@ impl Ticket {
                         to: "registered".into(),
                     });
                 }
-                vec![TicketEvent::Registered { number }]
+                // A regulation with lines puts a registered ticket on its first line at once, so
+                // that line's reaction clock starts at registration.
+                let mut ev = vec![TicketEvent::Registered { number }];
+                if self.line.is_none()
+                    && let Some(line) = reg.initial_line(self.level.as_deref())
+                {
+                    ev.push(TicketEvent::HandedOver {
+                        line: line.id.clone(),
+                    });
+                }
+                ev
             }
             Command::Assign { agent } => {
                 staff_only("assign a ticket")?;
@@ -999,7 +1024,10 @@ impl Ticket {
                 files
                     .into_iter()
                     .map(|f| {
-                        let verdict = reg.attachments.check(&f.name, f.size).and_then(|()| {
+                        let verdict = reg
+                            .attachments
+                            .check_content(&f.name, f.detected.as_deref(), f.size)
+                            .and_then(|()| {
                             match reg.attachments.max_total {
                                 Some(max) if total + f.size > max => Err(format!(
                                     "файл «{}» не принят: вложения одного сообщения больше {} в сумме",

@@ -58,8 +58,20 @@ fn main() {
         assert_eq!(s, 201, "{body}");
         org_ids.push(json_i64(&body, "id"));
     }
+    let contact = format!(
+        r#"{{"full_name":"Иванов Иван","position":"Бухгалтер","phone":"+7 495 000-00-00","email":"ivanov@client.ru","trusted":true}}"#
+    );
+    let (s, body) = http(
+        &addr,
+        "POST",
+        &format!("/api/v1/organizations/{}/contacts", org_ids[0]),
+        &token,
+        Some(&contact),
+    );
+    assert_eq!(s, 201, "{body}");
+    let contact_id = json_i64(&body, "id");
     let body = format!(
-        r#"{{"subject":"Не проходит выгрузка в 1С","description":"Ошибка при выгрузке документов за октябрь","organization_id":{},"fields":{{"contact_name":"Иванов","phone":"+7 495 000-00-00","position":"Бухгалтер","state_contract_number":"ГК-1"}}}}"#,
+        r#"{{"subject":"Не проходит выгрузка в 1С","description":"Ошибка при выгрузке документов за октябрь","organization_id":{},"contact_id":{contact_id},"fields":{{"state_contract_number":"ГК-1"}}}}"#,
         org_ids[0]
     );
     let (s, body) = http(&addr, "POST", "/api/v1/tickets", &token, Some(&body));

@@ -6,16 +6,17 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use jiff::Timestamp;
-use reglament_domain::{Actor, JournalEntry, Role, TicketEvent, TicketNumberFormat};
-use reglament_regulation::Regulation;
+use reglament_desk::{AgentInput, ContactInput, Desk, Lang, OPERATOR, OrganizationInput, Request};
+use reglament_domain::{OrgId, Principal, TicketNumberFormat};
+use reglament_regulation::{ChannelKind, Regulation};
 use reglament_store::Store;
-use reglament_store::accounts::{self, Secret};
-use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
 
 use crate::accounts_cmd::Db;
 
-/// The regulation served when none is configured: the SaveIT example.
-const DEMO_REGULATION: &str = include_str!("../../../examples/regulations/saveit.toml");
+/// The regulation served when none is configured: the Bitrix24 integrator's example, with its
+/// three support lines.
+const DEMO_REGULATION: &str =
+    include_str!("../../../examples/regulations/bitrix24-integrator.toml");
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,7 +25,7 @@ pub struct Args {
     /// The address to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "REGLAMENT_SERVER__LISTEN")]
     listen: Option<String>,
-    /// The regulation file; the bundled SaveIT example when unset.
+    /// The regulation file; the bundled Bitrix24 integrator example when unset.
     #[arg(long, env = "REGLAMENT_SERVER__REGULATION")]
     regulation: Option<std::path::PathBuf>,
     /// The format of ticket numbers, with `{year}` and `{seq}` or `{seq:N}` [default: {year}-{seq:5}]
@@ -69,7 +70,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         ),
         None => (
             DEMO_REGULATION.to_string(),
-            "the bundled example (SaveIT)".to_string(),
+            "the bundled example (Bitrix24 integrator)".to_string(),
         ),
     };
     let regulation = Regulation::parse(&source).map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;
@@ -89,8 +90,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
             serde_json::json!({ "tickets": recomputed }),
         );
     }
+    let desk = Desk::new(store.clone(), regulation.clone(), Arc::new(numbers)).with_source(source);
     let logins = if a.demo {
-        seed_demo(&store, &regulation, &numbers).await?
+        seed_demo(&desk).await?
     } else {
         Vec::new()
     };
@@ -98,13 +100,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on `{listen}`"))?;
     let addr = listener.local_addr()?;
-    let state = reglament_web::AppState {
-        store: store.clone(),
-        regulation: regulation.clone(),
-        regulation_source: Arc::new(source),
-        numbers: Arc::new(numbers),
-        metrics: Default::default(),
-    };
+    let state = reglament_web::AppState::new(desk);
     // The banner is best effort: a closed standard output must not stop the server.
     let banner = || -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();
@@ -214,107 +210,143 @@ async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch
     }
 }
 
-/// Seeds the demo data once, and returns the logins to print.
-async fn seed_demo(
-    store: &Store,
-    reg: &Regulation,
-    numbers: &TicketNumberFormat,
-) -> Result<Vec<(String, String, String)>> {
-    let logins = vec![
+/// Seeds the demo data once, through the desk like any other caller, and returns the logins
+/// to print: agents on the regulation's lines and a customer whose tickets start on the lines
+/// their categories call for.
+async fn seed_demo(desk: &Desk) -> Result<Vec<(String, String, String)>> {
+    let reg = desk.regulation();
+    let line = |i: usize| reg.lines.get(i).map(|l| l.id.clone());
+    let staff = [
         (
-            "administrator".to_string(),
-            "admin@reglament.local".to_string(),
-            "demo-admin-1".to_string(),
+            "administrator",
+            "Администратор",
+            "admin@reglament.local",
+            "demo-admin-1",
+            "admin",
+            None,
         ),
         (
-            "agent".to_string(),
-            "agent@reglament.local".to_string(),
-            "demo-agent-1".to_string(),
+            "supervisor",
+            "Соколова Мария",
+            "supervisor@reglament.local",
+            "demo-super-1",
+            "supervisor",
+            line(1),
         ),
         (
-            "customer".to_string(),
-            "client@romashka.ru".to_string(),
-            "demo-client-1".to_string(),
+            "agent, first line",
+            "Рудаков Алексей",
+            "agent@reglament.local",
+            "demo-agent-1",
+            "agent",
+            line(0),
+        ),
+        (
+            "engineer, third line",
+            "Ким Денис",
+            "engineer@reglament.local",
+            "demo-engineer-1",
+            "agent",
+            line(2),
         ),
     ];
-    if !store.agents().await?.is_empty() {
+    let mut logins: Vec<(String, String, String)> = staff
+        .iter()
+        .map(|(who, _, email, pw, _, _)| (who.to_string(), email.to_string(), pw.to_string()))
+        .collect();
+    logins.push((
+        "customer".into(),
+        "client@romashka.ru".into(),
+        "demo-client-1".into(),
+    ));
+    if !desk.agents(OPERATOR).await?.is_empty() {
         return Ok(logins);
     }
-    let hash = |p: &str| {
-        let p = Secret::new(p);
-        async move {
-            let hashed = tokio::task::spawn_blocking(move || accounts::hash_password(&p)).await?;
-            anyhow::Ok(hashed?)
-        }
-    };
-    let admin = store
-        .create_agent(&NewAgent {
-            full_name: "Администратор".into(),
-            email: "admin@reglament.local".parse()?,
-            role: Role::Admin,
-            line: None,
-        })
-        .await?;
-    store
-        .set_agent_password(admin, &hash("demo-admin-1").await?)
-        .await?;
-    let agent = store
-        .create_agent(&NewAgent {
-            full_name: "Рудаков Алексей".into(),
-            email: "agent@reglament.local".parse()?,
-            role: Role::Agent,
-            line: Some("L1".into()),
-        })
-        .await?;
-    store
-        .set_agent_password(agent, &hash("demo-agent-1").await?)
-        .await?;
-    let org = store
-        .create_organization(&NewOrganization {
-            name: "ООО «Ромашка»".into(),
-            contract_number: Some("ТП-2026/17".into()),
-            tariff: Some("Стандарт".into()),
-            ..Default::default()
-        })
-        .await?;
-    let contact = store
-        .create_contact(&NewContact {
-            organization: org,
-            full_name: "Иванов Иван Иванович".into(),
-            position: Some("Главный бухгалтер".into()),
-            phone: Some("+7 495 000-00-00".into()),
-            email: "client@romashka.ru".parse()?,
-            trusted: true,
-            owner: true,
-        })
-        .await?;
-    store
-        .set_contact_password(contact, &hash("demo-client-1").await?)
-        .await?;
-    let now = Timestamp::now();
-    for (subject, priority) in [
-        ("Не проходит выгрузка в 1С", "P1"),
-        ("Медленно открывается отчёт по продажам", "P2"),
-        ("Как настроить права доступа для нового сотрудника?", "P3"),
-    ] {
-        let received = JournalEntry::new(
-            now,
-            Actor::Contact(contact),
-            TicketEvent::Received {
-                channel: "email".into(),
-                subject: subject.into(),
-                description: "Демонстрационное обращение".into(),
-                organization: Some(org),
-                contact: Some(contact),
-                category: None,
-                level: None,
-                priority: Some(priority.into()),
-                fields: Default::default(),
+    for (_, name, email, password, role, line) in staff {
+        desk.create_agent(
+            OPERATOR,
+            AgentInput {
+                full_name: name.into(),
+                email: email.into(),
+                role: role.into(),
+                line,
+                password: Some(password.into()),
             },
-        );
-        store
-            .create_and_register(reg, received, numbers, now)
-            .await?;
+        )
+        .await?;
+    }
+    let tariff = reg.known_tariffs().into_iter().next();
+    let org = desk
+        .create_organization(
+            OPERATOR,
+            OrganizationInput {
+                name: "ООО «Ромашка»".into(),
+                contract_number: Some("ТП-2026/17".into()),
+                contract_from: Some("2026-01-01".into()),
+                contract_to: Some("2026-12-31".into()),
+                tariff,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let contact = desk
+        .create_contact(
+            OPERATOR,
+            OrgId(org.id),
+            ContactInput {
+                full_name: "Иванов Иван Иванович".into(),
+                position: Some("Главный бухгалтер".into()),
+                phone: Some("+7 495 000-00-00".into()),
+                email: "client@romashka.ru".into(),
+                trusted: true,
+                owner: true,
+                password: Some("demo-client-1".into()),
+            },
+        )
+        .await?;
+    let customer = Principal::Contact(contact.id, contact.organization);
+    // One ticket per category the regulation has, up to three, so the demo's tickets start on
+    // different lines; a regulation without categories gets three plain ones.
+    let subjects = [
+        (
+            "Не проходит выгрузка в 1С",
+            "После обновления выгрузка обрывается с ошибкой.",
+        ),
+        (
+            "Медленно открывается отчёт по продажам",
+            "Отчёт за месяц открывается больше минуты.",
+        ),
+        (
+            "Как настроить права доступа для нового сотрудника?",
+            "Новый сотрудник не видит раздел «Сделки».",
+        ),
+    ];
+    let in_scope: Vec<&str> = reg
+        .categories
+        .iter()
+        .filter(|c| c.in_scope)
+        .map(|c| c.id.as_str())
+        .collect();
+    let picks = [
+        in_scope.first(),
+        in_scope.get(in_scope.len() / 2),
+        in_scope.last(),
+    ];
+    let via =
+        if reg.channels.iter().any(|c| c.kind == ChannelKind::Portal) || reg.channels.is_empty() {
+            ChannelKind::Portal
+        } else {
+            ChannelKind::Email
+        };
+    for ((subject, description), category) in subjects.into_iter().zip(picks) {
+        let mut r = Request::new(subject, description).via(via);
+        r.category = category.map(|c| c.to_string());
+        for f in &reg.fields.required {
+            if !matches!(f.as_str(), "subject" | "description" | "category") {
+                r.fields.insert(f.clone(), "—".into());
+            }
+        }
+        desk.open_ticket(customer, r, Lang::Ru).await?;
     }
     Ok(logins)
 }

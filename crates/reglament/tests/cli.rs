@@ -619,7 +619,7 @@ fn serve_demo_prints_the_url_and_logins_serves_health_and_shuts_down_gracefully(
         .trim_end_matches('/')
         .to_string();
     let mut printed = vec![first.clone()];
-    for _ in 0..7 {
+    for _ in 0..9 {
         printed.push(lines.next().unwrap().unwrap());
     }
     let printed = printed.join("\n");

@@ -108,6 +108,21 @@ fn two_servers_on_one_postgresql_fire_each_timer_exactly_once() {
 
     let (mut a, addr_a) = serve(&url, reg.to_str().unwrap());
     let (mut b, addr_b) = serve(&url, reg.to_str().unwrap());
+    // Intake files a staff member's ticket only for a named organization and contact.
+    let r = post(
+        &addr_a,
+        &token,
+        "/api/v1/organizations",
+        r#"{"name": "ООО «Узел»"}"#,
+    );
+    assert!(r.starts_with("HTTP/1.1 201"), "{r}");
+    let r = post(
+        &addr_a,
+        &token,
+        "/api/v1/organizations/1/contacts",
+        r#"{"full_name": "Клиент", "email": "client@node.ru"}"#,
+    );
+    assert!(r.starts_with("HTTP/1.1 201"), "{r}");
     let tickets = 20;
     for i in 0..tickets {
         let addr = if i % 2 == 0 { &addr_a } else { &addr_b };
@@ -115,7 +130,7 @@ fn two_servers_on_one_postgresql_fire_each_timer_exactly_once() {
             addr,
             &token,
             "/api/v1/tickets",
-            &format!(r#"{{"subject": "Тикет {i}"}}"#),
+            &format!(r#"{{"subject": "Тикет {i}", "organization_id": 1, "contact_id": 1}}"#),
         );
         assert!(r.starts_with("HTTP/1.1 201"), "{r}");
     }

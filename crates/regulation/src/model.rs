@@ -195,6 +195,11 @@ pub struct Channel {
     pub paid: bool,
     /// An official channel; unofficial ones are listed as not registering tickets.
     pub official: bool,
+    /// Only the organization's trusted contacts may file through it.
+    pub trusted_only: bool,
+    /// The categories it accepts; empty for any. An emergency-only channel names its
+    /// emergencies here.
+    pub categories: Vec<String>,
     /// A remark for the published document.
     pub note: Option<String>,
 }
@@ -216,6 +221,9 @@ pub struct Category {
     pub title: String,
     /// Whether support covers it; out-of-scope tickets are closed with that reason.
     pub in_scope: bool,
+    /// Accepted only from the organization's owner contact (deleting content, transferring
+    /// rights).
+    pub owner_only: bool,
     /// A remark for the published document.
     pub note: Option<String>,
 }
@@ -273,8 +281,13 @@ pub struct Level {
     pub channels: Vec<String>,
     /// Subject keywords (case-insensitive) that get this level.
     pub subject_keywords: Vec<String>,
+    /// The schedule whose working hours the keywords count in («СРОЧНО» in working hours);
+    /// `None` for always.
+    pub keywords_during: Option<String>,
     /// The priority a ticket of this level gets at registration.
     pub priority: Option<String>,
+    /// The line a ticket of this level starts on; `None` for the first line.
+    pub line: Option<String>,
 }
 
 /// A support line (L1, L2, L3, development).
@@ -821,6 +834,53 @@ impl AttachmentPolicy {
         }
         Ok(())
     }
+
+    /// Checks one file by its name and, when it was recognised, by the type its content shows:
+    /// a BMP renamed `.png` is judged as a BMP. The error is a Russian message for the customer.
+    ///
+    /// # Errors
+    ///
+    /// Returns the reason the file is rejected.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let p = reglament_regulation::AttachmentPolicy { allowed: vec!["png".into()], archived_only: vec!["bmp".into()], ..Default::default() };
+    /// assert!(p.check_content("screen.png", Some("png"), 5).is_ok());
+    /// let e = p.check_content("screen.png", Some("bmp"), 5).unwrap_err();
+    /// assert!(e.contains("BMP"), "{e}");
+    /// ```
+    pub fn check_content(
+        &self,
+        file_name: &str,
+        detected: Option<&str>,
+        size: u64,
+    ) -> Result<(), String> {
+        self.check(file_name, size)?;
+        let named = file_name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_lowercase())
+            .unwrap_or_default();
+        let same = |a: &str, b: &str| {
+            let norm = |x: &str| match x {
+                "jpeg" | "jpe" => "jpg".to_string(),
+                "tif" => "tiff".to_string(),
+                other => other.to_string(),
+            };
+            norm(a) == norm(b)
+        };
+        match detected.map(str::to_lowercase) {
+            Some(real) if !same(&real, &named) => self
+                .check(&format!("{file_name}.{real}"), size)
+                .map_err(|reason| {
+                    format!(
+                        "файл «{file_name}» на самом деле {}: {reason}",
+                        real.to_uppercase()
+                    )
+                }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Formats a byte size in Russian as `10 МБ`, `512 КБ` or `100 Б`.
@@ -860,6 +920,9 @@ pub struct TicketFacts<'a> {
     pub channel: Option<&'a str>,
     /// The subject line.
     pub subject: &'a str,
+    /// When it arrived: subject keywords limited to a schedule's hours (`keywords_during`) count
+    /// only inside them. `None` counts keywords at any time.
+    pub at: Option<jiff::Timestamp>,
 }
 
 /// Where a target's term came from.
@@ -1128,10 +1191,63 @@ impl Regulation {
                 && has(&l.categories, facts.category)
                 && has(&l.channels, facts.channel)
                 && (l.subject_keywords.is_empty()
-                    || l.subject_keywords
+                    || (l
+                        .subject_keywords
                         .iter()
-                        .any(|k| contains_word(&subject, &k.to_lowercase())))
+                        .any(|k| contains_word(&subject, &k.to_lowercase()))
+                        && self.keywords_count(l, facts.at)))
         })
+    }
+
+    /// Whether a level's subject keywords count at an instant: always, unless the level limits
+    /// them to a schedule's working hours.
+    fn keywords_count(&self, level: &Level, at: Option<jiff::Timestamp>) -> bool {
+        match (&level.keywords_during, at) {
+            (Some(s), Some(at)) => self
+                .schedule(s)
+                .is_some_and(|s| s.working.is_working(at).unwrap_or(false)),
+            _ => true,
+        }
+    }
+
+    /// Whether priority `a` is more urgent than `b` (or than no priority at all). Priorities
+    /// are listed most urgent first.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[[priorities]]\nid = \"P1\"\ntitle = \"Критический\"\n[[priorities]]\nid = \"P2\"\ntitle = \"Высокий\"\n")?;
+    /// assert!(reg.more_urgent("P1", Some("P2")));
+    /// assert!(!reg.more_urgent("P2", Some("P1")));
+    /// assert!(reg.more_urgent("P2", None));
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn more_urgent(&self, a: &str, b: Option<&str>) -> bool {
+        let rank = |id: &str| self.priorities.iter().position(|p| p.id == id);
+        match (rank(a), b.map(rank)) {
+            (Some(_), None | Some(None)) => true,
+            (Some(x), Some(Some(y))) => x < y,
+            (None, _) => false,
+        }
+    }
+
+    /// The line a newly registered ticket of a level starts on: the level's own line, else the
+    /// first line. `None` when the regulation has no lines.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[[levels]]\nid = \"dev\"\ntitle = \"Разработка\"\nline = \"L2\"\n[[lines]]\nid = \"L1\"\ntitle = \"Первая\"\n[[lines]]\nid = \"L2\"\ntitle = \"Вторая\"\n")?;
+    /// assert_eq!(reg.initial_line(None).unwrap().id, "L1");
+    /// assert_eq!(reg.initial_line(Some("dev")).unwrap().id, "L2");
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn initial_line(&self, level: Option<&str>) -> Option<&Line> {
+        level
+            .and_then(|l| self.level(l))
+            .and_then(|l| l.line.as_deref())
+            .and_then(|l| self.line(l))
+            .or_else(|| self.lines.first())
     }
 
     /// The tariffs the regulation names, in levels and billing plans, in file order without
@@ -1603,6 +1719,8 @@ impl Validator<'_> {
                 emergency_only: c.emergency_only,
                 paid: c.paid,
                 official: c.official,
+                trusted_only: c.trusted_only,
+                categories: c.categories.iter().map(|s| s.get_ref().clone()).collect(),
                 note: c.note.clone(),
             });
         }
@@ -1619,9 +1737,15 @@ impl Validator<'_> {
                 id: c.id.get_ref().clone(),
                 title: c.title.clone(),
                 in_scope: c.in_scope,
+                owner_only: c.owner_only,
                 note: c.note.clone(),
             })
             .collect();
+        for (id, c) in &raw.channels {
+            for cat in &c.categories {
+                self.check_ref(&format!("channel `{id}`"), "category", cat, &category_ids);
+            }
+        }
 
         let priority_ids = self.unique(
             "priority",
@@ -1666,6 +1790,9 @@ impl Validator<'_> {
             if let Some(p) = &l.priority {
                 self.check_ref(&ctx, "priority", p, &priority_ids);
             }
+            if let Some(s) = &l.keywords_during {
+                self.check_ref(&ctx, "schedule", s, &schedule_ids);
+            }
             levels.push(Level {
                 id: l.id.get_ref().clone(),
                 title: l.title.clone(),
@@ -1674,7 +1801,9 @@ impl Validator<'_> {
                 categories: l.categories.iter().map(|s| s.get_ref().clone()).collect(),
                 channels: l.channels.iter().map(|s| s.get_ref().clone()).collect(),
                 subject_keywords: l.subject_keywords.clone(),
+                keywords_during: l.keywords_during.as_ref().map(|s| s.get_ref().clone()),
                 priority: l.priority.as_ref().map(|s| s.get_ref().clone()),
+                line: l.line.as_ref().map(|s| s.get_ref().clone()),
             });
         }
 
@@ -1813,6 +1942,17 @@ impl Validator<'_> {
                 schedule,
                 description: l.description.clone(),
             });
+        }
+
+        for l in &raw.levels {
+            if let Some(line) = &l.line {
+                self.check_ref(
+                    &format!("level `{}`", l.id.get_ref()),
+                    "line",
+                    line,
+                    &line_ids,
+                );
+            }
         }
 
         self.unique(

@@ -87,6 +87,10 @@ pub(crate) struct RawChannel {
     pub paid: bool,
     #[serde(default = "yes")]
     pub official: bool,
+    #[serde(default)]
+    pub trusted_only: bool,
+    #[serde(default)]
+    pub categories: Vec<S>,
     pub note: Option<String>,
 }
 
@@ -101,6 +105,8 @@ pub(crate) struct RawCategory {
     pub title: String,
     #[serde(default = "yes")]
     pub in_scope: bool,
+    #[serde(default)]
+    pub owner_only: bool,
     pub note: Option<String>,
 }
 
@@ -130,7 +136,9 @@ pub(crate) struct RawLevel {
     pub channels: Vec<S>,
     #[serde(default)]
     pub subject_keywords: Vec<String>,
+    pub keywords_during: Option<S>,
     pub priority: Option<S>,
+    pub line: Option<S>,
 }
 
 #[derive(Deserialize)]

@@ -112,6 +112,9 @@ pub enum ClockState {
     Met,
     /// Past due, stopped or not.
     Breached,
+    /// Stopped in time because the ticket was rejected, merged into another or closed unworked:
+    /// nothing is owed any more, and reports count it neither as met nor as breached.
+    Cancelled,
 }
 
 impl fmt::Display for ClockState {
@@ -122,6 +125,7 @@ impl fmt::Display for ClockState {
             ClockState::Paused => "paused",
             ClockState::Met => "met",
             ClockState::Breached => "breached",
+            ClockState::Cancelled => "cancelled",
         })
     }
 }
@@ -344,6 +348,8 @@ fn matches(reg: &Regulation, p: &EventPattern, e: &EventKind) -> bool {
 struct Cycle {
     start: Timestamp,
     stop: Option<Timestamp>,
+    /// Stopped by the ticket finishing, not by the target's own stop event.
+    cancelled: bool,
     pauses: Vec<(Timestamp, Option<Timestamp>, String)>,
 }
 
@@ -498,11 +504,17 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
             // stops every clock: nothing is owed on it any more.
             let finished = matches!(&e.kind, EventKind::Status(s)
                 if matches!(reg.base_status(s), Some(BaseStatus::Closed | BaseStatus::Rejected)));
-            if finished || target.stop.iter().any(|p| matches(reg, p, &e.kind)) {
+            // A line's reaction is owed only while the ticket is on that line: a hand-over to
+            // another line ends it.
+            let left_line = matches!((&target.line, &e.kind),
+                (Some(l), EventKind::HandedOver(m)) if l != m);
+            let stopped = target.stop.iter().any(|p| matches(reg, p, &e.kind));
+            if finished || left_line || stopped {
                 if let Some(p) = c.pauses.last_mut().filter(|p| p.1.is_none()) {
                     p.1 = Some(e.at);
                 }
                 c.stop = Some(e.at);
+                c.cancelled = !stopped;
             } else if now_pausing && !was_pausing {
                 c.pauses
                     .push((e.at, None, status.unwrap_or_default().to_string()));
@@ -518,6 +530,7 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
             && target.resume_on.iter().any(|p| matches(reg, p, &e.kind))
         {
             let stopped = c.stop.take().expect("an inactive cycle has stopped");
+            c.cancelled = false;
             c.pauses.push((stopped, Some(e.at), "stopped".into()));
             if now_pausing {
                 c.pauses
@@ -529,6 +542,7 @@ fn cycles(reg: &Regulation, target: &Target, events: &[Event]) -> Vec<Cycle> {
             let mut c = Cycle {
                 start: e.at,
                 stop: None,
+                cancelled: false,
                 pauses: Vec::new(),
             };
             if now_pausing {
@@ -581,10 +595,15 @@ fn measure(
         }
     }
     let elapsed = wt.between(c.start, end)? - paused;
-    let remaining = wt.between(end, due)?;
+    // A clock that stopped in time owes nothing more: it shows no time remaining.
+    let remaining = match c.stop {
+        Some(s) if s <= due => SignedDuration::ZERO,
+        _ => wt.between(end, due)?,
+    };
     let budget = wt.between(c.start, due)? - paused;
     let paused_now = c.stop.is_none() && c.pauses.last().is_some_and(|p| p.1.is_none());
     let state = match c.stop {
+        Some(s) if s <= due && c.cancelled => ClockState::Cancelled,
         Some(s) if s <= due => ClockState::Met,
         Some(_) => ClockState::Breached,
         None if now > due => ClockState::Breached,

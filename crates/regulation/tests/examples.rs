@@ -370,6 +370,38 @@ fn bitrix_each_hand_over_starts_the_receiving_lines_clock_and_an_unanswered_one_
 }
 
 #[test]
+fn bitrix_a_hand_over_ends_the_reaction_clock_of_the_line_the_ticket_left() {
+    let reg = bitrix();
+    let events = vec![
+        received("2026-11-23T10:00", Some("chat"), Some("SLA2"), None),
+        event("2026-11-23T10:00", EventKind::HandedOver("L2".into())),
+        // Nobody on L2 reacted; the ticket went on to L3 within L2's four hours.
+        event("2026-11-23T12:00", EventKind::HandedOver("L3".into())),
+    ];
+    // Two days later L2's clock has not breached: it ended when the ticket left L2.
+    let l2 = clock(reg, &events, "2026-11-25T12:00", "reaction_L2");
+    assert_eq!(l2.state, ClockState::Cancelled);
+    assert_eq!(l2.stopped_at.map(show).as_deref(), Some("2026-11-23T12:00"));
+    assert_eq!(l2.remaining, SignedDuration::ZERO);
+    // L3's clock is the one that breached.
+    let l3 = clock(reg, &events, "2026-11-25T12:00", "reaction_L3");
+    assert_eq!(l3.state, ClockState::Breached);
+}
+
+#[test]
+fn a_met_clock_shows_no_time_remaining() {
+    let reg = bitrix();
+    let events = vec![
+        received("2026-11-23T10:00", Some("chat"), Some("SLA1"), None),
+        event("2026-11-23T10:00", EventKind::HandedOver("L1".into())),
+        event("2026-11-23T10:30", EventKind::Assigned),
+    ];
+    let l1 = clock(reg, &events, "2026-11-23T11:00", "reaction_L1");
+    assert_eq!(l1.state, ClockState::Met);
+    assert_eq!(l1.remaining, SignedDuration::ZERO);
+}
+
+#[test]
 fn bitrix_second_hand_over_to_the_same_line_is_a_new_cycle_remembering_the_earlier_breach() {
     let reg = bitrix();
     let events = vec![
@@ -581,8 +613,10 @@ fn saveit_waiting_for_the_customer_over_a_long_weekend_does_not_count() {
     assert_eq!(c.due.map(show).as_deref(), Some("2026-03-10T13:00"));
     assert_eq!(c.paused, SignedDuration::from_hours(3));
     assert_eq!(c.elapsed, SignedDuration::from_mins(210));
-    assert_eq!(c.remaining, SignedDuration::from_mins(30));
+    // Met half an hour early; a met clock owes nothing more, so nothing is shown remaining.
     assert_eq!(c.state, ClockState::Met);
+    assert_eq!(c.remaining, SignedDuration::ZERO);
+    assert_eq!(c.stopped_at.map(show).as_deref(), Some("2026-03-10T12:30"));
     assert_eq!(c.pauses.len(), 1);
     assert_eq!(c.pauses[0].why, "waiting_customer");
 }
@@ -605,9 +639,11 @@ fn saveit_a_rejected_or_closed_unfinished_ticket_stops_its_clocks_instead_of_bre
     for finish in ["rejected", "closed"] {
         let mut events = registered("2026-11-23T10:00", "P2");
         events.push(status("2026-11-23T12:00", finish));
-        // A week later nothing has breached: the clock stopped with 2 working hours used.
+        // A week later nothing has breached: the clock stopped with 2 working hours used. It
+        // was not met either: it was cancelled, and shows nothing remaining.
         let c = clock(reg, &events, "2026-11-30T10:00", "resolution");
-        assert_eq!(c.state, ClockState::Met, "{finish}");
+        assert_eq!(c.state, ClockState::Cancelled, "{finish}");
+        assert_eq!(c.remaining, SignedDuration::ZERO, "{finish}");
         assert_eq!(
             c.stopped_at.map(show).as_deref(),
             Some("2026-11-23T12:00"),

@@ -35,16 +35,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Who an account belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Principal {
-    /// A staff member with a role.
-    Agent(AgentId, Role),
-    /// A customer contact of an organization.
-    Contact(ContactId, OrgId),
-    /// An integration's API token with a role.
-    Token(i64, Role),
-}
+pub use reglament_domain::Principal;
 
 /// A signed-in session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -305,7 +296,7 @@ impl Store {
         .await?;
         let (id, role) = row.ok_or(StoreError::NotFound)?;
         let role = role.parse()?;
-        Ok(Principal::Token(id, role))
+        Ok(Principal::Token(reglament_domain::TokenId(id), role))
     }
 
     /// Revokes an API token.

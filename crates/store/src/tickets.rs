@@ -364,6 +364,24 @@ impl Store {
             now,
         )
         .await?;
+        // The ticket that carries on keeps the more urgent priority of the two.
+        let dup = Ticket::replay(&load_journal(&mut *tx, duplicate).await?)?;
+        let kept = Ticket::replay(&load_journal(&mut *tx, into).await?)?;
+        if let Some(p) = dup.priority.as_deref()
+            && reg.more_urgent(p, kept.priority.as_deref())
+        {
+            let reason = format!(
+                "объединена с более срочной заявкой {}",
+                dup.number
+                    .as_ref()
+                    .map_or(String::new(), |n| n.as_str().to_string())
+            );
+            let change = Command::ChangePriority {
+                priority: p.to_string(),
+                reason,
+            };
+            decide_in(&mut tx, reg, into, actor, change, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -470,6 +488,7 @@ impl Store {
                 name: f.name.clone(),
                 content_type: f.content_type.clone(),
                 size: f.data.len() as u64,
+                detected: f.detected.clone(),
             });
         }
         let outcome = decide_in(
@@ -532,6 +551,7 @@ impl Store {
                 name: row.try_get("name")?,
                 content_type: row.try_get("content_type")?,
                 size: row.try_get::<i64, _>("size")? as u64,
+                detected: None,
             },
             row.try_get("data")?,
         ))
@@ -807,6 +827,8 @@ pub struct NewFile {
     pub content_type: String,
     /// The content.
     pub data: Vec<u8>,
+    /// The type its content shows, as an extension, when recognised.
+    pub detected: Option<String>,
 }
 
 /// Inserts the row a new ticket's projection updates, and returns the projection of `received`.
@@ -1201,7 +1223,7 @@ async fn notify(
             let to = match e.actor {
                 Actor::Contact(ContactId(c)) => Some(format!("contact:{c}")),
                 Actor::Agent(AgentId(a)) => Some(format!("agent:{a}")),
-                Actor::System => customer.clone(),
+                Actor::Token(_) | Actor::System => customer.clone(),
             };
             if let Some(to) = to {
                 out.push((

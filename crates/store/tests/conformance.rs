@@ -826,7 +826,7 @@ async fn passwords_sessions_and_tokens_authenticate_the_right_principal(s: Store
     let (id, api) = s.create_api_token("ci", Role::Admin, now).await.unwrap();
     assert_eq!(
         s.api_token(&api).await.unwrap(),
-        Principal::Token(id, Role::Admin)
+        Principal::Token(reglament_domain::TokenId(id), Role::Admin)
     );
     s.revoke_api_token(id, now).await.unwrap();
     assert_eq!(s.api_token(&api).await.unwrap_err(), StoreError::NotFound);
@@ -1151,6 +1151,7 @@ fn file(name: &str, size: usize) -> reglament_store::tickets::NewFile {
         name: name.into(),
         content_type: "application/octet-stream".into(),
         data: (0..size).map(|i| (i % 251) as u8).collect(),
+        detected: None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! `cargo run --release -p reglament-web --example bench_create -- [sqlite|postgres] [N] [CONCURRENCY]`
 //!
 //! Each request is a `POST /api/v1/tickets` with a bearer token: the ticket is created, the
-//! regulation picks its level and priority, it is registered with a number, its clocks, timers and
+//! desk checks it against the regulation's intake rules and picks its level and priority, it is registered with a number, its clocks, timers and
 //! notification are written, and the response carries the explained clocks.
 
 use std::sync::Arc;
@@ -84,13 +84,40 @@ async fn main() {
         .await
         .unwrap();
     let auth = format!("Bearer {}", token.expose());
-    let app = router(AppState {
+    let desk = reglament_desk::Desk::new(
         store,
-        regulation: Arc::new(Regulation::parse(REG).unwrap()),
-        regulation_source: Arc::new(REG.to_string()),
-        numbers: Arc::new(TicketNumberFormat::default()),
-        metrics: Default::default(),
-    });
+        Arc::new(Regulation::parse(REG).unwrap()),
+        Arc::new(TicketNumberFormat::default()),
+    );
+    // Staff file for a named organization and contact, as intake requires.
+    let org = desk
+        .create_organization(
+            reglament_desk::OPERATOR,
+            reglament_desk::OrganizationInput {
+                name: "ООО «Нагрузка»".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let contact = desk
+        .create_contact(
+            reglament_desk::OPERATOR,
+            reglament_domain::OrgId(org.id),
+            reglament_desk::ContactInput {
+                full_name: "Нагрузочный контакт".into(),
+                position: None,
+                phone: None,
+                email: "load@example.ru".into(),
+                trusted: true,
+                owner: true,
+                password: None,
+            },
+        )
+        .await
+        .unwrap();
+    let (org, contact) = (org.id, contact.id.0);
+    let app = router(AppState::new(desk));
     let start = Instant::now();
     let per = n / conc;
     let mut tasks = Vec::new();
@@ -99,8 +126,9 @@ async fn main() {
         let auth = auth.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..per {
-                let body =
-                    format!(r#"{{"subject": "Тикет {w}-{i}", "description": "Нагрузочный тест"}}"#);
+                let body = format!(
+                    r#"{{"subject": "Тикет {w}-{i}", "description": "Нагрузочный тест", "organization_id": {org}, "contact_id": {contact}}}"#
+                );
                 let req = Request::builder()
                     .method("POST")
                     .uri("/api/v1/tickets")

@@ -1,111 +1,152 @@
-//! The one error type of the HTTP layer. Every error answers JSON:
-//! `{"code": "...", "message": "...", "details": {...}}`.
+//! The one error type of the HTTP layer. Every error answers JSON,
+//! `{"code": "...", "message": "...", "details": {...}}`, in the reader's language.
 
 use axum::Json;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use reglament_store::StoreError;
+use reglament_desk::{DeskError, Lang, Text};
 use serde_json::json;
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// Runs a request with its reader's language known to every error it answers.
+pub(crate) async fn in_language(req: Request, next: Next) -> Response {
+    let lang = crate::lang_of(req.headers());
+    LANG.scope(lang, next.run(req)).await
+}
+
+/// The language of the request being answered.
+pub(crate) fn current_lang() -> Lang {
+    lang()
+}
+
+fn lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
 
 /// An error answered to an HTTP client.
 #[derive(Debug)]
 pub enum AppError {
-    /// 401: no valid token or session.
+    /// What the desk refused, with the status of its kind: 404 not found (also for another
+    /// organization's data), 401 unauthorized, 403 forbidden, 422 invalid (with every field),
+    /// 409 conflict, 503 busy or unavailable, 500 internal.
+    Desk(DeskError),
+    /// 401: no token and no session.
     Unauthorized,
-    /// 403: authenticated, but not allowed.
-    Forbidden(String),
-    /// 404: no such resource, or not visible to the caller.
-    NotFound,
-    /// 409: refused by the lifecycle, or a taken value.
-    Conflict(String),
-    /// 422: the request's fields are invalid; details per field.
-    Invalid(String, serde_json::Value),
+    /// 404: no such route.
+    NoRoute,
+    /// 405: the route has no such method.
+    MethodNotAllowed,
+    /// 400: a path segment that should be an id is not one.
+    BadPath(String),
+    /// 422: the body is not the JSON the route takes.
+    Body(String),
+    /// 422: the query string is not what the route takes.
+    Query(String),
     /// 413: the body is larger than the server reads.
     TooLarge(String),
-    /// 503: the database is unavailable; nothing was written.
-    Unavailable,
     /// 500: a bug or an unexpected failure; the cause is logged, never shown.
     Internal(String),
+}
+
+impl From<DeskError> for AppError {
+    fn from(e: DeskError) -> AppError {
+        AppError::Desk(e)
+    }
 }
 
 impl AppError {
     /// The status code of each variant.
     pub fn status_code(&self) -> StatusCode {
         match self {
+            AppError::Desk(e) => match e {
+                DeskError::NotFound => StatusCode::NOT_FOUND,
+                DeskError::Unauthorized => StatusCode::UNAUTHORIZED,
+                DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
+                DeskError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                DeskError::Conflict(_) => StatusCode::CONFLICT,
+                DeskError::Busy | DeskError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                DeskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Invalid(..) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NoRoute => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::BadPath(_) => StatusCode::BAD_REQUEST,
+            AppError::Body(_) | AppError::Query(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
-
-    /// Maps a store error so that a missing referenced row is a 422 on the field that named
-    /// it, and anything else keeps its own answer.
-    pub fn missing_as_field(field: &str, message: String) -> impl FnOnce(StoreError) -> AppError {
-        move |e| match e {
-            StoreError::NotFound => AppError::field(field, message),
-            other => other.into(),
-        }
-    }
-
-    /// A field error: 422 naming the field.
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
-        let message = message.into();
-        AppError::Invalid(format!("`{field}`: {message}"), json!({ field: message }))
-    }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> AppError {
-        match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(m) => AppError::Conflict(m),
-            StoreError::Refused(d) => match d {
-                reglament_domain::DomainError::Forbidden(m) => AppError::Forbidden(m),
-                reglament_domain::DomainError::Invalid(m) => {
-                    AppError::Invalid(m.clone(), json!({ "command": m }))
-                }
-                other @ (reglament_domain::DomainError::State(_)
-                | reglament_domain::DomainError::Transition { .. }) => {
-                    AppError::Conflict(other.to_string())
-                }
-            },
-            StoreError::Unavailable(_) => AppError::Unavailable,
-            StoreError::Other(m) => AppError::Internal(m),
-        }
-    }
+fn log_internal(cause: &str) {
+    eprintln!(
+        "{}",
+        json!({ "ts": jiff::Timestamp::now().to_string(), "level": "error", "msg": "internal error", "cause": cause })
+    );
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status_code();
+        let l = lang();
+        let say = |id: &'static str| Text::new(id).render(l);
         let (code, message, details) = match self {
-            AppError::Unauthorized => (
-                "unauthorized",
-                "sign in or send `Authorization: Bearer <token>`".to_string(),
-                json!({}),
-            ),
-            AppError::Forbidden(m) => ("forbidden", m, json!({})),
-            AppError::NotFound => ("not_found", "no such resource".to_string(), json!({})),
-            AppError::Conflict(m) => ("conflict", m, json!({})),
-            AppError::Invalid(m, d) => ("invalid", m, d),
+            AppError::Desk(e) => match e {
+                DeskError::NotFound => ("not_found", say("http-not-found"), json!({})),
+                DeskError::Unauthorized => {
+                    ("unauthorized", say("http-wrong-credentials"), json!({}))
+                }
+                DeskError::Forbidden(t) => ("forbidden", t.render(l), json!({})),
+                DeskError::Invalid(problems) => {
+                    let mut details = serde_json::Map::new();
+                    let mut lines = Vec::new();
+                    for p in &problems {
+                        let text = p.text.render(l);
+                        lines.push(format!("`{}`: {text}", p.field));
+                        details
+                            .entry(p.field.clone())
+                            .and_modify(|v| {
+                                if let Some(s) = v.as_str() {
+                                    *v = json!(format!("{s} {text}"));
+                                }
+                            })
+                            .or_insert(json!(text));
+                    }
+                    // One problem reads as itself; several name their fields.
+                    let message = match &problems[..] {
+                        [one] => one.text.render(l),
+                        _ => lines.join("; "),
+                    };
+                    ("invalid", message, serde_json::Value::Object(details))
+                }
+                DeskError::Conflict(t) => ("conflict", t.render(l), json!({})),
+                DeskError::Busy => {
+                    let body =
+                        json!({ "code": "busy", "message": say("http-busy"), "details": {} });
+                    return (status, [(axum::http::header::RETRY_AFTER, "1")], Json(body))
+                        .into_response();
+                }
+                DeskError::Unavailable => ("unavailable", say("http-unavailable"), json!({})),
+                DeskError::Internal(cause) => {
+                    log_internal(&cause);
+                    ("internal", say("http-internal"), json!({}))
+                }
+            },
+            AppError::Unauthorized => ("unauthorized", say("http-unauthorized"), json!({})),
+            AppError::NoRoute => ("not_found", say("http-no-route"), json!({})),
+            AppError::MethodNotAllowed => ("method_not_allowed", say("http-method"), json!({})),
+            AppError::BadPath(m) => ("bad_request", m.clone(), json!({ "path": m })),
+            AppError::Body(m) => ("invalid", m.clone(), json!({ "body": m })),
+            AppError::Query(m) => ("invalid", m.clone(), json!({ "query": m })),
             AppError::TooLarge(m) => ("too_large", m, json!({})),
-            AppError::Unavailable => (
-                "unavailable",
-                "the database is unavailable; nothing was changed, try again shortly".to_string(),
-                json!({}),
-            ),
             AppError::Internal(cause) => {
-                eprintln!("internal error: {cause}");
-                (
-                    "internal",
-                    "an internal error occurred".to_string(),
-                    json!({}),
-                )
+                log_internal(&cause);
+                ("internal", say("http-internal"), json!({}))
             }
         };
         (

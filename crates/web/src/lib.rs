@@ -1,6 +1,6 @@
-//! Reglament's HTTP server: the JSON API under `/api/v1` and `/healthz`. Handlers are thin: they
-//! authenticate, parse, call the store (which calls the domain state machine and the SLA clocks)
-//! and map errors to one JSON shape.
+//! Reglament's HTTP server: the JSON API under `/api/v1`, `/healthz` and `/metrics`. Handlers
+//! only parse, call the desk and map its answer to HTTP; the desk decides what a request means
+//! and who may make it.
 
 mod api;
 mod billing;
@@ -13,40 +13,78 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use reglament_domain::TicketNumberFormat;
-use reglament_regulation::Regulation;
-use reglament_store::Store;
-use reglament_store::accounts::{Principal, Secret};
+use reglament_desk::{Desk, Lang};
+use reglament_domain::Principal;
+use reglament_store::accounts::Secret;
 
 pub use error::AppError;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// The effective regulation.
-    pub regulation: Arc<Regulation>,
-    /// The regulation file's text, as published at `/api/v1/regulation`.
-    pub regulation_source: Arc<String>,
-    /// How ticket numbers look.
-    pub numbers: Arc<TicketNumberFormat>,
+    /// The desk every request goes through.
+    pub desk: Desk,
     /// Counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
 }
 
-/// The whole application: every resource's routes merged.
+impl AppState {
+    /// The state of a server on a desk.
+    pub fn new(desk: Desk) -> AppState {
+        AppState {
+            desk,
+            metrics: Default::default(),
+        }
+    }
+}
+
+/// The whole application: every resource's routes merged, with JSON answers for unknown
+/// routes and wrong methods, and the reader's language for every error.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(directory::router())
         .merge(billing::router())
         .route("/metrics", axum::routing::get(metrics::render))
+        .fallback(|| async { AppError::NoRoute })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(error::in_language))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count,
         ))
         .with_state(state)
+}
+
+/// The reader's language, from `Accept-Language`: Russian unless English is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accept(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for Accept {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Accept, Self::Rejection> {
+        Ok(Accept(lang_of(&parts.headers)))
+    }
+}
+
+pub(crate) fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    Lang::from_accept_language(
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// The session token in the request's cookie, if any.
+pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("reglament_session="))
+        .map(Secret::new)
 }
 
 /// The authenticated caller: an API token (`Authorization: Bearer …`) or a session cookie.
@@ -62,70 +100,28 @@ impl FromRequestParts<AppState> for Caller {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         if let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) {
-            return match state.store.api_token(&Secret::new(token.trim())).await {
-                Ok(p) => Ok(Caller(p)),
-                Err(reglament_store::StoreError::NotFound) => Err(AppError::Unauthorized),
-                Err(e) => Err(e.into()),
-            };
+            let p = state
+                .desk
+                .authenticate_token(&Secret::new(token.trim()))
+                .await?;
+            return Ok(Caller(p));
         }
-        let cookie = parts
-            .headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| c.trim().strip_prefix("reglament_session="));
-        if let Some(token) = cookie {
-            return match state
-                .store
-                .session(&Secret::new(token), jiff::Timestamp::now())
-                .await
-            {
-                Ok(s) => {
-                    // A browser sends the cookie with any request, including forged ones from other
-                    // sites; a change must also carry the session's CSRF token.
-                    let safe = matches!(
-                        parts.method,
-                        axum::http::Method::GET | axum::http::Method::HEAD
-                    );
-                    let sent = parts
-                        .headers
-                        .get("x-csrf-token")
-                        .and_then(|v| v.to_str().ok());
-                    if !safe && sent != Some(s.csrf.expose()) {
-                        return Err(AppError::Forbidden(
-                            "missing or wrong CSRF token (send `X-CSRF-Token`)".into(),
-                        ));
-                    }
-                    Ok(Caller(s.principal))
-                }
-                Err(reglament_store::StoreError::NotFound) => Err(AppError::Unauthorized),
-                Err(e) => Err(e.into()),
-            };
+        if let Some(token) = session_cookie(&parts.headers) {
+            let change = !matches!(
+                parts.method,
+                axum::http::Method::GET | axum::http::Method::HEAD
+            );
+            let csrf = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
+            let p = state
+                .desk
+                .authenticate_session(&token, change, csrf)
+                .await?;
+            return Ok(Caller(p));
         }
         Err(AppError::Unauthorized)
-    }
-}
-
-/// Refuses callers without one of the roles: customers always, staff outside the roles.
-pub(crate) fn require_role(
-    p: Principal,
-    roles: &[reglament_domain::Role],
-    what: &str,
-) -> Result<(), AppError> {
-    match p {
-        Principal::Agent(_, r) | Principal::Token(_, r) if roles.contains(&r) => Ok(()),
-        Principal::Contact(..) => Err(AppError::Forbidden(format!(
-            "only support staff may {what}"
-        ))),
-        _ => Err(AppError::Forbidden(format!(
-            "only {} may {what}",
-            roles
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ))),
     }
 }
 
@@ -143,10 +139,7 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<ApiJson<T>, AppError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(AppError::Invalid(
-                rejection.body_text(),
-                serde_json::json!({ "body": rejection.body_text() }),
-            )),
+            Err(rejection) => Err(AppError::Body(rejection.body_text())),
         }
     }
 }
@@ -164,10 +157,25 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiQuery<T>, AppError> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(rejection) => Err(AppError::Invalid(
-                rejection.body_text(),
-                serde_json::json!({ "query": rejection.body_text() }),
-            )),
+            Err(rejection) => Err(AppError::Query(rejection.body_text())),
+        }
+    }
+}
+
+/// `Path` whose rejections (an id that is not a number) answer the API's JSON error.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiPath<T>, AppError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(AppError::BadPath(rejection.body_text())),
         }
     }
 }

@@ -24,7 +24,12 @@ pub struct Metrics {
 /// Counts every request by method, matched route (not the raw path, so ids do not explode the
 /// label set) and status.
 pub async fn count(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let method = req.method().to_string();
+    // Only the methods the API knows are labels: invented ones would grow the label set
+    // without bound.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m.to_string(),
+        _ => "other".to_string(),
+    };
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -59,11 +64,11 @@ pub async fn render(State(s): State<AppState>) -> Response {
         "reglament_tickets_created_total {}",
         s.metrics.tickets_created.load(Ordering::Relaxed)
     );
-    let up = s.store.ping().await.is_ok();
+    let up = s.desk.ping().await.is_ok();
     out.push_str("# HELP reglament_database_up Whether the database answers.\n");
     out.push_str("# TYPE reglament_database_up gauge\n");
     let _ = writeln!(out, "reglament_database_up {}", u8::from(up));
-    if up && let Ok(open) = s.store.open_ticket_count().await {
+    if up && let Ok(open) = s.desk.open_tickets().await {
         out.push_str("# HELP reglament_tickets_open Tickets not closed or rejected.\n");
         out.push_str("# TYPE reglament_tickets_open gauge\n");
         let _ = writeln!(out, "reglament_tickets_open {open}");

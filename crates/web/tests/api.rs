@@ -15,6 +15,11 @@ use reglament_web::{AppState, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+/// A desk text in Russian, the API's default language.
+fn ru(id: &'static str) -> String {
+    reglament_desk::Text::new(id).render(reglament_desk::Lang::Ru)
+}
+
 static N: AtomicU32 = AtomicU32::new(0);
 
 async fn database(postgres: bool) -> Store {
@@ -118,13 +123,13 @@ async fn app(postgres: bool) -> App {
         .create_api_token("test", Role::Admin, jiff::Timestamp::now())
         .await
         .unwrap();
-    let state = AppState {
-        store: store.clone(),
-        regulation: Arc::new(regulation),
-        regulation_source: Arc::new(REG.to_string()),
-        numbers: Arc::new(TicketNumberFormat::default()),
-        metrics: Default::default(),
-    };
+    let desk = reglament_desk::Desk::new(
+        store.clone(),
+        Arc::new(regulation),
+        Arc::new(TicketNumberFormat::default()),
+    )
+    .with_source(REG);
+    let state = AppState::new(desk);
     App {
         router: router(state),
         store,
@@ -261,13 +266,13 @@ async fn staff_create_a_ticket_that_is_registered_with_a_number_and_explained_cl
         .find(|c| c["target"] == "resolution")
         .unwrap();
     assert_eq!(resolution["state"], "running");
+    // The explanation is Russian by default, with the days skipped and why.
+    let explanation = resolution["explanation"].as_str().unwrap();
     assert!(
-        resolution["explanation"]
-            .as_str()
-            .unwrap()
-            .contains("term:"),
-        "{resolution}"
+        explanation.contains("Норматив: 5 рабочих дней"),
+        "{explanation}"
     );
+    assert!(!explanation.contains("weekend"), "{explanation}");
     let (status, list) = call(
         &app,
         "GET",
@@ -370,7 +375,8 @@ async fn invalid_requests_answer_422_with_the_field(app: App) {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["code"], "invalid");
-    assert_eq!(body["details"]["subject"], "is required");
+    assert_eq!(body["details"]["subject"], ru("intake-subject-required"));
+    // Every problem at once: staff name neither the organization nor the contact.
     let (status, body) = call(
         &app,
         "POST",
@@ -380,13 +386,31 @@ async fn invalid_requests_answer_422_with_the_field(app: App) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("is required by the regulation"),
+    assert_eq!(
+        body["details"]["organization_id"],
+        ru("intake-organization-required")
+    );
+    assert_eq!(body["details"]["contact_id"], ru("intake-contact-required"));
+    // With both named, only what the directory cannot know is asked for: the contact has no
+    // phone or position and the organization no state-contract number.
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/v1/tickets",
+        Auth::Bearer(&app.staff_token),
+        Some(json!({ "subject": "x", "organization_id": 1, "contact_id": 1 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let details = body["details"].as_object().unwrap();
+    let mut fields: Vec<&str> = details.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["description", "phone", "position", "state_contract_number"],
         "{body}"
     );
+    assert_eq!(details["phone"], ru("intake-field-required"));
     let (status, body) = call(
         &app,
         "POST",
@@ -598,11 +622,12 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refus
             .oneshot(login(json!({ "email": email, "password": password })))
             .await
             .unwrap();
-        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
         let b: Value =
             serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
         assert_eq!(
-            b["message"], "wrong email or password",
+            b["message"],
+            ru("http-wrong-credentials"),
             "the same answer for a wrong password and an unknown email"
         );
     }
@@ -971,7 +996,7 @@ async fn organizations_contacts_and_agents_follow_roles_and_visibility(app: App)
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["details"]["contract_to"], "is before `contract_from`");
+    assert_eq!(body["details"]["contract_to"], ru("dir-contract-order"));
     let (s, body) = call(
         &app,
         "POST",
@@ -984,7 +1009,7 @@ async fn organizations_contacts_and_agents_follow_roles_and_visibility(app: App)
         (s, body["details"]["programmer_id"].as_str()),
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some("no agent with id 999")
+            Some("Сотрудника с номером 999 нет.")
         )
     );
     let (s, _) = call(
@@ -1099,7 +1124,8 @@ async fn organizations_contacts_and_agents_follow_roles_and_visibility(app: App)
         body["details"]["line"]
             .as_str()
             .unwrap()
-            .starts_with("unknown line `L9`")
+            .starts_with("Неизвестная линия `L9`"),
+        "{body}"
     );
     let (s, agent) = call(
         &app,
@@ -1147,7 +1173,11 @@ async fn organizations_contacts_and_agents_follow_roles_and_visibility(app: App)
         Some(json!({ "email": "s@support.ru", "password": "agent-pass-1" })),
     )
     .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "a deactivated agent cannot sign in"
+    );
 }
 
 async fn logged_time_shows_in_time_entries_and_the_monthly_statement(app: App) {
@@ -1394,7 +1424,7 @@ async fn the_server_answers_503_while_the_database_is_away_and_recovers_when_it_
         "POST",
         "/api/v1/tickets",
         Auth::Bearer(&app.staff_token),
-        Some(json!({ "subject": "Во время сбоя", "description": "x", "fields": saveit_fields() })),
+        Some(json!({ "subject": "Во время сбоя", "description": "x", "organization_id": 1, "contact_id": 1, "fields": saveit_fields() })),
     )
     .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
@@ -1406,7 +1436,7 @@ async fn the_server_answers_503_while_the_database_is_away_and_recovers_when_it_
         "POST",
         "/api/v1/tickets",
         Auth::Bearer(&app.staff_token),
-        Some(json!({ "subject": "После сбоя", "description": "x", "fields": saveit_fields() })),
+        Some(json!({ "subject": "После сбоя", "description": "x", "organization_id": 1, "contact_id": 1, "fields": saveit_fields() })),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

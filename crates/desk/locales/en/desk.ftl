@@ -1,0 +1,129 @@
+## Texts of the desk, in English.
+
+plain = { $text }
+
+duration-minutes = { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+duration-hours = { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}
+
+## Intake: why a request does not become a ticket.
+
+intake-subject-required = Enter a subject.
+intake-subject-too-long = The subject is longer than { $max ->
+    [one] { $max } character
+   *[other] { $max } characters
+}.
+intake-field-required = The regulation requires this field.
+intake-unknown-category = Unknown category `{ $category }`; expected one of: { $expected }.
+intake-unknown-channel = Unknown channel `{ $channel }`; expected one of: { $expected }.
+intake-unofficial-channel = “{ $channel }” is not an official channel: requests through it are not registered. Official channels: { $official }.
+intake-consultation-only = “{ $channel }” is for consultations only; an agent registers a ticket from a written request. Official channels: { $official }.
+intake-outside-hours = “{ $channel }” accepts requests only during the hours of the “{ $schedule }” schedule.
+intake-day-off = “{ $channel }” does not accept requests on a day off; on days off these are accepted: { $open }.
+intake-day-off-none = “{ $channel }” does not accept requests on a day off.
+intake-emergency-only = “{ $channel }” is for emergencies only: { $categories }.
+intake-category-for-channel = Choose a category: “{ $channel }” accepts only emergencies: { $categories }.
+intake-wrong-channel = You are writing through a “{ $kind }” channel; you cannot name a channel of another kind (`{ $channel }`).
+intake-no-channel-of-kind = The regulation accepts no requests through a “{ $kind }” channel.
+intake-not-trusted = “{ $channel }” accepts requests only from the organization's trusted contacts.
+intake-owner-only = Requests of the category “{ $category }” are accepted only from the organization's owner contact.
+intake-organization-required = Name the organization: a ticket without one is seen by no customer and cannot be billed.
+intake-contact-required = Name the organization's contact.
+intake-contact-elsewhere = The contact belongs to another organization.
+intake-no-organization = There is no organization with id { $id }.
+intake-no-contact = There is no contact with id { $id }.
+
+## Actions and permissions.
+
+customer-note = Customers have no internal notes: send a reply instead (`reply`).
+permission-staff-only = Only support staff may do this.
+permission-customer-only = Only the customer may do this.
+permission-roles = Only these roles may do this: { $roles }.
+action-unknown-agent = There is no agent with id { $id }.
+action-agent-inactive = The agent is deactivated.
+action-link-relation = The relation must be `related`, `follow_up_of` or `followed_up_by`; split and merge make the others.
+action-bad-term = { $error }
+action-bad-rating = { $error }
+
+## Clocks, as customers read them.
+
+clock-state-pending = not started
+clock-state-running = running
+clock-state-paused = paused
+clock-state-met = met
+clock-state-breached = breached
+clock-state-cancelled = cancelled (the ticket was rejected, merged or closed unworked)
+clock-line-title = { $title }: { $state }
+clock-line-term = Term: { $term }
+clock-line-started = Started: { $at }
+clock-line-counting-from = Counting from the next working time: { $at }
+clock-line-pause = Paused: { $from } — { $to } ({ $why }), { $working } of working time
+clock-line-pause-open = now
+clock-line-extended = Extended by { $by }: { $reason }
+clock-line-due = Due: { $at }
+clock-line-stopped = Stopped: { $at }
+clock-line-elapsed = Elapsed: { $elapsed }; remaining: { $remaining }
+clock-line-counted = Counted: { $date } { $from }–{ $to } ({ $working })
+clock-line-skipped = Skipped: { $date } ({ $weekday }) — { $why }
+weekday-monday = Monday
+weekday-tuesday = Tuesday
+weekday-wednesday = Wednesday
+weekday-thursday = Thursday
+weekday-friday = Friday
+weekday-saturday = Saturday
+weekday-sunday = Sunday
+day-weekend = weekend
+day-not-in-schedule = not a working day of the schedule
+day-holiday = public holiday ({ $name })
+day-transferred-from = day off transferred from { $from }
+day-transferred = transferred day off
+day-presidential = non-working day by decree ({ $basis })
+day-other = { $reason }
+clock-line-provisional = Provisional: the production calendar for these years is not decreed yet.
+
+## The queue.
+
+queue-limit = Must be from 1 to 500.
+queue-offset = Must not be negative.
+queue-unknown = The regulation has no `{ $value }`.
+
+## The directory.
+
+dir-required = Required.
+dir-bad-email = Not a valid email address: { $error }
+dir-password-short = The password is shorter than { $min ->
+    [one] { $min } character
+   *[other] { $min } characters
+}.
+dir-bad-date = `{ $value }` is not a date YYYY-MM-DD.
+dir-contract-order = The contract cannot end before it begins (`contract_from`).
+dir-unknown-tariff = Unknown tariff `{ $tariff }`; the regulation has: { $expected }.
+dir-product-name = Product { $n } has no name.
+dir-bad-role = { $error }
+dir-unknown-line = Unknown line `{ $line }`; the regulation has: { $expected }.
+
+## Billing.
+
+billing-bad-month = `{ $value }` is not a month YYYY-MM.
+billing-none = The regulation has no billing rules.
+
+## Signing in.
+
+csrf-missing = Missing or wrong CSRF token (send `X-CSRF-Token`).
+
+## HTTP answers.
+
+http-not-found = No such resource.
+http-wrong-credentials = Wrong email or password.
+http-unauthorized = Sign in or send `Authorization: Bearer <token>`.
+http-busy = The server is busy checking passwords; try again in a second.
+http-unavailable = The database is unavailable; nothing was changed, try again shortly.
+http-internal = An internal error occurred.
+http-no-route = No such address; the API is described at /api/v1/openapi.json.
+http-method = This address does not take this method.
+http-too-large = The file “{ $name }” is larger than this server accepts ({ $max }).

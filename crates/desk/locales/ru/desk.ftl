@@ -1,0 +1,131 @@
+## Texts of the desk, in Russian: what customers and agents read.
+
+plain = { $text }
+
+duration-minutes = { $minutes ->
+    [one] { $minutes } минута
+    [few] { $minutes } минуты
+   *[many] { $minutes } минут
+}
+duration-hours = { $hours ->
+    [one] { $hours } час
+    [few] { $hours } часа
+   *[many] { $hours } часов
+}
+
+## Intake: why a request does not become a ticket.
+
+intake-subject-required = Укажите тему обращения.
+intake-subject-too-long = Тема длиннее { $max ->
+    [one] { $max } символа
+   *[other] { $max } символов
+}.
+intake-field-required = Поле обязательно по регламенту.
+intake-unknown-category = Неизвестная категория `{ $category }`; допустимые: { $expected }.
+intake-unknown-channel = Неизвестный канал `{ $channel }`; допустимые: { $expected }.
+intake-unofficial-channel = «{ $channel }» — не официальный канал: обращения через него не регистрируются. Официальные каналы: { $official }.
+intake-consultation-only = Через «{ $channel }» даются только консультации; заявку регистрирует сотрудник по письменному обращению. Официальные каналы: { $official }.
+intake-outside-hours = «{ $channel }» принимает обращения только в часы графика «{ $schedule }».
+intake-day-off = В нерабочий день «{ $channel }» не принимает обращения; в нерабочие дни принимаются: { $open }.
+intake-day-off-none = В нерабочий день «{ $channel }» не принимает обращения.
+intake-emergency-only = «{ $channel }» — только для экстренных обращений: { $categories }.
+intake-category-for-channel = Укажите категорию: «{ $channel }» принимает только экстренные обращения: { $categories }.
+intake-wrong-channel = Вы обращаетесь через канал типа «{ $kind }»; нельзя указать канал другого типа (`{ $channel }`).
+intake-no-channel-of-kind = Регламент не принимает обращения через канал типа «{ $kind }».
+intake-not-trusted = Через «{ $channel }» обращения принимаются только от доверенных лиц организации.
+intake-owner-only = Обращения категории «{ $category }» принимаются только от владельца (ответственного лица) организации.
+intake-organization-required = Укажите организацию: заявку без организации не увидит ни один клиент и её нельзя учесть в акте.
+intake-contact-required = Укажите контактное лицо организации.
+intake-contact-elsewhere = Контактное лицо относится к другой организации.
+intake-no-organization = Организации с номером { $id } нет.
+intake-no-contact = Контактного лица с номером { $id } нет.
+
+## Actions and permissions.
+
+customer-note = У клиентов нет внутренних заметок: отправьте ответ (`reply`).
+permission-staff-only = Это могут делать только сотрудники поддержки.
+permission-customer-only = Это может делать только клиент.
+permission-roles = Это могут делать только роли: { $roles }.
+action-unknown-agent = Сотрудника с номером { $id } нет.
+action-agent-inactive = Сотрудник отключён.
+action-link-relation = Связь должна быть `related`, `follow_up_of` или `followed_up_by`; для остальных есть разделение и объединение.
+action-bad-term = { $error }
+action-bad-rating = { $error }
+
+## Clocks, as customers read them.
+
+clock-state-pending = ещё не начат
+clock-state-running = идёт
+clock-state-paused = приостановлен
+clock-state-met = выполнен
+clock-state-breached = нарушен
+clock-state-cancelled = отменён (заявка отклонена, объединена или закрыта без решения)
+clock-line-title = { $title }: { $state }
+clock-line-term = Норматив: { $term }
+clock-line-started = Отсчёт начат: { $at }
+clock-line-counting-from = Отсчёт идёт с ближайшего рабочего времени: { $at }
+clock-line-pause = Пауза: { $from } — { $to } ({ $why }), { $working } рабочего времени
+clock-line-pause-open = сейчас
+clock-line-extended = Срок продлён на { $by }: { $reason }
+clock-line-due = Срок: { $at }
+clock-line-stopped = Остановлен: { $at }
+clock-line-elapsed = Затрачено: { $elapsed }; осталось: { $remaining }
+clock-line-counted = Учтено: { $date } { $from }–{ $to } ({ $working })
+clock-line-skipped = Пропущено: { $date } ({ $weekday }) — { $why }
+weekday-monday = понедельник
+weekday-tuesday = вторник
+weekday-wednesday = среда
+weekday-thursday = четверг
+weekday-friday = пятница
+weekday-saturday = суббота
+weekday-sunday = воскресенье
+day-weekend = выходной
+day-not-in-schedule = нерабочий день по графику
+day-holiday = праздник ({ $name })
+day-transferred-from = выходной, перенесённый с { $from }
+day-transferred = перенесённый выходной
+day-presidential = нерабочий день по указу ({ $basis })
+day-other = { $reason }
+clock-line-provisional = Срок предварительный: производственный календарь на эти годы ещё не утверждён.
+
+## The queue.
+
+queue-limit = Должно быть от 1 до 500.
+queue-offset = Не может быть отрицательным.
+queue-unknown = В регламенте нет значения `{ $value }`.
+
+## The directory.
+
+dir-required = Обязательное поле.
+dir-bad-email = Неверный адрес электронной почты: { $error }
+dir-password-short = Пароль короче { $min ->
+    [one] { $min } символа
+   *[other] { $min } символов
+}.
+dir-bad-date = `{ $value }` — не дата в формате ГГГГ-ММ-ДД.
+dir-contract-order = Договор не может закончиться раньше, чем начался (`contract_from`).
+dir-unknown-tariff = Неизвестный тариф `{ $tariff }`; в регламенте: { $expected }.
+dir-product-name = У продукта № { $n } нет названия.
+dir-bad-role = { $error }
+dir-unknown-line = Неизвестная линия `{ $line }`; в регламенте: { $expected }.
+
+## Billing.
+
+billing-bad-month = `{ $value }` — не месяц в формате ГГГГ-ММ.
+billing-none = В регламенте нет правил тарификации.
+
+## Signing in.
+
+csrf-missing = Нет CSRF-токена или он неверен (передайте `X-CSRF-Token`).
+
+## HTTP answers.
+
+http-not-found = Такого объекта нет.
+http-wrong-credentials = Неверный адрес электронной почты или пароль.
+http-unauthorized = Войдите в систему или передайте `Authorization: Bearer <token>`.
+http-busy = Сервер занят проверкой паролей; повторите через секунду.
+http-unavailable = База данных недоступна; ничего не изменено, повторите чуть позже.
+http-internal = Внутренняя ошибка сервера.
+http-no-route = Такого адреса нет; API описан в /api/v1/openapi.json.
+http-method = Этот адрес не принимает такой метод.
+http-too-large = Файл «{ $name }» больше, чем принимает сервер ({ $max }).

@@ -1,0 +1,393 @@
+//! Acting on a ticket: one command from one principal, decided by the permission module and
+//! the ticket's state machine under the regulation, and what came of it.
+
+use reglament_domain::{
+    AgentId, Command, Outcome, Principal, Rating, Relation, TicketEvent, TicketId,
+};
+use reglament_store::tickets::NewFile;
+
+use crate::intake::check_subject;
+use crate::permissions::{self, Action, viewer};
+use crate::{AttachmentView, Desk, DeskError, Lang, Problem, Result, Text, TicketView};
+
+/// A command on a ticket, as any channel sends it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeskCommand {
+    /// A reply; staff may make it internal with `public: false`.
+    Reply {
+        /// The text.
+        body: String,
+        /// Seen by the customer.
+        public: bool,
+    },
+    /// An internal note (staff only).
+    Note {
+        /// The text.
+        body: String,
+    },
+    /// A status change, with a reason for deferral and rejection.
+    Status {
+        /// The status id.
+        status: String,
+        /// The reason id.
+        reason: Option<String>,
+    },
+    /// A priority change with its reason.
+    Priority {
+        /// The priority id.
+        priority: String,
+        /// Why.
+        reason: String,
+    },
+    /// A level change with its reason.
+    Level {
+        /// The level id.
+        level: String,
+        /// Why.
+        reason: String,
+    },
+    /// Assigning an agent.
+    Assign {
+        /// The agent.
+        assignee: AgentId,
+    },
+    /// Handing the ticket over to a line.
+    HandOver {
+        /// The line id.
+        line: String,
+    },
+    /// Linking another ticket.
+    Link {
+        /// The other ticket.
+        ticket: TicketId,
+        /// `related`, `follow_up_of` or `followed_up_by`.
+        relation: Relation,
+    },
+    /// Logging work time.
+    LogTime {
+        /// The billing activity id.
+        activity: String,
+        /// Minutes.
+        minutes: u32,
+        /// What was done.
+        description: String,
+    },
+    /// Extending a deadline.
+    Extend {
+        /// The target id.
+        target: String,
+        /// By how much, such as `2 working days`.
+        by: String,
+        /// Why, as sent to the customer.
+        reason: String,
+    },
+    /// The customer confirms completion.
+    Confirm,
+    /// The customer objects to completion.
+    Object {
+        /// Why.
+        reason: String,
+    },
+    /// Staff reopen a finished ticket.
+    Reopen {
+        /// Why.
+        reason: String,
+    },
+    /// The customer rates the service.
+    Rate {
+        /// 1–5.
+        stars: u8,
+        /// A remark.
+        comment: Option<String>,
+    },
+    /// Splitting a new ticket off.
+    Split {
+        /// The new ticket's subject.
+        subject: String,
+        /// Its description.
+        description: String,
+    },
+    /// Merging this ticket, a duplicate, into another.
+    MergeInto {
+        /// The ticket that carries on.
+        ticket: TicketId,
+    },
+}
+
+impl DeskCommand {
+    /// The permission a command needs.
+    pub fn action(&self) -> Action {
+        match self {
+            DeskCommand::Reply { public: true, .. } => Action::Reply,
+            DeskCommand::Reply { public: false, .. } | DeskCommand::Note { .. } => Action::Note,
+            DeskCommand::Status { .. } => Action::ChangeStatus,
+            DeskCommand::Priority { .. } => Action::ChangePriority,
+            DeskCommand::Level { .. } => Action::ChangeLevel,
+            DeskCommand::Assign { .. } => Action::Assign,
+            DeskCommand::HandOver { .. } => Action::HandOver,
+            DeskCommand::Link { .. } => Action::Link,
+            DeskCommand::LogTime { .. } => Action::LogTime,
+            DeskCommand::Extend { .. } => Action::Extend,
+            DeskCommand::Confirm => Action::Confirm,
+            DeskCommand::Object { .. } => Action::Object,
+            DeskCommand::Reopen { .. } => Action::Reopen,
+            DeskCommand::Rate { .. } => Action::Rate,
+            DeskCommand::Split { .. } => Action::Split,
+            DeskCommand::MergeInto { .. } => Action::Merge,
+        }
+    }
+}
+
+/// What came of a command.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Acted {
+    /// The ticket changed; here it is.
+    Updated(TicketView),
+    /// A new ticket was opened from it (a split, or a customer's message to a closed ticket
+    /// that the regulation answers with a linked follow-up); here is the new one.
+    Opened(TicketView),
+    /// The ticket was merged into another; here is the one that carries on.
+    Merged(TicketView),
+}
+
+/// A file as a channel received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The file name the sender gave.
+    pub name: String,
+    /// The media type the sender claimed.
+    pub content_type: String,
+    /// The content.
+    pub data: Vec<u8>,
+}
+
+impl Desk {
+    /// Runs one command on a ticket as a principal.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::NotFound`] when the principal may not see the ticket;
+    /// [`DeskError::Forbidden`] when the principal may not do this; [`DeskError::Invalid`] for
+    /// bad arguments; [`DeskError::Conflict`] when the ticket's state refuses it.
+    pub async fn act(
+        &self,
+        who: Principal,
+        id: TicketId,
+        command: DeskCommand,
+        lang: Lang,
+    ) -> Result<Acted> {
+        permissions::check(who, command.action())?;
+        let now = self.now();
+        let reg = &*self.regulation;
+        let actor = who.actor();
+        let v = viewer(who);
+        let store = &self.store;
+        let cmd = match command {
+            DeskCommand::Link { ticket, relation } => {
+                if !matches!(
+                    relation,
+                    Relation::Related | Relation::FollowUpOf | Relation::FollowedUpBy
+                ) {
+                    return Err(DeskError::field(
+                        "relation",
+                        Text::new("action-link-relation"),
+                    ));
+                }
+                store.link(reg, id, ticket, relation, actor, v, now).await?;
+                return Ok(Acted::Updated(self.view(who, id, lang).await?));
+            }
+            DeskCommand::Split {
+                subject,
+                description,
+            } => {
+                let mut problems = Vec::new();
+                check_subject(&subject, "subject", &mut problems);
+                if !problems.is_empty() {
+                    return Err(DeskError::Invalid(problems));
+                }
+                let new = store
+                    .split(reg, id, subject, description, actor, v, &self.numbers, now)
+                    .await?;
+                return Ok(Acted::Opened(self.view(who, new, lang).await?));
+            }
+            DeskCommand::MergeInto { ticket } => {
+                store.merge(reg, id, ticket, actor, v, now).await?;
+                return Ok(Acted::Merged(self.view(who, ticket, lang).await?));
+            }
+            DeskCommand::Reply { body, public } => Command::Reply { public, body },
+            DeskCommand::Note { body } => Command::Reply {
+                public: false,
+                body,
+            },
+            DeskCommand::Status { status, reason } => Command::SetStatus { status, reason },
+            DeskCommand::Priority { priority, reason } => {
+                Command::ChangePriority { priority, reason }
+            }
+            DeskCommand::Level { level, reason } => Command::ChangeLevel { level, reason },
+            DeskCommand::Assign { assignee } => {
+                let found = store.agent(assignee).await.map_err(DeskError::missing_as(
+                    "assignee_id",
+                    Text::new("action-unknown-agent").num("id", assignee.0 as f64),
+                ))?;
+                if !found.active {
+                    return Err(DeskError::field(
+                        "assignee_id",
+                        Text::new("action-agent-inactive"),
+                    ));
+                }
+                Command::Assign { agent: assignee }
+            }
+            DeskCommand::HandOver { line } => Command::HandOver { line },
+            DeskCommand::LogTime {
+                activity,
+                minutes,
+                description,
+            } => Command::LogTime {
+                activity,
+                minutes,
+                description,
+            },
+            DeskCommand::Extend { target, by, reason } => Command::Extend {
+                target,
+                by: by.parse().map_err(|e: reglament_calendar::Error| {
+                    DeskError::field(
+                        "by",
+                        Text::new("action-bad-term").arg("error", e.to_string()),
+                    )
+                })?,
+                reason,
+            },
+            DeskCommand::Confirm => Command::Confirm,
+            DeskCommand::Object { reason } => Command::Object { reason },
+            DeskCommand::Reopen { reason } => Command::Reopen { reason },
+            DeskCommand::Rate { stars, comment } => Command::Rate {
+                rating: Rating::new(stars).map_err(|e| {
+                    DeskError::field(
+                        "stars",
+                        Text::new("action-bad-rating").arg("error", e.to_string()),
+                    )
+                })?,
+                comment,
+            },
+        };
+        let message = match &cmd {
+            Command::Reply { body, .. } => Some(body.clone()),
+            _ => None,
+        };
+        match store
+            .execute(reg, id, actor, v, cmd, &self.numbers, now)
+            .await?
+        {
+            Outcome::Events(_) => Ok(Acted::Updated(self.view(who, id, lang).await?)),
+            // The ticket is closed and the regulation wants a new ticket for the message.
+            Outcome::OpenLinkedTicket => {
+                let new = store
+                    .follow_up(
+                        reg,
+                        id,
+                        message.unwrap_or_default(),
+                        actor,
+                        v,
+                        &self.numbers,
+                        now,
+                    )
+                    .await?;
+                Ok(Acted::Opened(self.view(who, new, lang).await?))
+            }
+        }
+    }
+
+    /// Offers files for a ticket. The regulation's policy judges each by its name and by the
+    /// type its content shows; a refused file is recorded on the ticket with its reason, which
+    /// goes to the sender, and the ticket and the other files are kept.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] on the field `file` when the policy refuses a file (the first
+    /// refusal's reason; the others are on the ticket); [`DeskError::NotFound`] when the
+    /// principal may not see the ticket; [`DeskError::Conflict`] for a customer's file on a
+    /// closed ticket.
+    pub async fn attach(
+        &self,
+        who: Principal,
+        id: TicketId,
+        files: Vec<Upload>,
+    ) -> Result<Vec<AttachmentView>> {
+        permissions::check(who, Action::Attach)?;
+        let files = files
+            .into_iter()
+            .map(|f| NewFile {
+                detected: infer::get(&f.data).map(|k| k.extension().to_string()),
+                name: f.name,
+                content_type: f.content_type,
+                data: f.data,
+            })
+            .collect();
+        let events = self
+            .store
+            .attach(
+                &self.regulation,
+                id,
+                files,
+                who.actor(),
+                viewer(who),
+                self.now(),
+            )
+            .await?;
+        let mut accepted = Vec::new();
+        let mut refused = Vec::new();
+        for e in events {
+            match e {
+                TicketEvent::Attached {
+                    attachment,
+                    name,
+                    content_type,
+                    size,
+                } => accepted.push(AttachmentView {
+                    id: attachment,
+                    name,
+                    content_type,
+                    size,
+                    url: format!("/api/v1/tickets/{}/attachments/{attachment}", id.0),
+                }),
+                TicketEvent::AttachmentRejected { reason, .. } => {
+                    refused.push(Problem::new("file", Text::plain(reason)));
+                }
+                _ => {}
+            }
+        }
+        if !refused.is_empty() && accepted.is_empty() {
+            return Err(DeskError::Invalid(refused));
+        }
+        Ok(accepted)
+    }
+
+    /// The largest file, in bytes, that a channel should read for one attachment: the
+    /// regulation's own limit (doubled, at least 1 MiB, so that an oversized file still gets
+    /// the regulation's reason), else 25 MiB.
+    pub fn upload_cap(&self) -> usize {
+        const DEFAULT: u64 = 25 * 1024 * 1024;
+        let cap = self
+            .regulation
+            .attachments
+            .max_size
+            .map_or(DEFAULT, |m| m.saturating_mul(2).max(1024 * 1024));
+        usize::try_from(cap).unwrap_or(usize::MAX)
+    }
+
+    /// An attachment's metadata and content.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::NotFound`] when it does not exist or its ticket is hidden from the
+    /// principal.
+    pub async fn attachment(
+        &self,
+        who: Principal,
+        id: TicketId,
+        attachment: i64,
+    ) -> Result<(reglament_domain::FileMeta, Vec<u8>)> {
+        permissions::check(who, Action::ReadAttachment)?;
+        Ok(self.store.attachment(id, attachment, viewer(who)).await?)
+    }
+}

@@ -1,0 +1,130 @@
+//! Identity: signing in with a password, sessions and their CSRF tokens, and API tokens — each
+//! resolved to the one [`Principal`] type the rest of the desk works with.
+
+use jiff::{SignedDuration, Timestamp};
+use reglament_domain::{EmailAddress, Principal};
+use reglament_store::StoreError;
+use reglament_store::accounts::{Secret, hash_password, new_token, verify_password};
+
+use crate::{Desk, DeskError, Result};
+
+/// How long a session lasts.
+pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(12);
+
+/// A new session.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// Who signed in.
+    pub principal: Principal,
+    /// The session token, for the cookie; shown once.
+    pub token: Secret,
+    /// The CSRF token every change made with the session must carry.
+    pub csrf: Secret,
+    /// When the session ends.
+    pub expires_at: Timestamp,
+}
+
+/// An argon2id hash of a random password, made once, to check unknown emails against so that
+/// response times do not tell which emails have accounts.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        new_token()
+            .and_then(|t| hash_password(&t))
+            .unwrap_or_default()
+    })
+}
+
+impl Desk {
+    /// Signs in with an email and a password. The password check runs off the async executor,
+    /// at most as many at once as the machine has cores; unknown emails cost the same check.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unauthorized`] for a wrong email or password; [`DeskError::Busy`] when
+    /// every password check is taken; storage errors.
+    pub async fn sign_in(&self, email: &str, password: Secret) -> Result<SignedIn> {
+        let known = match email.trim().parse::<EmailAddress>() {
+            Ok(e) => match self.store.credentials(&e).await {
+                Ok((p, h)) => Some((p, h)),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        };
+        let hash = known
+            .as_ref()
+            .map_or_else(|| dummy_hash().to_string(), |(_, h)| h.clone());
+        let permit = self
+            .hashing
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| DeskError::Busy)?;
+        let ok = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            verify_password(&password, &hash)
+        })
+        .await
+        .map_err(|e| DeskError::Internal(e.to_string()))?;
+        let Some((principal, _)) = known.filter(|_| ok) else {
+            return Err(DeskError::Unauthorized);
+        };
+        let (token, session) = self
+            .store
+            .create_session(principal, self.now(), SESSION_TTL)
+            .await?;
+        Ok(SignedIn {
+            principal,
+            token,
+            csrf: session.csrf,
+            expires_at: session.expires_at,
+        })
+    }
+
+    /// The principal of an API token.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unauthorized`] for an unknown or revoked token.
+    pub async fn authenticate_token(&self, token: &Secret) -> Result<Principal> {
+        match self.store.api_token(token).await {
+            Ok(p) => Ok(p),
+            Err(StoreError::NotFound) => Err(DeskError::Unauthorized),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The principal of a live session. A change (anything but reading) must carry the
+    /// session's CSRF token: a browser sends the cookie with forged requests from other sites
+    /// too.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unauthorized`] for an unknown or expired session, or a deactivated
+    /// account; [`DeskError::Forbidden`] for a change without the right CSRF token.
+    pub async fn authenticate_session(
+        &self,
+        token: &Secret,
+        change: bool,
+        csrf: Option<&str>,
+    ) -> Result<Principal> {
+        let s = match self.store.session(token, self.now()).await {
+            Ok(s) => s,
+            Err(StoreError::NotFound) => return Err(DeskError::Unauthorized),
+            Err(e) => return Err(e.into()),
+        };
+        if change && csrf != Some(s.csrf.expose()) {
+            return Err(DeskError::Forbidden(crate::Text::new("csrf-missing")));
+        }
+        Ok(s.principal)
+    }
+
+    /// Ends a session; an unknown token is no error.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn sign_out(&self, token: &Secret) -> Result<()> {
+        Ok(self.store.end_session(token).await?)
+    }
+}

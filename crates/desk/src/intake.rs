@@ -1,0 +1,461 @@
+//! Intake: what makes a request a ticket. Every channel's requests pass the same rules of the
+//! regulation, at `now`: the channel must be official, open at this hour and on this day, and
+//! registering; an emergency-only channel takes only its emergencies; trusted-only channels and
+//! owner-only categories check the contact; the directory fills the fields it knows; and only
+//! then are the level and priority chosen and the ticket registered.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use reglament_domain::{ContactId, JournalEntry, OrgId, Principal, TicketEvent};
+use reglament_regulation::{Channel, ChannelKind, Regulation, TicketFacts};
+use reglament_store::StoreError;
+use reglament_store::directory::{Contact, Organization};
+
+use crate::permissions::{self, Action};
+use crate::{Desk, DeskError, Lang, Problem, Result, Text, TicketView};
+
+/// The longest subject, in characters.
+pub const MAX_SUBJECT: usize = 500;
+
+/// The kind of medium a request physically came through, as the channel adapter knows it.
+pub type Via = ChannelKind;
+
+/// What someone sent to open a ticket.
+///
+/// # Example
+///
+/// ```
+/// use reglament_desk::{Request, Via};
+///
+/// let r = Request::new("Не проходит оплата", "Ошибка 500").via(Via::Email);
+/// assert_eq!(r.via, Via::Email);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    /// The subject.
+    pub subject: String,
+    /// The description.
+    pub description: String,
+    /// The category id, if the sender chose one.
+    pub category: Option<String>,
+    /// The channel id the sender names: staff registering a phone call name `phone`. A
+    /// customer may name only a channel of the kind they are using.
+    pub channel: Option<String>,
+    /// The organization, when staff file for a customer.
+    pub organization: Option<OrgId>,
+    /// The contact, when staff file for a customer.
+    pub contact: Option<ContactId>,
+    /// The regulation's other fields.
+    pub fields: BTreeMap<String, String>,
+    /// The medium it came through.
+    pub via: Via,
+}
+
+impl Request {
+    /// A request with a subject and description, through the portal.
+    pub fn new(subject: impl Into<String>, description: impl Into<String>) -> Request {
+        Request {
+            subject: subject.into(),
+            description: description.into(),
+            category: None,
+            channel: None,
+            organization: None,
+            contact: None,
+            fields: BTreeMap::new(),
+            via: ChannelKind::Portal,
+        }
+    }
+
+    /// The same request through another medium.
+    pub fn via(mut self, via: Via) -> Request {
+        self.via = via;
+        self
+    }
+}
+
+fn kind_text(k: ChannelKind, lang: Lang) -> String {
+    match (lang, k) {
+        (Lang::Ru, ChannelKind::Email) => "электронная почта".into(),
+        (Lang::Ru, ChannelKind::Portal) => "портал".into(),
+        (Lang::Ru, ChannelKind::Phone) => "телефон".into(),
+        (Lang::Ru, ChannelKind::Messenger) => "мессенджер".into(),
+        (Lang::Ru, ChannelKind::Other) => "другое".into(),
+        (Lang::En, k) => k.to_string(),
+    }
+}
+
+fn titles<'a>(channels: impl Iterator<Item = &'a Channel>) -> String {
+    let all: Vec<String> = channels.map(|c| format!("«{}»", c.title)).collect();
+    if all.is_empty() {
+        "—".into()
+    } else {
+        all.join(", ")
+    }
+}
+
+/// The directory's facts about the filer.
+struct Filer {
+    organization: Option<Organization>,
+    contact: Option<Contact>,
+}
+
+impl Desk {
+    /// Opens a ticket: checks the request against the regulation's intake rules at the desk's
+    /// `now`, fills what the directory knows, chooses the level and priority, and registers it
+    /// with a number, in one transaction.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] naming every problem at once, each with its field;
+    /// [`DeskError::Forbidden`] when the principal may not file; storage errors.
+    pub async fn open_ticket(&self, who: Principal, r: Request, lang: Lang) -> Result<TicketView> {
+        permissions::check(who, Action::FileTicket)?;
+        let now = self.now();
+        let reg = &*self.regulation;
+        let mut problems = Vec::new();
+        check_subject(&r.subject, "subject", &mut problems);
+        if let Some(c) = &r.category
+            && reg.category(c).is_none()
+        {
+            problems.push(Problem::new(
+                "category",
+                Text::new("intake-unknown-category")
+                    .arg("category", c.clone())
+                    .arg(
+                        "expected",
+                        reg.categories
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+            ));
+        }
+        let channel = resolve_channel(reg, who, &r, lang, &mut problems);
+        let filer = self.filer(who, &r, &mut problems).await?;
+        if let Some(ch) = channel {
+            check_channel(reg, who, ch, &r, &filer, now, &mut problems);
+        }
+        if let Some(cat) = r.category.as_deref().and_then(|c| reg.category(c))
+            && cat.owner_only
+            && !filer.contact.as_ref().is_some_and(|c| c.owner)
+        {
+            problems.push(Problem::new(
+                "category",
+                Text::new("intake-owner-only").arg("category", cat.title.clone()),
+            ));
+        }
+        check_required(reg, &r, &filer, &mut problems);
+        if !problems.is_empty() {
+            return Err(DeskError::Invalid(problems));
+        }
+
+        let channel_id = channel.map_or_else(|| "portal".to_string(), |c| c.id.clone());
+        let tariff = filer.organization.as_ref().and_then(|o| o.tariff.clone());
+        let level = reg.resolve_level(&TicketFacts {
+            tariff: tariff.as_deref(),
+            category: r.category.as_deref(),
+            channel: Some(&channel_id),
+            subject: &r.subject,
+            at: Some(now),
+        });
+        let priority = reg.initial_priority(level).map(|p| p.id.clone());
+        let received = JournalEntry::new(
+            now,
+            who.actor(),
+            TicketEvent::Received {
+                channel: channel_id,
+                subject: r.subject,
+                description: r.description,
+                organization: filer.organization.as_ref().map(|o| o.id),
+                contact: filer.contact.as_ref().map(|c| c.id),
+                category: r.category,
+                level: level.map(|l| l.id.clone()),
+                priority,
+                fields: r.fields,
+            },
+        );
+        let id = self
+            .store
+            .create_and_register(reg, received, &self.numbers, now)
+            .await?;
+        self.view(who, id, lang).await
+    }
+
+    /// The organization and contact a ticket is filed for: the customer's own, or the ones
+    /// staff name — both required, and the contact of that organization.
+    async fn filer(
+        &self,
+        who: Principal,
+        r: &Request,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Filer> {
+        let (org, contact) = match who {
+            Principal::Contact(c, o) => (Some(o), Some(c)),
+            _ => {
+                if r.organization.is_none() {
+                    problems.push(Problem::new(
+                        "organization_id",
+                        Text::new("intake-organization-required"),
+                    ));
+                }
+                if r.contact.is_none() {
+                    problems.push(Problem::new(
+                        "contact_id",
+                        Text::new("intake-contact-required"),
+                    ));
+                }
+                (r.organization, r.contact)
+            }
+        };
+        let organization = match org {
+            Some(o) => match self.store.organization(o).await {
+                Ok(o) => Some(o),
+                Err(StoreError::NotFound) => {
+                    problems.push(Problem::new(
+                        "organization_id",
+                        Text::new("intake-no-organization").num("id", o.0 as f64),
+                    ));
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        let contact = match contact {
+            Some(c) => match self.store.contact(c).await {
+                Ok(c) => Some(c),
+                Err(StoreError::NotFound) => {
+                    problems.push(Problem::new(
+                        "contact_id",
+                        Text::new("intake-no-contact").num("id", c.0 as f64),
+                    ));
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        if let (Some(c), Some(o)) = (&contact, org)
+            && c.organization != o
+        {
+            problems.push(Problem::new(
+                "contact_id",
+                Text::new("intake-contact-elsewhere"),
+            ));
+        }
+        Ok(Filer {
+            organization,
+            contact,
+        })
+    }
+}
+
+/// Checks a subject's presence and length.
+pub(crate) fn check_subject(subject: &str, field: &str, problems: &mut Vec<Problem>) {
+    if subject.trim().is_empty() {
+        problems.push(Problem::new(field, Text::new("intake-subject-required")));
+    } else if subject.chars().count() > MAX_SUBJECT {
+        problems.push(Problem::new(
+            field,
+            Text::new("intake-subject-too-long").num("max", MAX_SUBJECT as f64),
+        ));
+    }
+}
+
+/// The channel a request counts as: for a customer, a channel of the kind they are using (the
+/// one they name must be of it); for staff, the one they name, else one of the kind of the
+/// medium. `None` when the regulation names no channels.
+fn resolve_channel<'r>(
+    reg: &'r Regulation,
+    who: Principal,
+    r: &Request,
+    lang: Lang,
+    problems: &mut Vec<Problem>,
+) -> Option<&'r Channel> {
+    if reg.channels.is_empty() {
+        return None;
+    }
+    if let Some(id) = &r.channel {
+        let Some(ch) = reg.channel(id) else {
+            problems.push(Problem::new(
+                "channel",
+                Text::new("intake-unknown-channel")
+                    .arg("channel", id.clone())
+                    .arg(
+                        "expected",
+                        reg.channels
+                            .iter()
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+            ));
+            return None;
+        };
+        if who.is_customer() && ch.kind != r.via {
+            problems.push(Problem::new(
+                "channel",
+                Text::new("intake-wrong-channel")
+                    .arg("kind", kind_text(r.via, lang))
+                    .arg("channel", id.clone()),
+            ));
+            return None;
+        }
+        return Some(ch);
+    }
+    let of_kind = || reg.channels.iter().filter(|c| c.kind == r.via);
+    match of_kind().find(|c| c.official).or_else(|| of_kind().next()) {
+        Some(ch) => Some(ch),
+        None => {
+            problems.push(Problem::new(
+                "channel",
+                Text::new("intake-no-channel-of-kind").arg("kind", kind_text(r.via, lang)),
+            ));
+            None
+        }
+    }
+}
+
+/// The regulation's rules for the channel: official, registering, open now, open today, its
+/// categories, its trust.
+fn check_channel(
+    reg: &Regulation,
+    who: Principal,
+    ch: &Channel,
+    r: &Request,
+    filer: &Filer,
+    now: Timestamp,
+    problems: &mut Vec<Problem>,
+) {
+    let official = || titles(reg.channels.iter().filter(|c| c.official && c.registers));
+    if !ch.official {
+        problems.push(Problem::new(
+            "channel",
+            Text::new("intake-unofficial-channel")
+                .arg("channel", ch.title.clone())
+                .arg("official", official()),
+        ));
+        return;
+    }
+    // An agent registers what a customer asked by phone or in person: the channel's own intake
+    // rules are for requests that arrive by themselves.
+    let agent = matches!(who, Principal::Agent(..));
+    if !ch.registers && !agent {
+        problems.push(Problem::new(
+            "channel",
+            Text::new("intake-consultation-only")
+                .arg("channel", ch.title.clone())
+                .arg("official", official()),
+        ));
+    }
+    if !agent {
+        if let Some(s) = ch.accepted.as_deref().and_then(|s| reg.schedule(s))
+            && !s.working.is_working(now).unwrap_or(true)
+        {
+            problems.push(Problem::new(
+                "channel",
+                Text::new("intake-outside-hours")
+                    .arg("channel", ch.title.clone())
+                    .arg("schedule", s.title.clone()),
+            ));
+        }
+        if !ch.on_days_off && is_day_off(reg, ch, now) {
+            let open: Vec<&Channel> = reg
+                .channels
+                .iter()
+                .filter(|c| c.official && c.registers && c.on_days_off)
+                .collect();
+            let text = if open.is_empty() {
+                Text::new("intake-day-off-none").arg("channel", ch.title.clone())
+            } else {
+                Text::new("intake-day-off")
+                    .arg("channel", ch.title.clone())
+                    .arg("open", titles(open.into_iter()))
+            };
+            problems.push(Problem::new("channel", text));
+        }
+    }
+    if !ch.categories.is_empty() {
+        let names = ch
+            .categories
+            .iter()
+            .map(|c| {
+                reg.category(c)
+                    .map_or(c.clone(), |x| format!("«{}»", x.title))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        match r.category.as_deref() {
+            Some(c) if ch.categories.iter().any(|x| x == c) => {}
+            Some(_) => problems.push(Problem::new(
+                "category",
+                Text::new("intake-emergency-only")
+                    .arg("channel", ch.title.clone())
+                    .arg("categories", names),
+            )),
+            None => problems.push(Problem::new(
+                "category",
+                Text::new("intake-category-for-channel")
+                    .arg("channel", ch.title.clone())
+                    .arg("categories", names),
+            )),
+        }
+    }
+    if ch.trusted_only
+        && !agent
+        && let Some(c) = &filer.contact
+        && !c.trusted
+    {
+        problems.push(Problem::new(
+            "contact",
+            Text::new("intake-not-trusted").arg("channel", ch.title.clone()),
+        ));
+    }
+}
+
+/// Whether `now` falls on a non-working day of the channel's schedule, else of the lifecycle's
+/// schedule, else of the regulation's first schedule.
+fn is_day_off(reg: &Regulation, ch: &Channel, now: Timestamp) -> bool {
+    let schedule = ch
+        .accepted
+        .as_deref()
+        .and_then(|s| reg.schedule(s))
+        .or_else(|| reg.lifecycle_schedule())
+        .or_else(|| reg.schedules.values().next());
+    schedule.is_some_and(|s| {
+        let date = now.to_zoned(reg.timezone.clone()).date();
+        s.schedule().day(date).hours.is_empty()
+    })
+}
+
+/// The regulation's required fields: the directory answers what it knows (the contact's name,
+/// position, phone and email, the organization and its contract numbers); only the rest must be
+/// in the request.
+fn check_required(reg: &Regulation, r: &Request, filer: &Filer, problems: &mut Vec<Problem>) {
+    let org = filer.organization.as_ref();
+    let contact = filer.contact.as_ref();
+    let given = |v: Option<&str>| v.is_some_and(|v| !v.trim().is_empty());
+    for f in &reg.fields.required {
+        // Without the organization or the contact, their own problem says so; their fields
+        // are not asked for as well.
+        let known = match f.as_str() {
+            "subject" => true,
+            "description" => given(Some(&r.description)),
+            "category" => r.category.is_some(),
+            "organization" => true,
+            "contact_name" | "email" => true,
+            "position" => contact.is_none_or(|c| given(c.position.as_deref())),
+            "phone" => contact.is_none_or(|c| given(c.phone.as_deref())),
+            "contract_number" => org.is_none_or(|o| given(o.contract_number.as_deref())),
+            "state_contract_number" => {
+                org.is_none_or(|o| given(o.state_contract_number.as_deref()))
+            }
+            _ => false,
+        };
+        if !known && !given(r.fields.get(f).map(String::as_str)) {
+            problems.push(Problem::new(f.clone(), Text::new("intake-field-required")));
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Reglament's desk: the one layer that every channel calls. The web API, the pages, mail,
+//! messengers and the command line translate their input into a desk call and its answer back
+//! into their medium; the desk decides what a request means.
+//!
+//! - [`Desk::open_ticket`] is intake: the regulation's channel, hours, trust and field rules,
+//!   the directory filling what it knows, level and priority, registration.
+//! - [`Desk::act`] runs one command on a ticket and says what came of it.
+//! - [`Desk::ticket`] is the ticket as one principal sees it ([`TicketView`]), redacted for
+//!   customers in one place.
+//! - [`permissions`] answers "may this principal do this"; every call asks it first.
+//! - The directory, billing and sign-in are here too, so no channel reaches the store.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use reglament_desk::{Desk, Lang, Request};
+//! use reglament_domain::{ContactId, OrgId, Principal, TicketNumberFormat};
+//!
+//! let store = reglament_store::Store::connect("sqlite:reglament-data/reglament.db").await?;
+//! let reg = reglament_regulation::Regulation::parse(include_str!("../../../examples/regulations/saveit.toml"))?;
+//! let desk = Desk::new(store, Arc::new(reg), Arc::new(TicketNumberFormat::default()));
+//! let customer = Principal::Contact(ContactId(1), OrgId(1));
+//! let ticket = desk
+//!     .open_ticket(customer, Request::new("Не проходит оплата", "Ошибка 500"), Lang::Ru)
+//!     .await?;
+//! println!("{}", ticket.number.unwrap_or_default());
+//! # Ok(()) }
+//! ```
+
+mod actions;
+mod billing;
+mod directory;
+mod error;
+mod identity;
+mod intake;
+pub mod permissions;
+mod queue;
+mod text;
+mod view;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use reglament_domain::{Principal, Ticket, TicketId, TicketNumberFormat, sla_events};
+use reglament_regulation::{Regulation, sla};
+use reglament_store::Store;
+
+pub use actions::{Acted, DeskCommand, Upload};
+pub use billing::{Multiplier, Statement, StatementLine, TimeEntries, TimeEntryView};
+pub use directory::{AgentInput, ContactInput, MIN_PASSWORD, OrganizationInput, OrganizationView};
+pub use error::{DeskError, Problem};
+pub use identity::{SESSION_TTL, SignedIn};
+pub use intake::{MAX_SUBJECT, Request, Via};
+pub use permissions::Action;
+pub use queue::{QueuePage, QueueQuery};
+pub use text::{Lang, Text, duration_text};
+pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
+
+/// The operator at the command line, who holds the database itself: an administrator for the
+/// directory's permission checks. It is never journaled: it opens no tickets and acts on none.
+pub const OPERATOR: Principal =
+    Principal::Token(reglament_domain::TokenId(0), reglament_domain::Role::Admin);
+
+/// Where "now" comes from: the system clock in production, a fixed instant in tests.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// A result of a desk call.
+pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// The desk: the store, the regulation, the number format and the clock.
+#[derive(Clone)]
+pub struct Desk {
+    store: Store,
+    regulation: Arc<Regulation>,
+    numbers: Arc<TicketNumberFormat>,
+    clock: Clock,
+    source: Arc<String>,
+    /// Password checks take about 19 MiB each; at most this many run at once.
+    hashing: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("store", &self.store)
+            .field("regulation", &self.regulation.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Desk {
+    /// A desk on the system clock.
+    pub fn new(
+        store: Store,
+        regulation: Arc<Regulation>,
+        numbers: Arc<TicketNumberFormat>,
+    ) -> Desk {
+        Desk {
+            store,
+            regulation,
+            numbers,
+            clock: Arc::new(Timestamp::now),
+            source: Arc::new(String::new()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
+        }
+    }
+
+    /// The same desk on another clock, such as a fixed instant in a test.
+    pub fn with_clock(mut self, clock: Clock) -> Desk {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the desk's clock.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// The effective regulation.
+    pub fn regulation(&self) -> &Regulation {
+        &self.regulation
+    }
+
+    /// The store, for wiring only: the binary's timer worker, migrations and recomputation.
+    /// Channels call the desk's own methods.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Whether the database answers.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unavailable`] when it does not.
+    pub async fn ping(&self) -> Result<()> {
+        self.store.ping().await.map_err(Into::into)
+    }
+
+    /// A ticket as a principal sees it, with its clocks explained in a language.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::NotFound`] when there is no such ticket or the principal may not see it.
+    pub async fn ticket(&self, who: Principal, id: TicketId, lang: Lang) -> Result<TicketView> {
+        permissions::check(who, Action::ReadTicket)?;
+        self.view(who, id, lang).await
+    }
+
+    /// The view after a change: one journal read, the projection and clocks follow from it.
+    async fn view(&self, who: Principal, id: TicketId, lang: Lang) -> Result<TicketView> {
+        let journal = self.store.journal(id, permissions::viewer(who)).await?;
+        let ticket = Ticket::replay(&journal).map_err(|e| DeskError::Internal(e.to_string()))?;
+        let clocks = sla::evaluate_explained(&self.regulation, &sla_events(&journal), self.now())
+            .map_err(|e| DeskError::Internal(e.to_string()))?;
+        Ok(TicketView::build(
+            &self.regulation,
+            id,
+            who,
+            &journal,
+            &ticket,
+            &clocks,
+            lang,
+        ))
+    }
+}
+
+/// The effective regulation in brief, with its source text, as published to anyone signed in.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RegulationView {
+    /// Its name.
+    pub name: String,
+    /// Its schedules.
+    pub schedules: Vec<Named>,
+    /// Its priorities, most urgent first.
+    pub priorities: Vec<Named>,
+    /// Its levels.
+    pub levels: Vec<Named>,
+    /// Its lines.
+    pub lines: Vec<Named>,
+    /// Its statuses.
+    pub statuses: Vec<Named>,
+    /// Its SLA targets.
+    pub targets: Vec<Named>,
+    /// The file's text.
+    pub source: String,
+}
+
+/// An id and its title.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Named {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+}
+
+impl Desk {
+    /// The same desk publishing the regulation file's text.
+    pub fn with_source(mut self, source: impl Into<String>) -> Desk {
+        self.source = Arc::new(source.into());
+        self
+    }
+
+    /// The effective regulation in brief.
+    ///
+    /// # Errors
+    ///
+    /// None today; the signature leaves room for a permission check.
+    pub fn regulation_view(&self, who: Principal) -> Result<RegulationView> {
+        permissions::check(who, Action::ReadRegulation)?;
+        let r = &*self.regulation;
+        let named = |id: &str, title: &str| Named {
+            id: id.to_string(),
+            title: title.to_string(),
+        };
+        Ok(RegulationView {
+            name: r.name.clone(),
+            schedules: r
+                .schedules
+                .values()
+                .map(|x| named(&x.id, &x.title))
+                .collect(),
+            priorities: r
+                .priorities
+                .iter()
+                .map(|x| named(&x.id, &x.title))
+                .collect(),
+            levels: r.levels.iter().map(|x| named(&x.id, &x.title)).collect(),
+            lines: r.lines.iter().map(|x| named(&x.id, &x.title)).collect(),
+            statuses: r.statuses.iter().map(|x| named(&x.id, &x.title)).collect(),
+            targets: r.targets.iter().map(|x| named(&x.id, &x.title)).collect(),
+            source: self.source.to_string(),
+        })
+    }
+}
+
+impl Desk {
+    /// How many tickets are neither closed nor rejected.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn open_tickets(&self) -> Result<i64> {
+        Ok(self.store.open_ticket_count().await?)
+    }
+}

@@ -1,0 +1,109 @@
+//! The ticket list: the queue in its order (out of turn, nearest deadline, arrival), filtered
+//! and paged, as one principal may see it.
+
+use reglament_domain::{AgentId, OrgId, Principal};
+use reglament_store::tickets::{QueueFilter, QueueItem};
+use serde::Serialize;
+
+use crate::permissions::{self, Action, viewer};
+use crate::{Desk, DeskError, Problem, Result, Text};
+
+/// What part of the queue to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueQuery {
+    /// At most this many rows, 1–500; 50 when `None`.
+    pub limit: Option<i64>,
+    /// Skip this many rows.
+    pub offset: Option<i64>,
+    /// Closed and rejected tickets too.
+    pub include_closed: bool,
+    /// Only this organization's.
+    pub organization: Option<OrgId>,
+    /// Only this agent's.
+    pub assignee: Option<AgentId>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this priority.
+    pub priority: Option<String>,
+    /// Only this line.
+    pub line: Option<String>,
+}
+
+/// One page of the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QueuePage {
+    /// The rows.
+    pub items: Vec<QueueItem>,
+    /// The page size asked for.
+    pub limit: i64,
+    /// The rows skipped.
+    pub offset: i64,
+    /// The offset of the next page, when there may be one.
+    pub next_offset: Option<i64>,
+}
+
+impl Desk {
+    /// A page of the queue as a principal may see it.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] naming every bad filter: a limit out of 1–500, a negative offset,
+    /// a status, priority or line the regulation does not have.
+    pub async fn queue(&self, who: Principal, q: QueueQuery) -> Result<QueuePage> {
+        permissions::check(who, Action::ListTickets)?;
+        let reg = &*self.regulation;
+        let mut problems = Vec::new();
+        let limit = q.limit.unwrap_or(50);
+        if !(1..=500).contains(&limit) {
+            problems.push(Problem::new("limit", Text::new("queue-limit")));
+        }
+        let offset = q.offset.unwrap_or(0);
+        if offset < 0 {
+            problems.push(Problem::new("offset", Text::new("queue-offset")));
+        }
+        let unknown = |field: &'static str, value: &Option<String>, known: bool| {
+            value
+                .as_ref()
+                .filter(|_| !known)
+                .map(|v| Problem::new(field, Text::new("queue-unknown").arg("value", v.clone())))
+        };
+        problems.extend(unknown(
+            "status",
+            &q.status,
+            q.status.as_deref().is_none_or(|s| reg.status(s).is_some()),
+        ));
+        problems.extend(unknown(
+            "priority",
+            &q.priority,
+            q.priority
+                .as_deref()
+                .is_none_or(|p| reg.priority(p).is_some()),
+        ));
+        problems.extend(unknown(
+            "line",
+            &q.line,
+            q.line.as_deref().is_none_or(|l| reg.line(l).is_some()),
+        ));
+        if !problems.is_empty() {
+            return Err(DeskError::Invalid(problems));
+        }
+        let filter = QueueFilter {
+            include_closed: q.include_closed,
+            organization: q.organization,
+            assignee: q.assignee,
+            status: q.status,
+            priority: q.priority,
+            line: q.line,
+            limit: Some(limit),
+            offset: Some(offset),
+        };
+        let items = self.store.queue(&filter, viewer(who)).await?;
+        let next_offset = (items.len() as i64 == limit).then_some(offset + limit);
+        Ok(QueuePage {
+            items,
+            limit,
+            offset,
+            next_offset,
+        })
+    }
+}
