@@ -255,6 +255,16 @@ fn only_the_timer_auto_closes_and_only_a_completed_ticket() {
         matches!(by_agent, Err(DomainError::Forbidden(_))),
         "{by_agent:?}"
     );
+    // An integration's token acts for staff, never for the timers.
+    let by_token = d.try_run(
+        "2026-11-24T12:00:00+03:00",
+        Actor::Token(reglament_domain::TokenId(1)),
+        Command::AutoClose,
+    );
+    assert!(
+        matches!(by_token, Err(DomainError::Forbidden(_))),
+        "{by_token:?}"
+    );
     d.run(
         "2026-11-24T12:00:00+03:00",
         Actor::System,
