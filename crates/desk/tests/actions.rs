@@ -27,10 +27,19 @@ async fn a_ticket_escalates_from_the_first_line_to_development_and_each_line_own
     db: Db,
 ) {
     // Monday 10:30: within Bitrix24's office hours.
-    let app = TestApp::spawn(db, BITRIX).await.at("2026-11-23T10:30:00+03:00");
+    let app = TestApp::spawn(db, BITRIX)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
     let customer = app.as_customer(true, false).await.principal.unwrap();
-    let first = app.as_agent(Role::Agent, Some("L1")).await.principal.unwrap();
-    let mut r = Request::new("Не приходят уведомления", "С понедельника не приходят письма");
+    let first = app
+        .as_agent(Role::Agent, Some("L1"))
+        .await
+        .principal
+        .unwrap();
+    let mut r = Request::new(
+        "Не приходят уведомления",
+        "С понедельника не приходят письма",
+    );
     r.category = Some("basic_functions".into());
     let t = app.desk.open_ticket(customer, r, Lang::Ru).await.unwrap();
     let id = TicketId(t.id);
@@ -87,7 +96,9 @@ async fn a_ticket_escalates_from_the_first_line_to_development_and_each_line_own
 }
 
 async fn a_public_reply_by_token_stops_the_reaction_clock_and_reaches_the_customer(db: Db) {
-    let app = TestApp::spawn(db, INSALES).await.at("2026-11-23T10:30:00+03:00");
+    let app = TestApp::spawn(db, INSALES)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
     let customer = app.as_customer(true, false).await.principal.unwrap();
     let mut r = Request::new("Вопрос", "Описание");
     r.category = Some("functionality".into());
@@ -107,7 +118,11 @@ async fn a_public_reply_by_token_stops_the_reaction_clock_and_reaches_the_custom
             .await,
     );
     let reply = t.journal.last().unwrap();
-    assert_eq!(reply.actor, token.actor(), "journaled as the token, not the system");
+    assert_eq!(
+        reply.actor,
+        token.actor(),
+        "journaled as the token, not the system"
+    );
     let reaction = t
         .clocks
         .iter()
@@ -152,16 +167,29 @@ async fn a_customer_has_no_internal_notes(db: Db) {
         }
         other => panic!("{other:?}"),
     }
-    let t = app.desk.ticket(customer, TicketId(t.id), Lang::Ru).await.unwrap();
+    let t = app
+        .desk
+        .ticket(customer, TicketId(t.id), Lang::Ru)
+        .await
+        .unwrap();
     assert_eq!(t.journal.len(), 2, "nothing was written: {:?}", t.journal);
 }
 
 async fn supervisors_change_priority_and_merge_and_agents_may_not(db: Db) {
-    let app = TestApp::spawn(db, SAVEIT).await.at("2026-11-23T10:30:00+03:00");
+    let app = TestApp::spawn(db, SAVEIT)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
     let customer = app.as_customer(true, false).await.principal.unwrap();
     let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
-    let supervisor = app.as_agent(Role::Supervisor, None).await.principal.unwrap();
-    let open = |s: &'static str| app.desk.open_ticket(customer, Request::new(s, "Описание"), Lang::Ru);
+    let supervisor = app
+        .as_agent(Role::Supervisor, None)
+        .await
+        .principal
+        .unwrap();
+    let open = |s: &'static str| {
+        app.desk
+            .open_ticket(customer, Request::new(s, "Описание"), Lang::Ru)
+    };
     let urgent = TicketId(open("Не работает выгрузка").await.unwrap().id);
     let kept = TicketId(open("Не работает выгрузка, повтор").await.unwrap().id);
     let set = |who, id, p: &str| {
@@ -188,7 +216,11 @@ async fn supervisors_change_priority_and_merge_and_agents_may_not(db: Db) {
     ));
     let t = updated(app.desk.act(supervisor, urgent, merge, Lang::Ru).await);
     assert_eq!(t.id, kept.0);
-    assert_eq!(t.priority.as_deref(), Some("P2"), "the more urgent priority is kept");
+    assert_eq!(
+        t.priority.as_deref(),
+        Some("P2"),
+        "the more urgent priority is kept"
+    );
     // The duplicate's clocks were cancelled, not met.
     let dup = app.desk.ticket(supervisor, urgent, Lang::Ru).await.unwrap();
     assert_eq!(clock(&dup, "resolution").state, "cancelled");
@@ -196,7 +228,9 @@ async fn supervisors_change_priority_and_merge_and_agents_may_not(db: Db) {
 }
 
 async fn a_rejected_ticket_has_its_clocks_cancelled_not_met(db: Db) {
-    let app = TestApp::spawn(db, SAVEIT).await.at("2026-11-23T10:30:00+03:00");
+    let app = TestApp::spawn(db, SAVEIT)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
     let customer = app.as_customer(true, false).await.principal.unwrap();
     let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
     let t = app

@@ -189,6 +189,17 @@ impl Client {
 
     /// Sends a request with an optional JSON body.
     pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
+        match body {
+            Some(b) => {
+                self.raw(method, path, "application/json", b.to_string().into_bytes())
+                    .await
+            }
+            None => self.raw(method, path, "", Vec::new()).await,
+        }
+    }
+
+    /// Sends a request with a body of a media type (none when `content_type` is empty).
+    pub async fn raw(&self, method: &str, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
         let mut req = Request::builder().method(method).uri(path);
         match &self.auth {
             Some(Auth::Bearer(t)) => req = req.header("authorization", t),
@@ -200,13 +211,10 @@ impl Client {
         if let Some(l) = self.lang {
             req = req.header("accept-language", l);
         }
-        let req = match body {
-            Some(b) => req
-                .header("content-type", "application/json")
-                .body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
+        if !content_type.is_empty() {
+            req = req.header("content-type", content_type);
         }
-        .unwrap();
+        let req = req.body(Body::from(body)).unwrap();
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
@@ -269,7 +277,11 @@ impl TestApp {
         let (token, session) = self
             .db
             .store
-            .create_session(p, jiff::Timestamp::now(), jiff::SignedDuration::from_hours(1))
+            .create_session(
+                p,
+                jiff::Timestamp::now(),
+                jiff::SignedDuration::from_hours(1),
+            )
             .await
             .unwrap();
         Client {
@@ -307,7 +319,11 @@ impl TestApp {
     }
 
     /// A new organization and its contact, with a phone and a position.
-    pub async fn organization_with_contact(&self, trusted: bool, owner: bool) -> (OrgId, ContactId) {
+    pub async fn organization_with_contact(
+        &self,
+        trusted: bool,
+        owner: bool,
+    ) -> (OrgId, ContactId) {
         let n = N.fetch_add(1, Ordering::SeqCst);
         let org = self
             .desk
