@@ -42,6 +42,8 @@
 //! - [`Explanation`] lists what was counted and skipped.
 //! - [`import`] reads xmlcalendar XML, data.gov.ru CSV and iCalendar files.
 
+#![deny(missing_docs)]
+
 mod calendar;
 mod error;
 mod explain;

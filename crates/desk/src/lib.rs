@@ -27,6 +27,8 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 mod actions;
 mod billing;
 mod directory;

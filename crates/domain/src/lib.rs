@@ -27,6 +27,8 @@
 //! - [`Ticket::decide`] turns a [`Command`] into events or a [`DomainError`].
 //! - [`sla_events`] feeds a journal to the SLA clocks of `reglament_regulation::sla`.
 
+#![deny(missing_docs)]
+
 mod identity;
 mod ticket;
 mod types;

@@ -58,15 +58,13 @@ fn main() {
         assert_eq!(s, 201, "{body}");
         org_ids.push(json_i64(&body, "id"));
     }
-    let contact = format!(
-        r#"{{"full_name":"Иванов Иван","position":"Бухгалтер","phone":"+7 495 000-00-00","email":"ivanov@client.ru","trusted":true}}"#
-    );
+    let contact = r#"{"full_name":"Иванов Иван","position":"Бухгалтер","phone":"+7 495 000-00-00","email":"ivanov@client.ru","trusted":true}"#;
     let (s, body) = http(
         &addr,
         "POST",
         &format!("/api/v1/organizations/{}/contacts", org_ids[0]),
         &token,
-        Some(&contact),
+        Some(contact),
     );
     assert_eq!(s, 201, "{body}");
     let contact_id = json_i64(&body, "id");

@@ -48,6 +48,8 @@
 //! - [`billing`] turns time entries into a monthly [`Statement`].
 //! - [`render`] produces the customer-facing document in Russian.
 
+#![deny(missing_docs)]
+
 pub mod billing;
 mod error;
 mod model;
