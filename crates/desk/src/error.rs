@@ -93,6 +93,28 @@ impl DeskError {
         DeskError::Invalid(vec![Problem::new(field, text)])
     }
 
+    /// The refusal in words, every problem with its field: for a terminal or a log.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{DeskError, Lang, Problem, Text};
+    ///
+    /// let e = DeskError::Invalid(vec![Problem::new("subject", Text::new("intake-subject-required"))]);
+    /// assert_eq!(e.render(Lang::En), "`subject`: Enter a subject.");
+    /// ```
+    pub fn render(&self, lang: crate::Lang) -> String {
+        match self {
+            DeskError::Invalid(problems) => problems
+                .iter()
+                .map(|p| format!("`{}`: {}", p.field, p.text.render(lang)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            DeskError::Forbidden(t) | DeskError::Conflict(t) => t.render(lang),
+            other => other.to_string(),
+        }
+    }
+
     /// Maps a store error so that a missing referenced row is a problem on the field that
     /// named it, and anything else keeps its own kind.
     pub(crate) fn missing_as(

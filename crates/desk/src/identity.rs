@@ -37,7 +37,8 @@ fn dummy_hash() -> &'static str {
 
 impl Desk {
     /// Signs in with an email and a password. The password check runs off the async executor,
-    /// at most as many at once as the machine has cores; unknown emails cost the same check.
+    /// at most as many at once as the machine has cores (a request waits a second for its turn);
+    /// unknown emails cost the same check.
     ///
     /// # Errors
     ///
@@ -55,11 +56,14 @@ impl Desk {
         let hash = known
             .as_ref()
             .map_or_else(|| dummy_hash().to_string(), |(_, h)| h.clone());
-        let permit = self
-            .hashing
-            .clone()
-            .try_acquire_owned()
-            .map_err(|_| DeskError::Busy)?;
+        // A short wait smooths a burst; beyond it the caller is told to come back.
+        let permit = tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            self.hashing.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| DeskError::Busy)?
+        .map_err(|_| DeskError::Busy)?;
         let ok = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             verify_password(&password, &hash)
@@ -117,6 +121,21 @@ impl Desk {
             return Err(DeskError::Forbidden(crate::Text::new("csrf-missing")));
         }
         Ok(s.principal)
+    }
+
+    /// Issues an API token for an integration, with a role; the token is shown once.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for anyone but an admin; storage errors.
+    pub async fn create_token(
+        &self,
+        who: Principal,
+        name: &str,
+        role: reglament_domain::Role,
+    ) -> Result<(i64, Secret)> {
+        crate::permissions::check(who, crate::Action::ManageAgents)?;
+        Ok(self.store.create_api_token(name, role, self.now()).await?)
     }
 
     /// Ends a session; an unknown token is no error.

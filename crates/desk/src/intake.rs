@@ -176,11 +176,11 @@ impl Desk {
                 fields: r.fields,
             },
         );
-        let id = self
+        let (id, journal) = self
             .store
-            .create_and_register(reg, received, &self.numbers, now)
+            .create_and_register_with_journal(reg, received, &self.numbers, now)
             .await?;
-        self.view(who, id, lang).await
+        self.view_of(who, id, &journal, lang)
     }
 
     /// The organization and contact a ticket is filed for: the customer's own, or the ones
@@ -209,8 +209,22 @@ impl Desk {
                 (r.organization, r.contact)
             }
         };
-        let organization = match org {
-            Some(o) => match self.store.organization(o).await {
+        let (found_org, found_contact) = tokio::join!(
+            async {
+                match org {
+                    Some(o) => Some(self.store.organization(o).await),
+                    None => None,
+                }
+            },
+            async {
+                match contact {
+                    Some(c) => Some(self.store.contact(c).await),
+                    None => None,
+                }
+            }
+        );
+        let organization = match org.zip(found_org) {
+            Some((o, found)) => match found {
                 Ok(o) => Some(o),
                 Err(StoreError::NotFound) => {
                     problems.push(Problem::new(
@@ -223,8 +237,8 @@ impl Desk {
             },
             None => None,
         };
-        let contact = match contact {
-            Some(c) => match self.store.contact(c).await {
+        let contact = match contact.zip(found_contact) {
+            Some((c, found)) => match found {
                 Ok(c) => Some(c),
                 Err(StoreError::NotFound) => {
                     problems.push(Problem::new(

@@ -58,6 +58,11 @@ pub use queue::{QueuePage, QueueQuery};
 pub use text::{Lang, Text, duration_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 
+pub use reglament_regulation::format_size;
+pub use reglament_store::accounts::Secret;
+pub use reglament_store::directory::{Agent, Contact, Product};
+pub use reglament_store::tickets::QueueItem;
+
 /// The operator at the command line, who holds the database itself: an administrator for the
 /// directory's permission checks. It is never journaled: it opens no tickets and acts on none.
 pub const OPERATOR: Principal =
@@ -153,14 +158,25 @@ impl Desk {
     /// The view after a change: one journal read, the projection and clocks follow from it.
     async fn view(&self, who: Principal, id: TicketId, lang: Lang) -> Result<TicketView> {
         let journal = self.store.journal(id, permissions::viewer(who)).await?;
-        let ticket = Ticket::replay(&journal).map_err(|e| DeskError::Internal(e.to_string()))?;
-        let clocks = sla::evaluate_explained(&self.regulation, &sla_events(&journal), self.now())
+        self.view_of(who, id, &journal, lang)
+    }
+
+    /// The view of a journal already in hand.
+    fn view_of(
+        &self,
+        who: Principal,
+        id: TicketId,
+        journal: &[reglament_domain::JournalEntry],
+        lang: Lang,
+    ) -> Result<TicketView> {
+        let ticket = Ticket::replay(journal).map_err(|e| DeskError::Internal(e.to_string()))?;
+        let clocks = sla::evaluate_explained(&self.regulation, &sla_events(journal), self.now())
             .map_err(|e| DeskError::Internal(e.to_string()))?;
         Ok(TicketView::build(
             &self.regulation,
             id,
             who,
-            &journal,
+            journal,
             &ticket,
             &clocks,
             lang,

@@ -5,10 +5,16 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use reglament_domain::{EmailAddress, Role};
+use reglament_desk::{
+    AgentInput, ContactInput, Desk, DeskError, Lang, OPERATOR, OrganizationInput,
+};
+use reglament_domain::{OrgId, Role};
 use reglament_store::Store;
-use reglament_store::accounts::{self, Secret};
-use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
+
+/// A desk refusal for the terminal: every problem, in English.
+fn refused(e: DeskError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.render(Lang::En))
+}
 
 /// Where the database is.
 #[derive(clap::Args, Debug, Clone)]
@@ -33,6 +39,30 @@ impl Db {
             .database
             .url
             .unwrap_or_else(|| crate::config::DEFAULT_DATABASE_URL.to_string()))
+    }
+
+    /// The desk on this database, under the configured regulation
+    /// (`REGLAMENT_SERVER__REGULATION`, else the configuration file's, else the bundled
+    /// example), as the server would run it.
+    pub async fn desk(&self) -> Result<Desk> {
+        let file = self.config.load()?;
+        let path = std::env::var_os("REGLAMENT_SERVER__REGULATION")
+            .map(std::path::PathBuf::from)
+            .or_else(|| file.server.regulation.as_ref().map(|p| file.resolve(p)));
+        let (source, origin) = crate::serve_cmd::regulation_text(path.as_deref())?;
+        let regulation = reglament_regulation::Regulation::parse(&source)
+            .map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;
+        let numbers = file
+            .server
+            .ticket_number
+            .clone()
+            .unwrap_or_else(|| crate::config::DEFAULT_TICKET_NUMBER.into())
+            .parse()?;
+        Ok(Desk::new(
+            self.open().await?,
+            std::sync::Arc::new(regulation),
+            std::sync::Arc::new(numbers),
+        ))
     }
 
     pub async fn open(&self) -> Result<Store> {
@@ -119,7 +149,6 @@ pub async fn user(cmd: UserCommand, out: &mut impl Write) -> Result<ExitCode> {
         organization,
         password_stdin,
     } = cmd;
-    let email: EmailAddress = email.parse()?;
     if name.trim().is_empty() {
         bail!("`--name` is empty");
     }
@@ -129,66 +158,74 @@ pub async fn user(cmd: UserCommand, out: &mut impl Write) -> Result<ExitCode> {
             .lock()
             .read_line(&mut line)
             .context("cannot read the password from standard input")?;
-        let p = line.trim_end_matches(['\n', '\r']).to_string();
-        if p.chars().count() < 8 {
-            bail!("the password must be at least 8 characters long");
-        }
-        (Secret::new(p), false)
+        (line.trim_end_matches(['\n', '\r']).to_string(), false)
     } else {
-        (accounts::new_token()?, true)
+        (
+            reglament_store::accounts::new_token()?.expose().to_string(),
+            true,
+        )
     };
-    let store = db.open().await?;
-    let hash = tokio::task::spawn_blocking({
-        let p = password.clone();
-        move || accounts::hash_password(&p)
-    })
-    .await??;
+    let desk = db.desk().await?;
     if customer {
         let org_name = organization.expect("clap requires --organization with --customer");
-        let org = match store
-            .organizations()
-            .await?
+        let existing = desk
+            .organizations(OPERATOR)
+            .await
+            .map_err(refused)?
             .into_iter()
-            .find(|o| o.name == org_name)
-        {
-            Some(o) => o.id,
-            None => {
-                store
-                    .create_organization(&NewOrganization {
+            .find(|o| o.name == org_name);
+        let org = match existing {
+            Some(o) => o,
+            None => desk
+                .create_organization(
+                    OPERATOR,
+                    OrganizationInput {
                         name: org_name.clone(),
                         ..Default::default()
-                    })
-                    .await?
-            }
+                    },
+                )
+                .await
+                .map_err(refused)?,
         };
-        let id = store
-            .create_contact(&NewContact {
-                organization: org,
-                full_name: name,
-                position: None,
-                phone: None,
-                email: email.clone(),
-                trusted: true,
-                owner: false,
-            })
-            .await?;
-        store.set_contact_password(id, &hash).await?;
-        writeln!(out, "created customer contact {} of «{org_name}»", email)?;
+        let contact = desk
+            .create_contact(
+                OPERATOR,
+                OrgId(org.id),
+                ContactInput {
+                    full_name: name,
+                    position: None,
+                    phone: None,
+                    email,
+                    trusted: true,
+                    owner: false,
+                    password: Some(password.clone()),
+                },
+            )
+            .await
+            .map_err(refused)?;
+        writeln!(
+            out,
+            "created customer contact {} of «{org_name}»",
+            contact.email
+        )?;
     } else {
-        let role: Role = role.parse()?;
-        let id = store
-            .create_agent(&NewAgent {
-                full_name: name,
-                email: email.clone(),
-                role,
-                line,
-            })
-            .await?;
-        store.set_agent_password(id, &hash).await?;
-        writeln!(out, "created {} {}", role.as_str(), email)?;
+        let agent = desk
+            .create_agent(
+                OPERATOR,
+                AgentInput {
+                    full_name: name,
+                    email,
+                    role,
+                    line,
+                    password: Some(password.clone()),
+                },
+            )
+            .await
+            .map_err(refused)?;
+        writeln!(out, "created {} {}", agent.role.as_str(), agent.email)?;
     }
     if generated {
-        writeln!(out, "password: {}", password.expose())?;
+        writeln!(out, "password: {password}")?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -196,10 +233,11 @@ pub async fn user(cmd: UserCommand, out: &mut impl Write) -> Result<ExitCode> {
 pub async fn token(cmd: TokenCommand, out: &mut impl Write) -> Result<ExitCode> {
     let TokenCommand::Create { db, role, name } = cmd;
     let role: Role = role.parse()?;
-    let store = db.open().await?;
-    let (id, token) = store
-        .create_api_token(&name, role, jiff::Timestamp::now())
-        .await?;
+    let desk = db.desk().await?;
+    let (id, token) = desk
+        .create_token(OPERATOR, &name, role)
+        .await
+        .map_err(refused)?;
     writeln!(
         out,
         "token {id} ({}, {name}): {}",

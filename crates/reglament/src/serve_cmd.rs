@@ -18,6 +18,21 @@ use crate::accounts_cmd::Db;
 const DEMO_REGULATION: &str =
     include_str!("../../../examples/regulations/bitrix24-integrator.toml");
 
+/// The regulation's text and where it came from: the file, or the bundled example.
+pub fn regulation_text(path: Option<&std::path::Path>) -> Result<(String, String)> {
+    Ok(match path {
+        Some(path) => (
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the regulation file `{}`", path.display()))?,
+            path.display().to_string(),
+        ),
+        None => (
+            DEMO_REGULATION.to_string(),
+            "the bundled example (Bitrix24 integrator)".to_string(),
+        ),
+    })
+}
+
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -62,17 +77,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         .or(file.server.ticket_number.clone())
         .unwrap_or_else(|| crate::config::DEFAULT_TICKET_NUMBER.into());
     let db_url = a.db.url()?;
-    let (source, origin) = match &regulation_path {
-        Some(path) => (
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the regulation file `{}`", path.display()))?,
-            path.display().to_string(),
-        ),
-        None => (
-            DEMO_REGULATION.to_string(),
-            "the bundled example (Bitrix24 integrator)".to_string(),
-        ),
-    };
+    let (source, origin) = regulation_text(regulation_path.as_deref())?;
     let regulation = Regulation::parse(&source).map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;
     let numbers: TicketNumberFormat = ticket_number.parse()?;
     let store = a.db.open().await?;

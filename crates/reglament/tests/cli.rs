@@ -533,7 +533,7 @@ fn accounts_and_tokens_are_bootstrapped_from_the_command_line_into_a_local_sqlit
     );
     assert!(!short.status.success());
     assert!(
-        stderr(&short).contains("at least 8 characters"),
+        stderr(&short).contains("`password`: The password is shorter than 8 characters"),
         "{}",
         stderr(&short)
     );

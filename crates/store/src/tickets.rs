@@ -143,7 +143,7 @@ impl Store {
         received: JournalEntry,
         now: Timestamp,
     ) -> Result<TicketId> {
-        self.create_ticket_with(reg, received, None, now).await
+        Ok(self.create_ticket_with(reg, received, None, now).await?.0)
     }
 
     /// Creates a ticket and registers it with the next number of the format, in one
@@ -159,6 +159,25 @@ impl Store {
         numbers: &TicketNumberFormat,
         now: Timestamp,
     ) -> Result<TicketId> {
+        Ok(self
+            .create_ticket_with(reg, received, Some(numbers), now)
+            .await?
+            .0)
+    }
+
+    /// Like [`Store::create_and_register`], and returns the journal it wrote too, so the caller
+    /// can answer without reading it back.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::create_ticket`].
+    pub async fn create_and_register_with_journal(
+        &self,
+        reg: &Regulation,
+        received: JournalEntry,
+        numbers: &TicketNumberFormat,
+        now: Timestamp,
+    ) -> Result<(TicketId, Vec<JournalEntry>)> {
         self.create_ticket_with(reg, received, Some(numbers), now)
             .await
     }
@@ -169,7 +188,7 @@ impl Store {
         received: JournalEntry,
         numbers: Option<&TicketNumberFormat>,
         now: Timestamp,
-    ) -> Result<TicketId> {
+    ) -> Result<(TicketId, Vec<JournalEntry>)> {
         if !matches!(received.event, TicketEvent::Received { .. }) {
             return Err(bad("a ticket starts with a `received` event"));
         }
@@ -196,9 +215,9 @@ impl Store {
                 );
             }
         }
-        append_in(&mut tx, reg, id, 0, &[], entries, now).await?;
+        append_in(&mut tx, reg, id, 0, &[], entries.clone(), now).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, entries))
     }
 
     /// The journal of a ticket, oldest first.

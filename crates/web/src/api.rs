@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use reglament_desk::Secret;
 use reglament_desk::{Acted, DeskCommand, QueueQuery, Request, TicketView, Upload};
 use reglament_domain::{AgentId, ContactId, OrgId, Principal, Relation, TicketId};
-use reglament_store::accounts::Secret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -186,7 +186,7 @@ async fn create_ticket(
         contact: t.contact_id.map(ContactId),
         fields: t.fields,
         // Customers reach the API through the portal; staff name the channel a request came by.
-        via: reglament_regulation::ChannelKind::Portal,
+        via: reglament_desk::Via::Portal,
     };
     let view = s.desk.open_ticket(p, request, lang).await?;
     Ok(created(&s, view))
@@ -407,7 +407,7 @@ async fn upload(
         AppError::TooLarge(
             reglament_desk::Text::new("http-too-large")
                 .arg("name", name)
-                .arg("max", reglament_regulation::format_size(cap as u64))
+                .arg("max", reglament_desk::format_size(cap as u64))
                 .render(crate::error::current_lang()),
         )
     })?;

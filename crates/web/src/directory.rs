@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use reglament_desk::{Agent, Contact};
 use reglament_desk::{AgentInput, ContactInput, OrganizationInput, OrganizationView};
 use reglament_domain::{AgentId, OrgId};
-use reglament_store::directory::{Agent, Contact};
 use serde::{Deserialize, Serialize};
 
 use crate::{ApiJson, ApiPath, AppError, AppState, Caller};

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use reglament_desk::Secret;
 use reglament_desk::{Desk, Lang};
 use reglament_domain::Principal;
-use reglament_store::accounts::Secret;
 
 pub use error::AppError;
 
