@@ -276,7 +276,7 @@ impl Store {
             .bind(name)
             .bind(role.as_str())
             .bind(now.as_second())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok((id, token))

@@ -217,7 +217,7 @@ impl Store {
         )
         .bind(id)
         .bind(jiff::Timestamp::now().as_second())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         tx.commit().await?;
         Ok(OrgId(id))
@@ -294,7 +294,7 @@ impl Store {
             .bind(flag(c.trusted))
             .bind(flag(c.owner))
             .bind(jiff::Timestamp::now().as_second())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(ContactId(id))
@@ -363,7 +363,7 @@ impl Store {
             .bind(a.role.as_str())
             .bind(&a.line)
             .bind(jiff::Timestamp::now().as_second())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(AgentId(id))

@@ -44,7 +44,7 @@ impl Store {
         };
         let Some(row) = sqlx::query(claim)
             .bind(now.as_second())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
         else {
             return Ok(None);
@@ -56,7 +56,7 @@ impl Store {
             target: row.try_get("target")?,
             due_at: Timestamp::from_second(row.try_get("due_at")?).unwrap_or(now),
         };
-        let journal = crate::tickets::load_journal(&mut *tx, job.ticket).await?;
+        let journal = crate::tickets::load_journal(&mut **tx, job.ticket).await?;
         let ticket = Ticket::replay(&journal)?;
         let fired = match job.kind.as_str() {
             "auto_close" if ticket.base_status(reg) == BaseStatus::Completed => {
@@ -89,7 +89,7 @@ impl Store {
                     sqlx::query_as("SELECT state FROM clocks WHERE ticket_id = $1 AND target = $2")
                         .bind(job.ticket.0)
                         .bind(&job.target)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut **tx)
                         .await?;
                 let running = clock.is_some_and(|(s,)| s == "running");
                 if running {
@@ -125,7 +125,7 @@ impl Store {
                                 .to_string(),
                             )
                             .bind(now.as_second())
-                            .execute(&mut *tx)
+                            .execute(&mut **tx)
                             .await?;
                     }
                 }
@@ -136,7 +136,7 @@ impl Store {
         sqlx::query("UPDATE jobs SET done_at = $1, attempts = attempts + 1 WHERE id = $2")
             .bind(now.as_second())
             .bind(job.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(Some(if fired {

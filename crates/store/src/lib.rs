@@ -149,6 +149,35 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: String,
+    /// On SQLite, the turn of this process's writers.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction, holding this process's writer turn on SQLite until it ends.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits the transaction and gives up the writer turn.
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Transaction<'static, Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -208,7 +237,12 @@ impl Store {
                 StoreError::Other(m) => StoreError::Unavailable(m),
                 other => other,
             })?;
-        Ok(Store { pool, backend, url })
+        Ok(Store {
+            pool,
+            backend,
+            url,
+            writer: Default::default(),
+        })
     }
 
     /// Opens a second, independent pool on the same database, as another node would.
@@ -283,14 +317,21 @@ impl Store {
     /// Begins a write transaction. On SQLite it takes the write lock first: a deferred
     /// transaction that reads and then writes fails with "database is locked" when another
     /// writer is active, instead of waiting its turn.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>> {
+    pub(crate) async fn begin(&self) -> Result<WriteTx> {
+        // SQLite has one writer at a time. Writers of this process queue here, in order, instead
+        // of polling the file lock with SQLite's busy handler, which sleeps between tries.
+        // Other processes (the CLI, a backup) still meet the file lock and its busy timeout.
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Sqlite {
             sqlx::query("INSERT INTO counters (name, value) VALUES ('write_lock', 0) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1")
                 .execute(&mut *tx)
                 .await?;
         }
-        Ok(tx)
+        Ok(WriteTx { tx, _guard: guard })
     }
 }
 
@@ -305,6 +346,34 @@ pub(crate) async fn next_value(tx: &mut Transaction<'static, Any>, name: &str) -
     .fetch_one(&mut **tx)
     .await?;
     Ok(v)
+}
+
+/// Reserves `n` consecutive values of a named counter in one statement and returns the first.
+pub(crate) async fn next_values(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    n: i64,
+) -> Result<i64> {
+    let (last,): (i64,) = sqlx::query_as(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counters.value + $3 RETURNING value",
+    )
+    .bind(name)
+    .bind(n)
+    .bind(n)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(last - n + 1)
+}
+
+/// `($1, $2, …), (…)`: the placeholders of a multi-row `VALUES` of `rows` rows of `cols` values.
+pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Splits a migration into statements on `;` at line ends, skipping comments.

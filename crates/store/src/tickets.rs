@@ -362,7 +362,7 @@ impl Store {
             sqlx::query_as("SELECT organization_id FROM tickets WHERE id = $1 OR id = $2")
                 .bind(duplicate.0)
                 .bind(into.0)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         if orgs.len() == 2 && orgs[0] != orgs[1] {
             return Err(StoreError::Conflict(
@@ -384,8 +384,8 @@ impl Store {
         )
         .await?;
         // The ticket that carries on keeps the more urgent priority of the two.
-        let dup = Ticket::replay(&load_journal(&mut *tx, duplicate).await?)?;
-        let kept = Ticket::replay(&load_journal(&mut *tx, into).await?)?;
+        let dup = Ticket::replay(&load_journal(&mut **tx, duplicate).await?)?;
+        let kept = Ticket::replay(&load_journal(&mut **tx, into).await?)?;
         if let Some(p) = dup.priority.as_deref()
             && reg.more_urgent(p, kept.priority.as_deref())
         {
@@ -537,7 +537,7 @@ impl Store {
                     .bind(meta.size as i64)
                     .bind(file.data)
                     .bind(now.as_second())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
             }
         }
@@ -746,7 +746,7 @@ impl Store {
             let Some(&(last,)) = ids.last() else { break };
             let mut tx = self.begin().await?;
             for (id,) in &ids {
-                let journal = load_journal(&mut *tx, TicketId(*id)).await?;
+                let journal = load_journal(&mut **tx, TicketId(*id)).await?;
                 project(&mut tx, reg, TicketId(*id), &journal, now).await?;
             }
             tx.commit().await?;
@@ -755,11 +755,11 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM settings WHERE name = 'regulation_fingerprint'")
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         sqlx::query("INSERT INTO settings (name, value) VALUES ('regulation_fingerprint', $1)")
             .bind(fingerprint)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         tx.commit().await?;
         Ok(done)
@@ -1001,27 +1001,34 @@ pub(crate) async fn append_in(
     entries: Vec<JournalEntry>,
     now: Timestamp,
 ) -> Result<()> {
-    for (i, e) in entries.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO journal (ticket_id, seq, at, actor, event) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id.0)
-        .bind(len + i as i64)
-        .bind(e.at.as_second())
-        .bind(serde_json::to_string(&e.actor).map_err(bad)?)
-        .bind(serde_json::to_string(&e.event).map_err(bad)?)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => {
-                StoreError::Conflict("the ticket changed meanwhile; reload and try again".into())
-            }
-            other => other,
-        })?;
+    // One statement for all the entries: each round trip to the database costs more than the
+    // rows themselves.
+    if !entries.is_empty() {
+        let sql = format!(
+            "INSERT INTO journal (ticket_id, seq, at, actor, event) VALUES {}",
+            crate::placeholders(entries.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, e) in entries.iter().enumerate() {
+            q = q
+                .bind(id.0)
+                .bind(len + i as i64)
+                .bind(e.at.as_second())
+                .bind(serde_json::to_string(&e.actor).map_err(bad)?)
+                .bind(serde_json::to_string(&e.event).map_err(bad)?);
+        }
+        q.execute(&mut **tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(
+                    "the ticket changed meanwhile; reload and try again".into(),
+                ),
+                other => other,
+            })?;
     }
     let mut journal = existing.to_vec();
     journal.extend(entries.iter().cloned());
-    let (ticket, clocks) = project(tx, reg, id, &journal, now).await?;
+    let (ticket, clocks) = project_with(tx, reg, id, &journal, now, existing.is_empty()).await?;
     for e in &entries {
         notify(tx, reg, id, &ticket, &clocks, e).await?;
     }
@@ -1036,6 +1043,18 @@ async fn project(
     id: TicketId,
     journal: &[JournalEntry],
     now: Timestamp,
+) -> Result<(Ticket, Vec<Clock>)> {
+    project_with(tx, reg, id, journal, now, false).await
+}
+
+/// As [`project`]; a `fresh` ticket has no clock or timer rows yet to replace.
+async fn project_with(
+    tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
+    id: TicketId,
+    journal: &[JournalEntry],
+    now: Timestamp,
+    fresh: bool,
 ) -> Result<(Ticket, Vec<Clock>)> {
     let ticket = Ticket::replay(journal)?;
     let clocks = sla::evaluate(reg, &sla_events(journal), now).map_err(bad)?;
@@ -1075,8 +1094,8 @@ async fn project(
         .bind(id.0)
         .execute(&mut **tx)
         .await?;
-    store_clocks(tx, id, &clocks).await?;
-    schedule_jobs(tx, reg, id, &ticket, &clocks, now).await?;
+    store_clocks(tx, id, &clocks, fresh).await?;
+    schedule_jobs(tx, reg, id, &ticket, &clocks, now, fresh).await?;
     Ok((ticket, clocks))
 }
 
@@ -1084,13 +1103,24 @@ async fn store_clocks(
     tx: &mut Transaction<'static, Any>,
     id: TicketId,
     clocks: &[Clock],
+    fresh: bool,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM clocks WHERE ticket_id = $1")
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
+    if !fresh {
+        sqlx::query("DELETE FROM clocks WHERE ticket_id = $1")
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if clocks.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) VALUES {}",
+        crate::placeholders(clocks.len(), 9)
+    );
+    let mut q = sqlx::query(&sql);
     for c in clocks {
-        sqlx::query("INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        q = q
             .bind(id.0)
             .bind(&c.target)
             .bind(c.state.to_string())
@@ -1099,10 +1129,9 @@ async fn store_clocks(
             .bind(c.started_at.map(|t| t.as_second()))
             .bind(c.stopped_at.map(|t| t.as_second()))
             .bind(c.elapsed.as_secs())
-            .bind(c.remaining.as_secs())
-            .execute(&mut **tx)
-            .await?;
+            .bind(c.remaining.as_secs());
     }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -1114,11 +1143,16 @@ async fn schedule_jobs(
     ticket: &Ticket,
     clocks: &[Clock],
     now: Timestamp,
+    fresh: bool,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM jobs WHERE ticket_id = $1 AND done_at IS NULL AND claimed_by IS NULL")
+    if !fresh {
+        sqlx::query(
+            "DELETE FROM jobs WHERE ticket_id = $1 AND done_at IS NULL AND claimed_by IS NULL",
+        )
         .bind(id.0)
         .execute(&mut **tx)
         .await?;
+    }
     let mut jobs: Vec<(&str, Option<&str>, Timestamp)> = Vec::new();
     for c in clocks.iter().filter(|c| c.state == ClockState::Running) {
         if let Some(w) = c.warn_at.filter(|w| *w > now) {
@@ -1141,17 +1175,25 @@ async fn schedule_jobs(
         let at = s.working.deadline(done, term).map_err(bad)?.at;
         jobs.push(("auto_close", None, at));
     }
-    for (kind, target, due) in jobs {
-        let job_id = next_value(tx, "jobs").await?;
-        sqlx::query("INSERT INTO jobs (id, kind, ticket_id, target, due_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
-            .bind(job_id)
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let first = crate::next_values(tx, "jobs", jobs.len() as i64).await?;
+    let sql = format!(
+        "INSERT INTO jobs (id, kind, ticket_id, target, due_at, attempts) VALUES {}",
+        crate::placeholders(jobs.len(), 6)
+    );
+    let mut q = sqlx::query(&sql);
+    for (i, (kind, target, due)) in jobs.into_iter().enumerate() {
+        q = q
+            .bind(first + i as i64)
             .bind(kind)
             .bind(id.0)
             .bind(target)
             .bind(due.as_second())
-            .execute(&mut **tx)
-            .await?;
+            .bind(0i64);
     }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
