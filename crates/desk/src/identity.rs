@@ -71,6 +71,12 @@ impl Desk {
         .await
         .map_err(|e| DeskError::Internal(e.to_string()))?;
         let Some((principal, _)) = known.filter(|_| ok) else {
+            // The address helps tell an attack from a forgotten password; the password never
+            // leaves this function.
+            tracing::warn!(
+                email = email.trim(),
+                "sign-in refused: wrong email or password"
+            );
             return Err(DeskError::Unauthorized);
         };
         let (token, session) = self

@@ -19,8 +19,8 @@ fn refused(e: DeskError) -> anyhow::Error {
 /// Where the database is.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Db {
-    /// `sqlite:PATH` (created if missing) or `postgres://…` [default: sqlite:reglament-data/reglament.db]
-    #[arg(long = "database-url", env = "REGLAMENT_DATABASE__URL")]
+    /// `sqlite:PATH` (created if missing) or `postgres://…`; else `REGLAMENT_DATABASE__URL` or `[database] url` [default: sqlite:reglament-data/reglament.db]
+    #[arg(long = "database-url")]
     url: Option<String>,
     #[command(flatten)]
     pub config: crate::config::ConfigArg,
@@ -46,9 +46,7 @@ impl Db {
     /// example), as the server would run it.
     pub async fn desk(&self) -> Result<Desk> {
         let file = self.config.load()?;
-        let path = std::env::var_os("REGLAMENT_SERVER__REGULATION")
-            .map(std::path::PathBuf::from)
-            .or_else(|| file.server.regulation.as_ref().map(|p| file.resolve(p)));
+        let path = file.server.regulation.as_ref().map(|p| file.resolve(p));
         let (source, origin) = crate::serve_cmd::regulation_text(path.as_deref())?;
         let regulation = reglament_regulation::Regulation::parse(&source)
             .map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;

@@ -62,16 +62,46 @@ pub struct ConfigArg {
 }
 
 impl ConfigArg {
-    /// Reads the file, or an empty configuration when none is given.
+    /// The configuration: the file when one is given, under the `REGLAMENT_DATABASE__*` and
+    /// `REGLAMENT_SERVER__*` variables (`__` nests: `REGLAMENT_SERVER__LISTEN` is
+    /// `[server] listen`), layered with figment. Paths that come from the file are relative to
+    /// its directory; paths from the environment, to the working directory.
     pub fn load(&self) -> Result<ConfigFile> {
-        let Some(path) = &self.path else {
-            return Ok(ConfigFile::default());
-        };
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the configuration file `{}`", path.display()))?;
-        let mut file: ConfigFile =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}:\n{e}", path.display()))?;
-        file.dir = path.parent().map(Path::to_path_buf);
+        use figment::Figment;
+        use figment::providers::{Env, Format, Toml};
+        let mut figment = Figment::new();
+        if let Some(path) = &self.path {
+            std::fs::metadata(path).with_context(|| {
+                format!("cannot read the configuration file `{}`", path.display())
+            })?;
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment.merge(
+            Env::prefixed("REGLAMENT_")
+                .filter(|k| {
+                    let k = k.as_str().to_ascii_lowercase();
+                    k.starts_with("database__") || k.starts_with("server__")
+                })
+                .split("__"),
+        );
+        let mut file: ConfigFile = figment.extract().map_err(|e| {
+            let mut msg = String::new();
+            for e in e {
+                msg.push_str(&e.to_string());
+                msg.push('\n');
+            }
+            anyhow::anyhow!("{}", msg.trim_end())
+        })?;
+        let from_file = figment
+            .find_metadata("server.regulation")
+            .and_then(|m| m.source.as_ref())
+            .and_then(|s| s.file_path())
+            .is_some();
+        file.dir = self
+            .path
+            .as_ref()
+            .filter(|_| from_file)
+            .and_then(|p| p.parent().map(Path::to_path_buf));
         Ok(file)
     }
 }

@@ -37,30 +37,36 @@ pub fn regulation_text(path: Option<&std::path::Path>) -> Result<(String, String
 pub struct Args {
     #[command(flatten)]
     db: Db,
-    /// The address to listen on [default: 127.0.0.1:8080]
-    #[arg(long, env = "REGLAMENT_SERVER__LISTEN")]
+    /// The address to listen on; else `REGLAMENT_SERVER__LISTEN` or `[server] listen` [default: 127.0.0.1:8080]
+    #[arg(long)]
     listen: Option<String>,
-    /// The regulation file; the bundled Bitrix24 integrator example when unset.
-    #[arg(long, env = "REGLAMENT_SERVER__REGULATION")]
+    /// The regulation file; else `REGLAMENT_SERVER__REGULATION` or `[server] regulation`, else the bundled Bitrix24 integrator example.
+    #[arg(long)]
     regulation: Option<std::path::PathBuf>,
-    /// The format of ticket numbers, with `{year}` and `{seq}` or `{seq:N}` [default: {year}-{seq:5}]
-    #[arg(long, env = "REGLAMENT_SERVER__TICKET_NUMBER")]
+    /// The format of ticket numbers, with `{year}` and `{seq}` or `{seq:N}`; else `REGLAMENT_SERVER__TICKET_NUMBER` or `[server] ticket_number` [default: {year}-{seq:5}]
+    #[arg(long)]
     ticket_number: Option<String>,
     /// Seed a demo organization, agents and tickets (once), and print the logins.
     #[arg(long)]
     demo: bool,
 }
 
-fn log(level: &str, msg: &str, fields: serde_json::Value) {
-    let mut line =
-        serde_json::json!({ "ts": Timestamp::now().to_string(), "level": level, "msg": msg });
-    if let (Some(l), Some(f)) = (line.as_object_mut(), fields.as_object()) {
-        l.extend(f.clone());
-    }
-    eprintln!("{line}");
+/// Logs go to standard error as JSON lines, one per event, filtered by `REGLAMENT_LOG`
+/// (default `info`), so a log shipper can read them as they are.
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REGLAMENT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
+    init_logs();
     let file = a.db.config.load()?;
     let regulation_path = a
         .regulation
@@ -89,10 +95,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         .await
         .context("cannot recompute the open tickets under the regulation")?;
     if recomputed > 0 {
-        log(
-            "info",
-            "the regulation changed; open tickets recomputed",
-            serde_json::json!({ "tickets": recomputed }),
+        tracing::info!(
+            tickets = recomputed,
+            "the regulation changed; open tickets recomputed"
         );
     }
     let desk = Desk::new(store.clone(), regulation.clone(), Arc::new(numbers)).with_source(source);
@@ -123,18 +128,14 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         out.flush()
     };
     let _ = banner();
-    log(
-        "info",
-        "listening",
-        serde_json::json!({ "addr": addr.to_string() }),
-    );
+    tracing::info!(addr = %addr, "listening");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker(store.clone(), regulation.clone(), stop_rx));
     axum::serve(listener, reglament_web::router(state))
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
-            log("info", "shutting down", serde_json::json!({}));
+            tracing::info!("shutting down");
         })
         .await
         .context("the server failed")?;
@@ -180,31 +181,19 @@ async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch
         let now = Timestamp::now();
         let wait = match store.run_due_job(&reg, now).await {
             Ok(Some(outcome)) => {
-                log(
-                    "info",
-                    "timer",
-                    serde_json::json!({ "outcome": format!("{outcome:?}") }),
-                );
+                tracing::info!(outcome = ?outcome, "timer");
                 continue;
             }
             Ok(None) => match store.next_job_due().await {
                 Ok(Some(due)) => (due.as_second() - now.as_second()).clamp(0, 5) as u64,
                 Ok(None) => 5,
                 Err(e) => {
-                    log(
-                        "warn",
-                        "cannot read the timers",
-                        serde_json::json!({ "error": e.to_string() }),
-                    );
+                    tracing::warn!(error = %e, "cannot read the timers");
                     5
                 }
             },
             Err(e) => {
-                log(
-                    "warn",
-                    "a timer failed and will be retried",
-                    serde_json::json!({ "error": e.to_string() }),
-                );
+                tracing::warn!(error = %e, "a timer failed and will be retried");
                 5
             }
         };
@@ -359,24 +348,31 @@ async fn seed_demo(desk: &Desk) -> Result<Vec<(String, String, String)>> {
 /// `reglament healthcheck`: asks a running server's `/healthz`; exit 0 when healthy.
 #[derive(clap::Args, Debug)]
 pub struct HealthArgs {
-    /// The server's address.
-    #[arg(
-        long,
-        env = "REGLAMENT_SERVER__LISTEN",
-        default_value = "127.0.0.1:8080"
-    )]
-    listen: String,
+    /// The server's address; else `REGLAMENT_SERVER__LISTEN` or the configuration file's
+    /// `[server] listen` [default: 127.0.0.1:8080]
+    #[arg(long)]
+    listen: Option<String>,
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
 }
 
 pub fn healthcheck(a: HealthArgs, out: &mut impl Write) -> Result<ExitCode> {
     use std::io::Read;
     use std::net::ToSocketAddrs;
-    let addr = a
-        .listen
+    let listen = match a.listen {
+        Some(l) => l,
+        None => a
+            .config
+            .load()?
+            .server
+            .listen
+            .unwrap_or_else(|| crate::config::DEFAULT_LISTEN.into()),
+    };
+    let addr = listen
         .to_socket_addrs()
-        .with_context(|| format!("`{}` is not an address", a.listen))?
+        .with_context(|| format!("`{listen}` is not an address"))?
         .next()
-        .with_context(|| format!("`{}` resolves to nothing", a.listen))?;
+        .with_context(|| format!("`{listen}` resolves to nothing"))?;
     let mut stream = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
         .with_context(|| format!("nothing answers at {addr}"))?;
     stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;

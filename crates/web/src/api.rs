@@ -58,7 +58,15 @@ async fn login(
     State(s): State<AppState>,
     ApiJson(l): ApiJson<Login>,
 ) -> Result<Response, AppError> {
-    let signed = s.desk.sign_in(&l.email, Secret::new(l.password)).await?;
+    let signed = match s.desk.sign_in(&l.email, Secret::new(l.password)).await {
+        Ok(signed) => signed,
+        Err(e) => {
+            if e == reglament_desk::DeskError::Unauthorized {
+                s.metrics.sign_in_failed();
+            }
+            return Err(e.into());
+        }
+    };
     let cookie = format!(
         "reglament_session={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
         signed.token.expose(),
@@ -194,9 +202,7 @@ async fn create_ticket(
 
 /// Counts a new ticket and answers it with 201.
 fn created(s: &AppState, view: TicketView) -> (StatusCode, Json<TicketView>) {
-    s.metrics
-        .tickets_created
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    s.metrics.ticket_created();
     (StatusCode::CREATED, Json(view))
 }
 

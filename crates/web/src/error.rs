@@ -83,11 +83,9 @@ impl AppError {
     }
 }
 
+/// Logs an internal error with its cause; the client sees only that one happened.
 fn log_internal(cause: &str) {
-    eprintln!(
-        "{}",
-        json!({ "ts": jiff::Timestamp::now().to_string(), "level": "error", "msg": "internal error", "cause": cause })
-    );
+    tracing::error!(cause, "internal error");
 }
 
 impl IntoResponse for AppError {
@@ -131,7 +129,10 @@ impl IntoResponse for AppError {
                     return (status, [(axum::http::header::RETRY_AFTER, "1")], Json(body))
                         .into_response();
                 }
-                DeskError::Unavailable => ("unavailable", say("http-unavailable"), json!({})),
+                DeskError::Unavailable => {
+                    tracing::warn!("database unavailable; request answered 503");
+                    ("unavailable", say("http-unavailable"), json!({}))
+                }
                 DeskError::Internal(cause) => {
                     log_internal(&cause);
                     ("internal", say("http-internal"), json!({}))

@@ -49,6 +49,30 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NoRoute })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(error::in_language))
+        .layer(
+            // One log line per request, with its method, route, status and latency; never its
+            // headers or body, which carry tokens, cookies and passwords.
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("unmatched", |m| m.as_str())
+                        .to_string();
+                    tracing::info_span!("request", method = %req.method(), route)
+                })
+                .on_response(
+                    |resp: &axum::http::Response<_>,
+                     latency: std::time::Duration,
+                     _: &tracing::Span| {
+                        tracing::info!(
+                            status = resp.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "answered"
+                        );
+                    },
+                ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count,

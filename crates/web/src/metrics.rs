@@ -1,31 +1,75 @@
-//! Prometheus metrics at `/metrics`: HTTP requests by method, route and status, tickets
-//! created, and, read at scrape time, whether the database answers and how many tickets are open.
-
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+//! Prometheus metrics at `/metrics`, kept with the `metrics` crate and rendered by its
+//! Prometheus exporter: HTTP requests by method, route and status, tickets created, failed
+//! sign-ins, and, read at scrape time, whether the database answers and how many tickets are
+//! open. Each server has its own recorder, so two servers in one process (as in tests) do not
+//! share counts.
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 
 use crate::AppState;
 
-/// Counters shared by every request.
-#[derive(Debug, Default)]
+/// The recorder of one server and the handle that renders it.
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    /// Tickets created through this node.
-    pub tickets_created: AtomicU64,
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
 }
 
-/// Counts every request by method, matched route (not the raw path, so ids do not explode the
-/// label set) and status.
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        let m = Metrics { recorder, handle };
+        m.record(|| {
+            metrics::describe_counter!(
+                "reglament_http_requests_total",
+                "HTTP requests by method, route and status."
+            );
+            metrics::describe_counter!(
+                "reglament_tickets_created_total",
+                "Tickets created through this node."
+            );
+            metrics::describe_counter!(
+                "reglament_sign_in_failures_total",
+                "Sign-ins refused for a wrong email or password."
+            );
+            metrics::describe_gauge!("reglament_database_up", "Whether the database answers.");
+            metrics::describe_gauge!("reglament_tickets_open", "Tickets not closed or rejected.");
+        });
+        m
+    }
+}
+
+impl Metrics {
+    /// Runs `f` with this server's recorder, so the `metrics` macros in it count here.
+    pub fn record<T>(&self, f: impl FnOnce() -> T) -> T {
+        metrics::with_local_recorder(&self.recorder, f)
+    }
+
+    /// Counts a ticket created through this node.
+    pub fn ticket_created(&self) {
+        self.record(|| metrics::counter!("reglament_tickets_created_total").increment(1));
+    }
+
+    /// Counts a refused sign-in.
+    pub fn sign_in_failed(&self) {
+        self.record(|| metrics::counter!("reglament_sign_in_failures_total").increment(1));
+    }
+}
+
+/// Counts every request by method (only the methods the API knows; others are `other`, so
+/// invented methods cannot grow the label set), matched route (not the raw path, so ids do not
+/// either) and status.
 pub async fn count(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    // Only the methods the API knows are labels: invented ones would grow the label set
-    // without bound.
     let method = match req.method().as_str() {
         m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m.to_string(),
         _ => "other".to_string(),
@@ -35,47 +79,31 @@ pub async fn count(State(s): State<AppState>, req: Request, next: Next) -> Respo
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let resp = next.run(req).await;
-    let status = resp.status().as_u16();
-    if let Ok(mut m) = s.metrics.requests.lock() {
-        *m.entry((method, route, status)).or_default() += 1;
-    }
+    let status = resp.status().as_u16().to_string();
+    s.metrics.record(|| {
+        metrics::counter!("reglament_http_requests_total", "method" => method, "route" => route, "status" => status)
+            .increment(1);
+    });
     resp
 }
 
 /// The Prometheus text exposition.
 pub async fn render(State(s): State<AppState>) -> Response {
-    let mut out = String::new();
-    out.push_str(
-        "# HELP reglament_http_requests_total HTTP requests by method, route and status.\n",
-    );
-    out.push_str("# TYPE reglament_http_requests_total counter\n");
-    if let Ok(m) = s.metrics.requests.lock() {
-        for ((method, route, status), n) in m.iter() {
-            let _ = writeln!(
-                out,
-                "reglament_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
-            );
-        }
-    }
-    out.push_str("# HELP reglament_tickets_created_total Tickets created through this node.\n");
-    out.push_str("# TYPE reglament_tickets_created_total counter\n");
-    let _ = writeln!(
-        out,
-        "reglament_tickets_created_total {}",
-        s.metrics.tickets_created.load(Ordering::Relaxed)
-    );
     let up = s.desk.ping().await.is_ok();
-    out.push_str("# HELP reglament_database_up Whether the database answers.\n");
-    out.push_str("# TYPE reglament_database_up gauge\n");
-    let _ = writeln!(out, "reglament_database_up {}", u8::from(up));
-    if up && let Ok(open) = s.desk.open_tickets().await {
-        out.push_str("# HELP reglament_tickets_open Tickets not closed or rejected.\n");
-        out.push_str("# TYPE reglament_tickets_open gauge\n");
-        let _ = writeln!(out, "reglament_tickets_open {open}");
-    }
+    let open = if up {
+        s.desk.open_tickets().await.ok()
+    } else {
+        None
+    };
+    s.metrics.record(|| {
+        metrics::gauge!("reglament_database_up").set(f64::from(u8::from(up)));
+        if let Some(open) = open {
+            metrics::gauge!("reglament_tickets_open").set(open as f64);
+        }
+    });
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        out,
+        s.metrics.handle.render(),
     )
         .into_response()
 }
