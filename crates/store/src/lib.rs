@@ -129,19 +129,9 @@ fn unique_what(message: &str) -> String {
 /// The result type of storage operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "initial", include_str!("../migrations/0001_initial.sql")),
-    (
-        2,
-        "settings",
-        include_str!("../migrations/0002_settings.sql"),
-    ),
-    (
-        3,
-        "queue order",
-        include_str!("../migrations/0003_queue_order.sql"),
-    ),
-];
+/// The schema's migrations, embedded at build time from `migrations/`: one set for SQLite and
+/// PostgreSQL, applied in order and recorded in `_sqlx_migrations` with their checksums.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// The database: a pool and its backend.
 #[derive(Clone, Debug)]
@@ -270,31 +260,42 @@ impl Store {
     ///
     /// Any storage error; a failed migration leaves the database as it was before it.
     pub async fn migrate(&self) -> Result<()> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
-            .execute(&self.pool)
+        self.adopt_earlier_migrations().await?;
+        MIGRATOR.run(&self.pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => StoreError::from(e),
+            other => StoreError::Other(format!("cannot migrate the database: {other}")),
+        })
+    }
+
+    /// Databases made before the migrations were embedded recorded them in
+    /// `schema_migrations`; their versions are entered in `_sqlx_migrations` with the embedded
+    /// checksums once, so they are not applied again.
+    async fn adopt_earlier_migrations(&self) -> Result<()> {
+        use sqlx::migrate::Migrate;
+        let Ok(earlier) = sqlx::query_as::<_, (i64,)>("SELECT version FROM schema_migrations")
+            .fetch_all(&self.pool)
+            .await
+        else {
+            return Ok(());
+        };
+        let mut conn = self.pool.acquire().await?;
+        conn.ensure_migrations_table()
+            .await
+            .map_err(|e| StoreError::Other(format!("cannot migrate the database: {e}")))?;
+        let known: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&mut *conn)
             .await?;
-        for (version, name, sql) in MIGRATIONS {
-            let mut tx = self.pool.begin().await?;
-            let done: Option<(i64,)> =
-                sqlx::query_as("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(*version)
-                    .fetch_optional(&mut *tx)
+        for m in MIGRATOR.iter() {
+            let applied = earlier.iter().any(|(v,)| *v == m.version);
+            if applied && !known.iter().any(|(v,)| *v == m.version) {
+                sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES ($1, $2, $3, $4, 0)")
+                    .bind(m.version)
+                    .bind(m.description.to_string())
+                    .bind(true)
+                    .bind(m.checksum.to_vec())
+                    .execute(&mut *conn)
                     .await?;
-            if done.is_some() {
-                continue;
             }
-            for statement in split_sql(sql) {
-                sqlx::query(&statement).execute(&mut *tx).await?;
-            }
-            sqlx::query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            )
-            .bind(*version)
-            .bind(*name)
-            .bind(jiff::Timestamp::now().as_second())
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
         }
         Ok(())
     }
@@ -374,28 +375,6 @@ pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Splits a migration into statements on `;` at line ends, skipping comments.
-fn split_sql(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for line in sql.lines() {
-        let t = line.trim();
-        if t.starts_with("--") || t.is_empty() {
-            continue;
-        }
-        cur.push_str(line);
-        cur.push('\n');
-        if t.ends_with(';') {
-            out.push(cur.trim().trim_end_matches(';').to_string());
-            cur.clear();
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_string());
-    }
-    out
 }
 
 impl Store {

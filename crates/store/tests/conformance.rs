@@ -92,6 +92,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     migrations_apply_once_and_again_without_harm,
+    a_database_migrated_before_the_embedded_migrations_is_carried_over,
     organizations_contacts_and_agents_round_trip,
     a_taken_email_is_a_conflict_that_names_it,
     a_ticket_is_created_registered_and_journaled_with_its_clocks,
@@ -238,11 +239,35 @@ fn register() -> Command {
 async fn migrations_apply_once_and_again_without_harm(s: Store) {
     s.migrate().await.unwrap();
     s.migrate().await.unwrap();
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations")
         .fetch_one(s.pool())
         .await
         .unwrap();
     assert_eq!(n, 3);
+}
+
+async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: Store) {
+    // The state an earlier version left: its own `schema_migrations`, no `_sqlx_migrations`.
+    reglament_store::raw_execute(&s, "DROP TABLE _sqlx_migrations").await.unwrap();
+    reglament_store::raw_execute(&s, "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").await.unwrap();
+    for (v, name) in [(1, "initial"), (2, "settings"), (3, "queue order")] {
+        reglament_store::raw_execute(
+            &s,
+            &format!("INSERT INTO schema_migrations VALUES ({v}, '{name}', 0)"),
+        )
+        .await
+        .unwrap();
+    }
+    let (org, _) = org_with_contact(&s, "ООО «До обновления»", "old@client.ru").await;
+    // Applying the migrations again would fail on the existing tables; they are adopted instead.
+    s.migrate().await.unwrap();
+    s.migrate().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(s.organization(org).await.unwrap().name, "ООО «До обновления»");
 }
 
 async fn organizations_contacts_and_agents_round_trip(s: Store) {
