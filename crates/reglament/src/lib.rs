@@ -76,7 +76,7 @@ where
         Command::Regulation(c) => regulation_cmd::run(c, &mut out),
         Command::Calendar(c) => calendar_cmd::run(c, &mut out),
         Command::Serve(a) => block_on(serve_cmd::run(a, &mut out)),
-        Command::Healthcheck(a) => serve_cmd::healthcheck(a, &mut out),
+        Command::Healthcheck(a) => block_on(serve_cmd::healthcheck(a, &mut out)),
         Command::Migrate(db) => block_on(accounts_cmd::migrate(db, &mut out)),
         Command::Backup(a) => block_on(accounts_cmd::backup(a, &mut out)),
         Command::User(c) => block_on(accounts_cmd::user(c, &mut out)),

@@ -356,8 +356,7 @@ pub struct HealthArgs {
     config: crate::config::ConfigArg,
 }
 
-pub fn healthcheck(a: HealthArgs, out: &mut impl Write) -> Result<ExitCode> {
-    use std::io::Read;
+pub async fn healthcheck(a: HealthArgs, out: &mut impl Write) -> Result<ExitCode> {
     use std::net::ToSocketAddrs;
     let listen = match a.listen {
         Some(l) => l,
@@ -373,24 +372,25 @@ pub fn healthcheck(a: HealthArgs, out: &mut impl Write) -> Result<ExitCode> {
         .with_context(|| format!("`{listen}` is not an address"))?
         .next()
         .with_context(|| format!("`{listen}` resolves to nothing"))?;
-    let mut stream = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .context("cannot make an HTTP client")?;
+    let resp = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
         .with_context(|| format!("nothing answers at {addr}"))?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
-    write!(
-        stream,
-        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let healthy = response.starts_with("HTTP/1.1 200");
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or("").trim();
+    let healthy = resp.status().is_success();
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
     writeln!(
         out,
         "{}",
-        if body.is_empty() {
-            response.lines().next().unwrap_or("")
+        if body.trim().is_empty() {
+            status.to_string()
         } else {
-            body
+            body.trim().to_string()
         }
     )?;
     Ok(if healthy {

@@ -595,6 +595,17 @@ fn migrate_works_on_postgresql_too() {
         None,
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // TLS: sqlx speaks rustls, so `sslmode=require` connects to a server that offers it.
+    let o = reglament_in(
+        &dir,
+        &[
+            "migrate",
+            "--database-url",
+            &format!("{url}?sslmode=require"),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }
 

@@ -13,21 +13,32 @@ use sha2::{Digest, Sha256};
 
 use crate::{Result, Store, StoreError, next_value};
 
-/// A secret that never shows in `Debug` or logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A secret (a password, a session or API token, a CSRF token) that never shows in `Debug` or
+/// logs and is wiped from memory when dropped: `secrecy`'s `SecretString`, with the one accessor
+/// the code base uses.
+#[derive(Clone)]
+pub struct Secret(secrecy::SecretString);
 
 impl Secret {
     /// Wraps a secret.
     pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
+        Secret(secrecy::SecretString::from(s.into()))
     }
 
     /// The secret itself, for the one place that needs it.
     pub fn expose(&self) -> &str {
-        &self.0
+        use secrecy::ExposeSecret;
+        self.0.expose_secret()
     }
 }
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,7 +104,7 @@ pub fn verify_password(password: &Secret, hash: &str) -> bool {
 pub fn new_token() -> Result<Secret> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Other(format!("no randomness: {e}")))?;
-    Ok(Secret(
+    Ok(Secret::new(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
     ))
 }
@@ -238,7 +249,7 @@ impl Store {
         };
         Ok(Session {
             principal,
-            csrf: Secret(csrf),
+            csrf: Secret::new(csrf),
             expires_at: Timestamp::from_second(expires).unwrap_or(now),
         })
     }

@@ -248,7 +248,9 @@ async fn migrations_apply_once_and_again_without_harm(s: Store) {
 
 async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: Store) {
     // The state an earlier version left: its own `schema_migrations`, no `_sqlx_migrations`.
-    reglament_store::raw_execute(&s, "DROP TABLE _sqlx_migrations").await.unwrap();
+    reglament_store::raw_execute(&s, "DROP TABLE _sqlx_migrations")
+        .await
+        .unwrap();
     reglament_store::raw_execute(&s, "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").await.unwrap();
     for (v, name) in [(1, "initial"), (2, "settings"), (3, "queue order")] {
         reglament_store::raw_execute(
@@ -267,7 +269,10 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
         .await
         .unwrap();
     assert_eq!(n, 3);
-    assert_eq!(s.organization(org).await.unwrap().name, "ООО «До обновления»");
+    assert_eq!(
+        s.organization(org).await.unwrap().name,
+        "ООО «До обновления»"
+    );
 }
 
 async fn organizations_contacts_and_agents_round_trip(s: Store) {
