@@ -1,0 +1,292 @@
+//! Billing: the regulation's billing rules (activities, plans, tiers, multipliers, rounding) and
+//! money in whole kopecks, and, in [`statement`], how time entries become a monthly statement
+//! (акт) with lines and totals.
+
+mod statement;
+
+pub use statement::{BillingError, Statement, StatementLine, TimeEntry, bill};
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::SignedDuration;
+
+/// An amount of money in kopecks (1/100 of a ruble).
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::Money;
+///
+/// let m: Money = "2 000,50".parse()?;
+/// assert_eq!(m.kopecks(), 200_050);
+/// assert_eq!(m.to_string(), "2 000,50 ₽");
+/// assert_eq!(Money::from_rubles(500).to_string(), "500 ₽");
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(i64);
+
+impl Money {
+    /// Zero.
+    pub const ZERO: Money = Money(0);
+
+    /// An amount of kopecks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::from_kopecks(150).to_string(), "1,50 ₽");
+    /// ```
+    pub fn from_kopecks(k: i64) -> Money {
+        Money(k)
+    }
+
+    /// An amount of whole rubles.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::from_rubles(2).kopecks(), 200);
+    /// ```
+    pub fn from_rubles(r: i64) -> Money {
+        Money(r * 100)
+    }
+
+    /// The amount in kopecks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::ZERO.kopecks(), 0);
+    /// ```
+    pub fn kopecks(self) -> i64 {
+        self.0
+    }
+
+    /// This hourly rate applied to a duration, rounded to the nearest kopeck.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jiff::SignedDuration;
+    /// use reglament_regulation::Money;
+    ///
+    /// assert_eq!(Money::from_rubles(2000).per_hour(SignedDuration::from_mins(90)), Money::from_rubles(3000));
+    /// ```
+    pub fn per_hour(self, d: SignedDuration) -> Money {
+        let num = i128::from(self.0) * i128::from(d.as_secs());
+        Money(((num + 1800) / 3600) as i64)
+    }
+
+    /// This amount times a factor, rounded to the nearest kopeck.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Money::from_rubles(1000).times(2.0).to_string(), "2 000 ₽");
+    /// ```
+    pub fn times(self, factor: f64) -> Money {
+        Money((self.0 as f64 * factor).round() as i64)
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money(self.0 + o.0)
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        self.0 += o.0;
+    }
+}
+
+impl FromStr for Money {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Money, String> {
+        let t: String = s
+            .trim()
+            .trim_end_matches('₽')
+            .trim_end_matches("руб.")
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .collect();
+        let t = t.replace(',', ".");
+        let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+        let bad = || format!("amount `{s}` is not valid, expected e.g. `2000` or `1500.50`");
+        if frac.len() > 2 || whole.is_empty() {
+            return Err(bad());
+        }
+        let w: i64 = whole.parse().map_err(|_| bad())?;
+        let f: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().map_err(|_| bad())?
+        };
+        Ok(Money(w * 100 + if w < 0 { -f } else { f }))
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let rubles = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, ch) in rubles.chars().enumerate() {
+            if i > 0 && (rubles.len() - i).is_multiple_of(3) {
+                grouped.push(' ');
+            }
+            grouped.push(ch);
+        }
+        if abs.is_multiple_of(100) {
+            write!(f, "{sign}{grouped} ₽")
+        } else {
+            write!(f, "{sign}{grouped},{:02} ₽", abs % 100)
+        }
+    }
+}
+
+/// A fixed price for a duration tier, e.g. calls up to 15 minutes cost 500 ₽.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::{Money, Tier};
+///
+/// let t = Tier { up_to: jiff::SignedDuration::from_mins(15), price: Money::from_rubles(500) };
+/// assert_eq!(t.price.to_string(), "500 ₽");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tier {
+    /// The longest duration in the tier, inclusive.
+    pub up_to: SignedDuration,
+    /// The price of the tier.
+    pub price: Money,
+}
+
+/// A kind of billable work: answers, phone calls, remote sessions.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.remote]\ntitle = \"Удалённый доступ\"\nrate = 2000\nminimum = \"1 hour\"\n")?;
+/// let a = &reg.billing.as_ref().unwrap().activities["remote"];
+/// assert_eq!(a.minimum.unwrap().as_hours(), 1);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    /// The activity's id.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// The hourly rate, also used beyond the last tier.
+    pub rate: Option<Money>,
+    /// The least time billed per entry.
+    pub minimum: Option<SignedDuration>,
+    /// The rounding quantum for this activity, overriding the regulation's.
+    pub rounding: Option<SignedDuration>,
+    /// Fixed-price duration tiers.
+    pub tiers: Vec<Tier>,
+    /// Whether the activity is billed at all (free support is not).
+    pub billable: bool,
+}
+
+/// A monthly plan: a fee that includes some hours, with overage beyond.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.plans.vip]\ntitle = \"VIP\"\nmonthly_fee = 20000\nincluded_hours = 30\n")?;
+/// let p = &reg.billing.as_ref().unwrap().plans["vip"];
+/// assert_eq!(p.included.unwrap().as_hours(), 30);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The plan's id.
+    pub id: String,
+    /// A human title.
+    pub title: String,
+    /// The monthly fee.
+    pub monthly_fee: Money,
+    /// Hours included in the fee; `None` means unlimited.
+    pub included: Option<SignedDuration>,
+    /// The hourly rate beyond the included hours; the activity's own pricing when unset.
+    pub overage_rate: Option<Money>,
+    /// Tariffs that use this plan.
+    pub tariffs: Vec<String>,
+}
+
+/// A rate multiplier for work done in a time window, e.g. double rate out of hours.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"08:00-16:00\" }\n[schedules.line]\nhours = { daily = \"06:00-20:00\" }\ncalendar = \"none\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 2000\n[[billing.multipliers]]\ntitle = \"Вне рабочего времени\"\nfactor = 2\ninside = \"line\"\noutside = \"office\"\n")?;
+/// assert_eq!(reg.billing.as_ref().unwrap().multipliers[0].factor, 2.0);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Multiplier {
+    /// A human title.
+    pub title: String,
+    /// The factor applied to the amount.
+    pub factor: f64,
+    /// The schedule the work must start inside.
+    pub inside: String,
+    /// A schedule the work must start outside of.
+    pub outside: Option<String>,
+    /// The activities it applies to (all when empty).
+    pub activities: Vec<String>,
+}
+
+/// The billing rules of a regulation.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing]\nrounding = \"15 minutes\"\n")?;
+/// assert_eq!(reg.billing.unwrap().rounding.unwrap().as_mins(), 15);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Billing {
+    /// The currency code; amounts are in its hundredths.
+    pub currency: String,
+    /// Billed time is rounded up to a multiple of this.
+    pub rounding: Option<SignedDuration>,
+    /// Activities by id.
+    pub activities: BTreeMap<String, Activity>,
+    /// Plans by id.
+    pub plans: BTreeMap<String, Plan>,
+    /// Rate multipliers.
+    pub multipliers: Vec<Multiplier>,
+    /// Email support is free.
+    pub free_email: bool,
+}
+
+impl Billing {
+    /// The plan for a customer's tariff, if one names it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.plans.vip]\ntitle = \"VIP\"\nmonthly_fee = 20000\ntariffs = [\"VIP\"]\n")?;
+    /// assert_eq!(reg.billing.as_ref().unwrap().plan_for_tariff("VIP").unwrap().id, "vip");
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn plan_for_tariff(&self, tariff: &str) -> Option<&Plan> {
+        self.plans.values().find(|p| {
+            p.tariffs
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(tariff) || t == tariff)
+        })
+    }
+}
