@@ -1,6 +1,6 @@
 //! Billing: the regulation's billing rules (activities, plans, tiers, multipliers, rounding) and
-//! money in whole kopecks, and, in [`statement`], how time entries become a monthly statement
-//! (акт) with lines and totals.
+//! money in whole kopecks, and [`bill`], which turns time entries into a monthly statement (акт)
+//! with lines and totals.
 
 mod statement;
 
