@@ -223,34 +223,22 @@ impl Desk {
                 }
             }
         );
-        let organization = match org.zip(found_org) {
-            Some((o, found)) => match found {
-                Ok(o) => Some(o),
-                Err(StoreError::NotFound) => {
-                    problems.push(Problem::new(
-                        "organization_id",
-                        Text::new("intake-no-organization").num("id", o.0 as f64),
-                    ));
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            },
-            None => None,
-        };
-        let contact = match contact.zip(found_contact) {
-            Some((c, found)) => match found {
-                Ok(c) => Some(c),
-                Err(StoreError::NotFound) => {
-                    problems.push(Problem::new(
-                        "contact_id",
-                        Text::new("intake-no-contact").num("id", c.0 as f64),
-                    ));
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            },
-            None => None,
-        };
+        let organization = named(
+            found_org,
+            Problem::new(
+                "organization_id",
+                Text::new("intake-no-organization").num("id", org.map_or(0, |o| o.0) as f64),
+            ),
+            problems,
+        )?;
+        let contact = named(
+            found_contact,
+            Problem::new(
+                "contact_id",
+                Text::new("intake-no-contact").num("id", contact.map_or(0, |c| c.0) as f64),
+            ),
+            problems,
+        )?;
         if let (Some(c), Some(o)) = (&contact, org)
             && c.organization != o
         {
@@ -263,6 +251,24 @@ impl Desk {
             organization,
             contact,
         })
+    }
+}
+
+/// A directory row a request named: found, or missing (a problem on its field), or a storage
+/// error.
+fn named<T>(
+    found: Option<reglament_store::Result<T>>,
+    missing: Problem,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<T>> {
+    match found {
+        Some(Ok(row)) => Ok(Some(row)),
+        Some(Err(StoreError::NotFound)) => {
+            problems.push(missing);
+            Ok(None)
+        }
+        Some(Err(e)) => Err(e.into()),
+        None => Ok(None),
     }
 }
 

@@ -1,33 +1,16 @@
 //! The ticket list: the queue in its order (out of turn, nearest deadline, arrival), filtered
 //! and paged, as one principal may see it.
 
-use reglament_domain::{AgentId, OrgId, Principal};
+use reglament_domain::Principal;
 use reglament_store::tickets::{QueueFilter, QueueItem};
 use serde::Serialize;
 
 use crate::permissions::{self, Action, viewer};
 use crate::{Desk, DeskError, Problem, Result, Text};
 
-/// What part of the queue to show.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct QueueQuery {
-    /// At most this many rows, 1–500; 50 when `None`.
-    pub limit: Option<i64>,
-    /// Skip this many rows.
-    pub offset: Option<i64>,
-    /// Closed and rejected tickets too.
-    pub include_closed: bool,
-    /// Only this organization's.
-    pub organization: Option<OrgId>,
-    /// Only this agent's.
-    pub assignee: Option<AgentId>,
-    /// Only this status.
-    pub status: Option<String>,
-    /// Only this priority.
-    pub priority: Option<String>,
-    /// Only this line.
-    pub line: Option<String>,
-}
+/// What part of the queue to show: the store's filter, taken as the channel parsed it. A limit
+/// of `None` is 50.
+pub type QueueQuery = QueueFilter;
 
 /// One page of the queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -88,14 +71,9 @@ impl Desk {
             return Err(DeskError::Invalid(problems));
         }
         let filter = QueueFilter {
-            include_closed: q.include_closed,
-            organization: q.organization,
-            assignee: q.assignee,
-            status: q.status,
-            priority: q.priority,
-            line: q.line,
             limit: Some(limit),
             offset: Some(offset),
+            ..q
         };
         let items = self.store.queue(&filter, viewer(who)).await?;
         let next_offset = (items.len() as i64 == limit).then_some(offset + limit);
