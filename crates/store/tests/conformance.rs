@@ -1,9 +1,7 @@
 //! The storage conformance suite: every behaviour runs on SQLite and on PostgreSQL, each test on
-//! a fresh database. PostgreSQL is reached at `REGLAMENT_TEST_POSTGRES` (default
+//! a fresh database that is dropped afterwards (`reglament-testkit`). PostgreSQL is reached at `REGLAMENT_TEST_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`); its absence fails the suite rather than
 //! skipping half of it.
-
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::Timestamp;
 use reglament_domain::*;
@@ -14,64 +12,6 @@ use reglament_store::jobs::JobOutcome;
 use reglament_store::tickets::{QueueFilter, Viewer};
 use reglament_store::{Store, StoreError};
 
-static N: AtomicU32 = AtomicU32::new(0);
-
-fn unique() -> String {
-    format!(
-        "{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-async fn sqlite() -> Store {
-    let dir = std::env::temp_dir().join(format!("reglament-store-{}", unique()));
-    let s = Store::connect(&format!("sqlite:{}/reglament.db", dir.display()))
-        .await
-        .unwrap();
-    s.migrate().await.unwrap();
-    s
-}
-
-async fn postgres() -> Store {
-    let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = Store::connect(&admin_url)
-        .await
-        .expect("PostgreSQL must be running for the conformance suite (see .ci/run)");
-    // Databases left by earlier runs are dropped once per run, so they never pile up.
-    static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
-    CLEANED
-        .get_or_init(|| async {
-            let mine = format!("reglament_test_{}_", std::process::id());
-            let old: Vec<(String,)> = sqlx::query_as(
-                "SELECT datname::text FROM pg_database WHERE datname LIKE 'reglament_test_%'",
-            )
-            .fetch_all(admin.pool())
-            .await
-            .unwrap();
-            for (db,) in old.into_iter().filter(|(d,)| !d.starts_with(&mine)) {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-            }
-        })
-        .await;
-    let name = format!("reglament_test_{}", unique());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(admin.pool())
-        .await
-        .unwrap();
-    admin.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b)
-        .to_string();
-    let s = Store::connect(&format!("{base}/{name}")).await.unwrap();
-    s.migrate().await.unwrap();
-    s
-}
-
 /// Runs one async test body on both backends.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -79,11 +19,13 @@ macro_rules! on_both_backends {
             mod $name {
                 #[tokio::test]
                 async fn on_sqlite() {
-                    super::$name(super::sqlite().await).await;
+                    let db = reglament_testkit::TestDb::new(reglament_testkit::Db::Sqlite).await;
+                    super::$name(db.store.clone()).await;
                 }
                 #[tokio::test]
                 async fn on_postgres() {
-                    super::$name(super::postgres().await).await;
+                    let db = reglament_testkit::TestDb::new(reglament_testkit::Db::Postgres).await;
+                    super::$name(db.store.clone()).await;
                 }
             }
         )*

@@ -1,7 +1,6 @@
 //! The JSON API through the real router and a real database, on SQLite and on PostgreSQL.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -20,35 +19,14 @@ fn ru(id: &'static str) -> String {
     reglament_desk::Text::new(id).render(reglament_desk::Lang::Ru)
 }
 
-static N: AtomicU32 = AtomicU32::new(0);
-
-async fn database(postgres: bool) -> Store {
-    let n = format!(
-        "{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let s = if postgres {
-        let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let admin = Store::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must be running");
-        let name = format!("reglament_test_web_{n}");
-        sqlx_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
-        sqlx_exec(&admin, &format!("CREATE DATABASE {name}")).await;
-        admin.close().await;
-        Store::connect(&format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0))
-            .await
-            .unwrap()
+/// A fresh migrated database, dropped when the test ends.
+async fn database(postgres: bool) -> reglament_testkit::TestDb {
+    reglament_testkit::TestDb::new(if postgres {
+        reglament_testkit::Db::Postgres
     } else {
-        let dir = std::env::temp_dir().join(format!("reglament-web-{n}"));
-        Store::connect(&format!("sqlite:{}/db.sqlite", dir.display()))
-            .await
-            .unwrap()
-    };
-    s.migrate().await.unwrap();
-    s
+        reglament_testkit::Db::Sqlite
+    })
+    .await
 }
 
 async fn sqlx_exec(s: &Store, sql: &str) {
@@ -58,6 +36,7 @@ async fn sqlx_exec(s: &Store, sql: &str) {
 struct App {
     router: axum::Router,
     store: Store,
+    _db: reglament_testkit::TestDb,
     staff_token: String,
     customer_a: String,
     customer_b: String,
@@ -66,7 +45,8 @@ struct App {
 const REG: &str = include_str!("../../../examples/regulations/saveit.toml");
 
 async fn app(postgres: bool) -> App {
-    let store = database(postgres).await;
+    let db = database(postgres).await;
+    let store = db.store.clone();
     let regulation = Regulation::parse(REG).unwrap();
     let org_a = store
         .create_organization(&NewOrganization {
@@ -133,6 +113,7 @@ async fn app(postgres: bool) -> App {
     App {
         router: router(state),
         store,
+        _db: db,
         staff_token: format!("Bearer {}", token.expose()),
         customer_a: sessions[0].clone(),
         customer_b: sessions[1].clone(),
