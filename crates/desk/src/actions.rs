@@ -193,7 +193,10 @@ impl Desk {
                         Text::new("action-link-relation"),
                     ));
                 }
-                store.link(reg, id, ticket, relation, actor, v, now).await?;
+                store
+                    .link(reg, id, ticket, relation, actor, v, now)
+                    .await
+                    .map_err(|e| self.refusal(e))?;
                 return Ok(Acted::Updated(self.view(who, id, lang).await?));
             }
             DeskCommand::Split {
@@ -211,7 +214,10 @@ impl Desk {
                 return Ok(Acted::Opened(self.view(who, new, lang).await?));
             }
             DeskCommand::MergeInto { ticket } => {
-                store.merge(reg, id, ticket, actor, v, now).await?;
+                store
+                    .merge(reg, id, ticket, actor, v, now)
+                    .await
+                    .map_err(|e| self.refusal(e))?;
                 return Ok(Acted::Merged(self.view(who, ticket, lang).await?));
             }
             DeskCommand::Reply { body, public } => Command::Reply { public, body },
@@ -276,7 +282,8 @@ impl Desk {
         };
         match store
             .execute(reg, id, actor, v, cmd, &self.numbers, now)
-            .await?
+            .await
+            .map_err(|e| self.refusal(e))?
         {
             Outcome::Events(_) => Ok(Acted::Updated(self.view(who, id, lang).await?)),
             // The ticket is closed and the regulation wants a new ticket for the message.
@@ -333,7 +340,8 @@ impl Desk {
                 viewer(who),
                 self.now(),
             )
-            .await?;
+            .await
+            .map_err(|e| self.refusal(e))?;
         let mut accepted = Vec::new();
         let mut refused = Vec::new();
         for e in events {
@@ -360,6 +368,28 @@ impl Desk {
             return Err(DeskError::Invalid(refused));
         }
         Ok(accepted)
+    }
+
+    /// A store refusal in the reader's words: a lifecycle transition names the statuses by
+    /// their titles in the regulation.
+    fn refusal(&self, e: reglament_store::StoreError) -> DeskError {
+        if let reglament_store::StoreError::Refused(reglament_domain::DomainError::Transition {
+            from,
+            to,
+        }) = &e
+        {
+            let title = |id: &str| {
+                self.regulation
+                    .status(id)
+                    .map_or_else(|| id.to_string(), |s| s.title.clone())
+            };
+            return DeskError::Conflict(
+                Text::new("domain-transition")
+                    .arg("from", title(from))
+                    .arg("to", title(to)),
+            );
+        }
+        e.into()
     }
 
     /// The largest file, in bytes, that a channel should read for one attachment: the

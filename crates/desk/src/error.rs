@@ -145,9 +145,21 @@ impl From<DomainError> for DeskError {
         match d {
             DomainError::Forbidden(m) => DeskError::Forbidden(Text::plain(m)),
             DomainError::Invalid(m) => DeskError::field("command", Text::plain(m)),
-            other @ (DomainError::State(_) | DomainError::Transition { .. }) => {
-                DeskError::Conflict(Text::plain(other.to_string()))
-            }
+            DomainError::Empty { what } => DeskError::field(
+                match what {
+                    "reply" => "body",
+                    _ => "reason",
+                },
+                Text::new(format!("domain-empty-{}", what.replace('_', "-"))),
+            ),
+            DomainError::RatingsOff => DeskError::field("stars", Text::new("domain-ratings-off")),
+            DomainError::NotRatable => DeskError::Conflict(Text::new("domain-not-ratable")),
+            DomainError::Transition { from, to } => DeskError::Conflict(
+                Text::new("domain-transition")
+                    .arg("from", from)
+                    .arg("to", to),
+            ),
+            other @ DomainError::State(_) => DeskError::Conflict(Text::plain(other.to_string())),
         }
     }
 }

@@ -68,4 +68,17 @@ pub enum DomainError {
         /// The status asked for.
         to: String,
     },
+    /// A command that needs a text came without one: `what` is `reply`, `objection`,
+    /// `reopening`, `extension`, `priority_change` or `level_change`.
+    #[error("{} needs a text", what.replace('_', " "))]
+    Empty {
+        /// What needed the text.
+        what: &'static str,
+    },
+    /// The customer rated a ticket that is not completed yet.
+    #[error("a ticket can be rated once it is completed")]
+    NotRatable,
+    /// The regulation asks for no ratings.
+    #[error("the regulation does not ask for ratings")]
+    RatingsOff,
 }

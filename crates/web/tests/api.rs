@@ -487,9 +487,10 @@ async fn the_lifecycle_runs_through_the_api_with_the_right_actors(app: App) {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // In the regulation's words: the statuses by their titles.
     assert_eq!(
         body["message"],
-        "a ticket in status `closed` cannot move to `completed`"
+        "Заявка в статусе «Закрыта» не может перейти в «Завершена»."
     );
     // The customer does not see internal notes.
     let (_, seen) = call(

@@ -127,3 +127,15 @@ http-internal = An internal error occurred.
 http-no-route = No such address; the API is described at /api/v1/openapi.json.
 http-method = This address does not take this method.
 http-too-large = The file “{ $name }” is larger than this server accepts ({ $max }).
+
+## The lifecycle's refusals.
+
+domain-transition = A ticket in status “{ $from }” cannot move to “{ $to }”.
+domain-empty-reply = Write the text of the reply.
+domain-empty-objection = Explain what you disagree with: an objection needs its reasons.
+domain-empty-reopening = Give the reason for reopening.
+domain-empty-extension = Give the reason for the extension: the customer receives it.
+domain-empty-priority-change = Give the reason for the priority change.
+domain-empty-level-change = Give the reason for the level change.
+domain-ratings-off = The regulation does not ask for ratings.
+domain-not-ratable = The service can be rated once the ticket is completed.

@@ -129,3 +129,15 @@ http-internal = Внутренняя ошибка сервера.
 http-no-route = Такого адреса нет; API описан в /api/v1/openapi.json.
 http-method = Этот адрес не принимает такой метод.
 http-too-large = Файл «{ $name }» больше, чем принимает сервер ({ $max }).
+
+## The lifecycle's refusals.
+
+domain-transition = Заявка в статусе «{ $from }» не может перейти в «{ $to }».
+domain-empty-reply = Напишите текст ответа.
+domain-empty-objection = Объясните, с чем вы не согласны: несогласие принимается только с обоснованием.
+domain-empty-reopening = Укажите причину возобновления.
+domain-empty-extension = Укажите причину продления срока: её получит клиент.
+domain-empty-priority-change = Укажите причину изменения приоритета.
+domain-empty-level-change = Укажите причину изменения уровня.
+domain-ratings-off = Регламент не предусматривает оценку обслуживания.
+domain-not-ratable = Оценить работу можно после того, как заявка выполнена.

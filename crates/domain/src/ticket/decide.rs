@@ -272,17 +272,17 @@ impl Ticket {
                     &priority,
                     reg.priorities.iter().map(|x| x.id.as_str()),
                 )?;
-                non_empty(&reason, "a priority change")?;
+                non_empty(&reason, "priority_change")?;
                 vec![TicketEvent::PriorityChanged { priority, reason }]
             }
             Command::ChangeLevel { level, reason } => {
                 staff_only("change the level")?;
                 known("level", &level, reg.levels.iter().map(|x| x.id.as_str()))?;
-                non_empty(&reason, "a level change")?;
+                non_empty(&reason, "level_change")?;
                 vec![TicketEvent::LevelChanged { level, reason }]
             }
             Command::Reply { public, body } => {
-                non_empty(&body, "a reply")?;
+                non_empty(&body, "reply")?;
                 if actor.is_customer() {
                     match base {
                         BaseStatus::Closed | BaseStatus::Rejected => {
@@ -325,7 +325,7 @@ impl Ticket {
             }
             Command::Extend { target, by, reason } => {
                 staff_only("extend a deadline")?;
-                non_empty(&reason, "an extension")?;
+                non_empty(&reason, "extension")?;
                 let t = reg
                     .target(&target)
                     .ok_or_else(|| DomainError::Invalid(format!("unknown target `{target}`")))?;
@@ -375,7 +375,7 @@ impl Ticket {
             }
             Command::Object { reason } => {
                 customer_only("object to completion")?;
-                non_empty(&reason, "an objection")?;
+                non_empty(&reason, "objection")?;
                 if base != BaseStatus::Completed {
                     return Err(DomainError::Transition {
                         from: self.status.clone(),
@@ -421,14 +421,10 @@ impl Ticket {
             Command::Rate { rating, comment } => {
                 customer_only("rate the service")?;
                 if !reg.lifecycle.rating {
-                    return Err(DomainError::Invalid(
-                        "the regulation does not ask for ratings".into(),
-                    ));
+                    return Err(DomainError::RatingsOff);
                 }
                 if !matches!(base, BaseStatus::Completed | BaseStatus::Closed) {
-                    return Err(DomainError::State(
-                        "a ticket can be rated once it is completed".into(),
-                    ));
+                    return Err(DomainError::NotRatable);
                 }
                 vec![TicketEvent::Rated { rating, comment }]
             }
@@ -584,9 +580,9 @@ fn known<'a>(
     )))
 }
 
-fn non_empty(text: &str, what: &str) -> Result<(), DomainError> {
+fn non_empty(text: &str, what: &'static str) -> Result<(), DomainError> {
     if text.trim().is_empty() {
-        Err(DomainError::Invalid(format!("{what} needs a text")))
+        Err(DomainError::Empty { what })
     } else {
         Ok(())
     }
