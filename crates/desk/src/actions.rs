@@ -4,6 +4,7 @@
 use reglament_domain::{
     AgentId, Command, Outcome, Principal, Rating, Relation, TicketEvent, TicketId,
 };
+use reglament_regulation::BaseStatus;
 use reglament_store::tickets::NewFile;
 
 use crate::intake::check_subject;
@@ -177,6 +178,12 @@ impl Desk {
         lang: Lang,
     ) -> Result<Acted> {
         permissions::check(who, command.action())?;
+        // A customer writing to a merged duplicate, or again to a closed ticket that already has
+        // an open follow-up, is writing to that ticket.
+        let id = match &command {
+            DeskCommand::Reply { .. } if who.is_customer() => self.reply_target(who, id).await?,
+            _ => id,
+        };
         let now = self.now();
         let reg = &*self.regulation;
         let actor = who.actor();
@@ -368,6 +375,36 @@ impl Desk {
             return Err(DeskError::Invalid(refused));
         }
         Ok(accepted)
+    }
+
+    /// Where a customer's message to a ticket belongs: the ticket a duplicate was merged into,
+    /// or the open follow-up of a finished ticket, else the ticket itself.
+    async fn reply_target(&self, who: Principal, mut id: TicketId) -> Result<TicketId> {
+        let v = viewer(who);
+        // Merges can chain; a few hops is plenty and a cycle cannot loop.
+        let finished = |t: &reglament_domain::Ticket| {
+            matches!(
+                t.base_status(&self.regulation),
+                BaseStatus::Closed | BaseStatus::Rejected
+            )
+        };
+        for _ in 0..4 {
+            let t = self.store.ticket(id, v).await?.ticket;
+            let link = |rel: Relation| t.links.iter().rev().find(|(_, r)| *r == rel).map(|l| l.0);
+            if let Some(kept) = link(Relation::MergedInto) {
+                id = kept;
+                continue;
+            }
+            if finished(&t)
+                && let Some(follow_up) = link(Relation::FollowedUpBy)
+                && !finished(&self.store.ticket(follow_up, v).await?.ticket)
+            {
+                id = follow_up;
+                continue;
+            }
+            return Ok(id);
+        }
+        Ok(id)
     }
 
     /// A store refusal in the reader's words: a lifecycle transition names the statuses by

@@ -157,6 +157,17 @@ pub(crate) async fn hash(password: String) -> Result<String> {
 }
 
 impl Desk {
+    /// Refuses an address that is already an account's login: an agent and a contact with one
+    /// address would lock each other out of signing in.
+    async fn check_email_free(&self, address: &EmailAddress) -> Result<()> {
+        if self.store.email_in_use(address).await? {
+            return Err(DeskError::Conflict(
+                Text::new("dir-email-taken").arg("email", address.as_str()),
+            ));
+        }
+        Ok(())
+    }
+
     /// The organizations a principal may see: all for staff, their own for a customer.
     ///
     /// # Errors
@@ -319,6 +330,7 @@ impl Desk {
         let Some(address) = address.filter(|_| problems.is_empty()) else {
             return Err(DeskError::Invalid(problems));
         };
+        self.check_email_free(&address).await?;
         let hash = match c.password {
             Some(pw) => Some(hash(pw).await?),
             None => None,
@@ -402,6 +414,7 @@ impl Desk {
         let (Some(address), Some(role), true) = (address, role, problems.is_empty()) else {
             return Err(DeskError::Invalid(problems));
         };
+        self.check_email_free(&address).await?;
         let hash = match a.password {
             Some(pw) => Some(hash(pw).await?),
             None => None,
@@ -434,6 +447,10 @@ impl Desk {
         active: bool,
     ) -> Result<Agent> {
         permissions::check(who, Action::ManageAgents)?;
+        // An administrator who switched themselves off could leave nobody to switch them on.
+        if !active && who == Principal::Agent(id, Role::Admin) {
+            return Err(DeskError::Conflict(Text::new("dir-self-deactivate")));
+        }
         self.store.set_agent_active(id, active).await?;
         Ok(self.store.agent(id).await?)
     }

@@ -54,7 +54,7 @@ pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{MAX_SUBJECT, Request, Via};
 pub use permissions::Action;
-pub use queue::{QueuePage, QueueQuery};
+pub use queue::{QueuePage, QueueQuery, QueueRow};
 pub use text::{Lang, Text, duration_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 
@@ -123,6 +123,11 @@ impl Desk {
     /// Now, by the desk's clock.
     pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// An instant as RFC 3339 in the regulation's time zone, as every answer shows times.
+    pub fn local_time(&self, t: Timestamp) -> String {
+        view::instant(t, &self.regulation.timezone)
     }
 
     /// The effective regulation.

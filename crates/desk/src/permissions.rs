@@ -180,17 +180,10 @@ pub fn check(p: Principal, a: Action) -> Result<(), DeskError> {
         (Rule::Staff(roles), Principal::Agent(_, r) | Principal::Token(_, r)) => {
             if roles.contains(&r) {
                 Ok(())
+            } else if roles == ADMINS {
+                Err(DeskError::Forbidden(Text::new("permission-admins")))
             } else {
-                Err(DeskError::Forbidden(
-                    Text::new("permission-roles").arg(
-                        "roles",
-                        roles
-                            .iter()
-                            .map(|r| r.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                ))
+                Err(DeskError::Forbidden(Text::new("permission-supervisors")))
             }
         }
     }

@@ -6,17 +6,60 @@ use reglament_store::tickets::{QueueFilter, QueueItem};
 use serde::Serialize;
 
 use crate::permissions::{self, Action, viewer};
+use crate::view::instant;
 use crate::{Desk, DeskError, Problem, Result, Text};
 
 /// What part of the queue to show: the store's filter, taken as the channel parsed it. A limit
 /// of `None` is 50.
 pub type QueueQuery = QueueFilter;
 
+/// One row of the queue, with times in the regulation's time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QueueRow {
+    /// The ticket's id.
+    pub id: i64,
+    /// Its registration number.
+    pub number: Option<String>,
+    /// The subject.
+    pub subject: String,
+    /// The status id.
+    pub status: String,
+    /// The priority id.
+    pub priority: Option<String>,
+    /// Worked out of turn.
+    pub out_of_turn: bool,
+    /// The nearest running deadline.
+    pub next_due: Option<String>,
+    /// When it arrived.
+    pub received_at: String,
+    /// The organization.
+    pub organization_id: Option<i64>,
+    /// The assigned agent.
+    pub assignee_id: Option<i64>,
+}
+
+impl QueueRow {
+    fn of(i: QueueItem, tz: &jiff::tz::TimeZone) -> QueueRow {
+        QueueRow {
+            id: i.id.0,
+            number: i.number,
+            subject: i.subject,
+            status: i.status,
+            priority: i.priority,
+            out_of_turn: i.out_of_turn,
+            next_due: i.next_due.map(|t| instant(t, tz)),
+            received_at: instant(i.received_at, tz),
+            organization_id: i.organization.map(|o| o.0),
+            assignee_id: i.assignee.map(|a| a.0),
+        }
+    }
+}
+
 /// One page of the queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QueuePage {
     /// The rows.
-    pub items: Vec<QueueItem>,
+    pub items: Vec<QueueRow>,
     /// The page size asked for.
     pub limit: i64,
     /// The rows skipped.
@@ -75,7 +118,14 @@ impl Desk {
             offset: Some(offset),
             ..q
         };
-        let items = self.store.queue(&filter, viewer(who)).await?;
+        let tz = &self.regulation.timezone;
+        let items: Vec<QueueRow> = self
+            .store
+            .queue(&filter, viewer(who))
+            .await?
+            .into_iter()
+            .map(|i| QueueRow::of(i, tz))
+            .collect();
         let next_offset = (items.len() as i64 == limit).then_some(offset + limit);
         Ok(QueuePage {
             items,

@@ -253,9 +253,233 @@ async fn a_rejected_ticket_has_its_clocks_cancelled_not_met(db: Db) {
     );
     assert_eq!(clock(&t, "resolution").state, "cancelled");
     assert!(
-        clock(&t, "resolution").explanation.contains("отменён"),
+        clock(&t, "resolution")
+            .explanation
+            .contains("отсчёт отменён"),
         "{}",
         clock(&t, "resolution").explanation
+    );
+}
+
+fn reply(body: &str) -> DeskCommand {
+    DeskCommand::Reply {
+        body: body.into(),
+        public: true,
+    }
+}
+
+async fn a_customer_writing_back_about_completed_work_objects_and_work_resumes(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
+    let t = app
+        .desk
+        .open_ticket(customer, Request::new("Ошибка", "Текст"), Lang::Ru)
+        .await
+        .unwrap();
+    let id = TicketId(t.id);
+    let done = DeskCommand::Status {
+        status: "completed".into(),
+        reason: None,
+    };
+    updated(app.desk.act(agent, id, done, Lang::Ru).await);
+    let t = updated(
+        app.desk
+            .act(customer, id, reply("Всё ещё не работает"), Lang::Ru)
+            .await,
+    );
+    assert_eq!(t.status, "in_progress");
+    assert!(
+        t.journal.iter().any(|e| matches!(&e.event, reglament_domain::TicketEvent::Reopened { reason } if reason == "Всё ещё не работает")),
+        "{:?}",
+        t.journal
+    );
+}
+
+async fn a_customer_message_to_a_merged_duplicate_goes_to_the_ticket_it_was_merged_into(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let supervisor = app
+        .as_agent(Role::Supervisor, None)
+        .await
+        .principal
+        .unwrap();
+    let open = |s: &'static str| {
+        app.desk
+            .open_ticket(customer, Request::new(s, "Текст"), Lang::Ru)
+    };
+    let dup = TicketId(open("Повтор").await.unwrap().id);
+    let kept = TicketId(open("Основная").await.unwrap().id);
+    updated(
+        app.desk
+            .act(
+                supervisor,
+                dup,
+                DeskCommand::MergeInto { ticket: kept },
+                Lang::Ru,
+            )
+            .await,
+    );
+    let t = updated(
+        app.desk
+            .act(customer, dup, reply("Дополнение"), Lang::Ru)
+            .await,
+    );
+    assert_eq!(
+        t.id, kept.0,
+        "the message went to the ticket that carries on"
+    );
+    let d = app.desk.ticket(customer, dup, Lang::Ru).await.unwrap();
+    assert_eq!(d.status, "closed", "the duplicate stays closed");
+}
+
+async fn a_second_message_to_a_rejected_ticket_joins_its_follow_up_instead_of_opening_another(
+    db: Db,
+) {
+    let app = TestApp::spawn(db, SAVEIT)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
+    let t = app
+        .desk
+        .open_ticket(customer, Request::new("Вопрос", "Текст"), Lang::Ru)
+        .await
+        .unwrap();
+    let id = TicketId(t.id);
+    let reject = DeskCommand::Status {
+        status: "rejected".into(),
+        reason: Some("out_of_scope".into()),
+    };
+    updated(app.desk.act(agent, id, reject, Lang::Ru).await);
+    let first = match app.desk.act(customer, id, reply("Почему?"), Lang::Ru).await {
+        Ok(Acted::Opened(v)) => v,
+        other => panic!("{other:?}"),
+    };
+    let second = updated(
+        app.desk
+            .act(customer, id, reply("Ответьте, пожалуйста"), Lang::Ru)
+            .await,
+    );
+    assert_eq!(second.id, first.id, "no third ticket");
+    let queue = app.desk.queue(agent, Default::default()).await.unwrap();
+    assert_eq!(queue.items.len(), 1, "{:?}", queue.items);
+}
+
+async fn a_split_ticket_is_registered_on_its_line_with_a_running_clock(db: Db) {
+    let app = TestApp::spawn(db, BITRIX)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let agent = app
+        .as_agent(Role::Agent, Some("L1"))
+        .await
+        .principal
+        .unwrap();
+    let mut r = Request::new("Две проблемы", "Текст");
+    r.category = Some("basic_functions".into());
+    let t = app.desk.open_ticket(customer, r, Lang::Ru).await.unwrap();
+    let split = DeskCommand::Split {
+        subject: "Вторая проблема".into(),
+        description: "Текст".into(),
+    };
+    let new = updated(app.desk.act(agent, TicketId(t.id), split, Lang::Ru).await);
+    assert_ne!(new.id, t.id);
+    assert_eq!(new.line.as_deref(), Some("L1"));
+    assert_eq!(clock(&new, "reaction_L1").state, "running");
+}
+
+async fn tickets_of_different_organizations_cannot_be_linked(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let a = app.as_customer(true, false).await.principal.unwrap();
+    let b = app.as_customer(true, false).await.principal.unwrap();
+    let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
+    let ta = app
+        .desk
+        .open_ticket(a, Request::new("A", "x"), Lang::Ru)
+        .await
+        .unwrap();
+    let tb = app
+        .desk
+        .open_ticket(b, Request::new("B", "x"), Lang::Ru)
+        .await
+        .unwrap();
+    let link = DeskCommand::Link {
+        ticket: TicketId(tb.id),
+        relation: reglament_domain::Relation::Related,
+    };
+    assert!(matches!(
+        app.desk.act(agent, TicketId(ta.id), link, Lang::Ru).await,
+        Err(DeskError::Conflict(_))
+    ));
+    let seen = app.desk.ticket(a, TicketId(ta.id), Lang::Ru).await.unwrap();
+    assert!(seen.links.is_empty());
+}
+
+async fn logged_time_is_at_most_a_day_per_entry(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
+    let t = app
+        .desk
+        .open_ticket(customer, Request::new("A", "x"), Lang::Ru)
+        .await
+        .unwrap();
+    let log = |minutes| DeskCommand::LogTime {
+        activity: "answer".into(),
+        minutes,
+        description: "x".into(),
+    };
+    assert!(matches!(
+        app.desk
+            .act(agent, TicketId(t.id), log(4_000_000_000), Lang::Ru)
+            .await,
+        Err(DeskError::Invalid(_))
+    ));
+    updated(
+        app.desk
+            .act(agent, TicketId(t.id), log(1440), Lang::Ru)
+            .await,
+    );
+}
+
+async fn one_address_is_one_account_and_an_admin_cannot_switch_themselves_off(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let admin = app.as_agent(Role::Admin, None).await;
+    let agent = |email: &str| reglament_desk::AgentInput {
+        full_name: "Новый".into(),
+        email: email.into(),
+        role: "agent".into(),
+        line: None,
+        password: None,
+    };
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let contacts = app
+        .desk
+        .contacts(customer, customer.organization().unwrap())
+        .await
+        .unwrap();
+    let taken = contacts[0].email.as_str().to_uppercase();
+    let r = app
+        .desk
+        .create_agent(admin.principal.unwrap(), agent(&taken))
+        .await;
+    assert!(
+        matches!(r, Err(DeskError::Conflict(ref t)) if t.id() == "dir-email-taken"),
+        "{r:?}"
+    );
+    let me = TestApp::agent_id(&admin);
+    let r = app
+        .desk
+        .set_agent_active(admin.principal.unwrap(), me, false)
+        .await;
+    assert!(
+        matches!(r, Err(DeskError::Conflict(ref t)) if t.id() == "dir-self-deactivate"),
+        "{r:?}"
     );
 }
 
@@ -265,4 +489,11 @@ on_both_databases!(
     a_customer_has_no_internal_notes,
     supervisors_change_priority_and_merge_and_agents_may_not,
     a_rejected_ticket_has_its_clocks_cancelled_not_met,
+    a_customer_writing_back_about_completed_work_objects_and_work_resumes,
+    a_customer_message_to_a_merged_duplicate_goes_to_the_ticket_it_was_merged_into,
+    a_second_message_to_a_rejected_ticket_joins_its_follow_up_instead_of_opening_another,
+    a_split_ticket_is_registered_on_its_line_with_a_running_clock,
+    tickets_of_different_organizations_cannot_be_linked,
+    logged_time_is_at_most_a_day_per_entry,
+    one_address_is_one_account_and_an_admin_cannot_switch_themselves_off,
 );

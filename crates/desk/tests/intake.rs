@@ -71,7 +71,7 @@ async fn an_unofficial_channel_registers_nothing_and_names_the_official_ones(db:
         )
         .await;
     let text = message(&r, "channel");
-    assert!(text.contains("не официальный канал"), "{text}");
+    assert!(text.contains("неофициальный канал"), "{text}");
     let (_, official) = text.split_once("Официальные каналы:").expect(&text);
     assert!(official.contains("«Электронная почта»"), "{text}");
     assert!(

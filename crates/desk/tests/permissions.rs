@@ -81,6 +81,6 @@ fn a_refusal_says_who_may() {
     };
     assert_eq!(
         t.render(reglament_desk::Lang::En),
-        "Only these roles may do this: admin, supervisor."
+        "Only supervisors and administrators may do this."
     );
 }

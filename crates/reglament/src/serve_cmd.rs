@@ -321,11 +321,32 @@ async fn seed_demo(desk: &Desk) -> Result<Vec<(String, String, String)>> {
         .filter(|c| c.in_scope)
         .map(|c| c.id.as_str())
         .collect();
-    let picks = [
-        in_scope.first(),
-        in_scope.get(in_scope.len() / 2),
-        in_scope.last(),
-    ];
+    // The first category that starts a ticket on each line, so the demo has one per line.
+    let line_of = |category: &str| {
+        let level = reg.resolve_level(&reglament_regulation::TicketFacts {
+            category: Some(category),
+            ..Default::default()
+        });
+        reg.initial_line(level.map(|l| l.id.as_str()))
+            .map(|l| l.id.clone())
+    };
+    let mut picks: Vec<Option<&&str>> = reg
+        .lines
+        .iter()
+        .filter_map(|l| {
+            in_scope
+                .iter()
+                .find(|c| line_of(c).as_deref() == Some(&l.id))
+        })
+        .map(Some)
+        .collect();
+    if picks.len() < 3 {
+        picks = vec![
+            in_scope.first(),
+            in_scope.get(in_scope.len() / 2),
+            in_scope.last(),
+        ];
+    }
     let via =
         if reg.channels.iter().any(|c| c.kind == ChannelKind::Portal) || reg.channels.is_empty() {
             ChannelKind::Portal

@@ -514,7 +514,7 @@ fn accounts_and_tokens_are_bootstrapped_from_the_command_line_into_a_local_sqlit
     );
     assert!(!again.status.success());
     assert!(
-        stderr(&again).contains("an agent with this email already exists"),
+        stderr(&again).contains("already belongs to another account"),
         "{}",
         stderr(&again)
     );
@@ -816,7 +816,7 @@ fn backup_writes_a_consistent_snapshot_that_holds_the_data_and_never_overwrites(
     );
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("an agent with this email already exists"),
+        stderr(&o).contains("already belongs to another account"),
         "{}",
         stderr(&o)
     );

@@ -399,6 +399,23 @@ impl Store {
         agent_from(&r)
     }
 
+    /// Whether an email address (case-insensitive) is an agent's or a contact's login already:
+    /// one address belongs to one account.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn email_in_use(&self, e: &EmailAddress) -> Result<bool> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM agents WHERE email = $1) + (SELECT COUNT(*) FROM contacts WHERE email = $2)",
+        )
+        .bind(e.as_str().to_lowercase())
+        .bind(e.as_str().to_lowercase())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
     /// All agents, by name.
     ///
     /// # Errors

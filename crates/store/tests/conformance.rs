@@ -1006,7 +1006,9 @@ async fn merging_across_organizations_or_into_a_closed_ticket_is_refused_and_wri
         .unwrap_err();
     assert_eq!(
         err,
-        StoreError::Conflict("tickets of different organizations cannot be merged".into())
+        StoreError::Conflict(
+            "tickets of different organizations cannot be linked or merged".into()
+        )
     );
     let err = s
         .merge(&reg(), a, a, AGENT, Viewer::Staff, when)

@@ -263,6 +263,16 @@ impl TestApp {
         self.desk.clone().with_clock(Arc::new(move || t))
     }
 
+    /// A client sending a bearer token as it is, such as a revoked or invented one.
+    pub fn bearer(&self, token: &str) -> Client {
+        Client {
+            router: self.router.clone(),
+            auth: Some(Auth::Bearer(format!("Bearer {token}"))),
+            principal: None,
+            lang: None,
+        }
+    }
+
     /// A client without credentials.
     pub fn anonymous(&self) -> Client {
         Client {

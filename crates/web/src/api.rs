@@ -77,7 +77,7 @@ async fn login(
         Json(json!({
             "principal": principal_json(signed.principal),
             "csrf": signed.csrf.expose(),
-            "expires_at": signed.expires_at.to_string(),
+            "expires_at": s.desk.local_time(signed.expires_at),
         })),
     )
         .into_response())

@@ -142,8 +142,20 @@ impl IntoResponse for AppError {
             AppError::NoRoute => ("not_found", say("http-no-route"), json!({})),
             AppError::MethodNotAllowed => ("method_not_allowed", say("http-method"), json!({})),
             AppError::BadPath(m) => ("bad_request", m.clone(), json!({ "path": m })),
-            AppError::Body(m) => ("invalid", m.clone(), json!({ "body": m })),
-            AppError::Query(m) => ("invalid", m.clone(), json!({ "query": m })),
+            AppError::Body(m) => (
+                "invalid",
+                Text::new("http-bad-body")
+                    .arg("detail", m.clone())
+                    .render(l),
+                json!({ "body": m }),
+            ),
+            AppError::Query(m) => (
+                "invalid",
+                Text::new("http-bad-query")
+                    .arg("detail", m.clone())
+                    .render(l),
+                json!({ "query": m }),
+            ),
             AppError::TooLarge(m) => ("too_large", m, json!({})),
             AppError::Internal(cause) => {
                 log_internal(&cause);

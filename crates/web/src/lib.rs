@@ -127,7 +127,8 @@ impl FromRequestParts<AppState> for Caller {
             let p = state
                 .desk
                 .authenticate_token(&Secret::new(token.trim()))
-                .await?;
+                .await
+                .map_err(not_signed_in)?;
             return Ok(Caller(p));
         }
         if let Some(token) = session_cookie(&parts.headers) {
@@ -142,10 +143,19 @@ impl FromRequestParts<AppState> for Caller {
             let p = state
                 .desk
                 .authenticate_session(&token, change, csrf)
-                .await?;
+                .await
+                .map_err(not_signed_in)?;
             return Ok(Caller(p));
         }
         Err(AppError::Unauthorized)
+    }
+}
+
+/// An unknown, revoked or expired token or session is "sign in again", not "wrong password".
+fn not_signed_in(e: reglament_desk::DeskError) -> AppError {
+    match e {
+        reglament_desk::DeskError::Unauthorized => AppError::Unauthorized,
+        other => other.into(),
     }
 }
 
@@ -163,6 +173,13 @@ where
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<ApiJson<T>, AppError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            // A body over the server's limit is too large, not malformed.
+            Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge(
+                    reglament_desk::Text::new("http-body-too-large")
+                        .render(crate::error::current_lang()),
+                ))
+            }
             Err(rejection) => Err(AppError::Body(rejection.body_text())),
         }
     }

@@ -363,8 +363,31 @@ async fn the_accept_language_header_selects_english(db: Db) {
     assert!(explanation.contains("Term:"), "{explanation}");
 }
 
+async fn an_oversized_body_answers_413_and_a_stale_session_says_sign_in_again(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let a = agent
+        .post(
+            "/api/v1/tickets",
+            json!({ "subject": "x", "description": huge }),
+        )
+        .await;
+    assert_eq!(a.status, 413, "{}", a.body);
+    assert_eq!(a.body["code"], "too_large");
+    let stranger = app.anonymous();
+    let a = stranger.raw("GET", "/api/v1/tickets", "", Vec::new()).await;
+    assert_eq!(a.status, 401);
+    assert!(
+        a.body["message"].as_str().unwrap().starts_with("Войдите"),
+        "{}",
+        a.body
+    );
+}
+
 on_both_databases!(
     every_route_answers_every_caller_as_the_table_says,
     unknown_routes_wrong_methods_and_malformed_ids_answer_json,
     the_accept_language_header_selects_english,
+    an_oversized_body_answers_413_and_a_stale_session_says_sign_in_again,
 );

@@ -43,7 +43,8 @@ intake-no-contact = There is no contact with id { $id }.
 customer-note = Customers have no internal notes: send a reply instead (`reply`).
 permission-staff-only = Only support staff may do this.
 permission-customer-only = Only the customer may do this.
-permission-roles = Only these roles may do this: { $roles }.
+permission-supervisors = Only supervisors and administrators may do this.
+permission-admins = Only administrators may do this.
 action-unknown-agent = There is no agent with id { $id }.
 action-agent-inactive = The agent is deactivated.
 action-link-relation = The relation must be `related`, `follow_up_of` or `followed_up_by`; split and merge make the others.
@@ -55,9 +56,9 @@ action-bad-rating = { $error }
 clock-state-pending = not started
 clock-state-running = running
 clock-state-paused = paused
-clock-state-met = met
+clock-state-met = met in time
 clock-state-breached = breached
-clock-state-cancelled = cancelled (the ticket was rejected, merged or closed unworked)
+clock-state-cancelled = cancelled: the ticket left the line, was closed or was rejected while the clock ran
 clock-line-title = { $title }: { $state }
 clock-line-term = Term: { $term }
 clock-line-started = Started: { $at }
@@ -106,6 +107,8 @@ dir-unknown-tariff = Unknown tariff `{ $tariff }`; the regulation has: { $expect
 dir-product-name = Product { $n } has no name.
 dir-bad-role = { $error }
 dir-unknown-line = Unknown line `{ $line }`; the regulation has: { $expected }.
+dir-email-taken = The address { $email } already belongs to another account: one address, one account.
+dir-self-deactivate = Administrators cannot deactivate their own account.
 
 ## Billing.
 
@@ -120,7 +123,7 @@ csrf-missing = Missing or wrong CSRF token (send `X-CSRF-Token`).
 
 http-not-found = No such resource.
 http-wrong-credentials = Wrong email or password.
-http-unauthorized = Sign in or send `Authorization: Bearer <token>`.
+http-unauthorized = Sign in (the session has ended or the token is invalid) or send `Authorization: Bearer <token>`.
 http-busy = The server is busy checking passwords; try again in a second.
 http-unavailable = The database is unavailable; nothing was changed, try again shortly.
 http-internal = An internal error occurred.
@@ -139,3 +142,7 @@ domain-empty-priority-change = Give the reason for the priority change.
 domain-empty-level-change = Give the reason for the level change.
 domain-ratings-off = The regulation does not ask for ratings.
 domain-not-ratable = The service can be rated once the ticket is completed.
+http-body-too-large = The request body is larger than this server accepts.
+http-bad-body = The request body could not be read (JSON expected): { $detail }
+http-bad-query = The query could not be read: { $detail }
+http-session-ended = The session has ended or the token is invalid: sign in again.

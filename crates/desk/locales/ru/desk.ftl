@@ -23,7 +23,7 @@ intake-subject-too-long = Тема длиннее { $max ->
 intake-field-required = Поле обязательно по регламенту.
 intake-unknown-category = Неизвестная категория `{ $category }`; допустимые: { $expected }.
 intake-unknown-channel = Неизвестный канал `{ $channel }`; допустимые: { $expected }.
-intake-unofficial-channel = «{ $channel }» — не официальный канал: обращения через него не регистрируются. Официальные каналы: { $official }.
+intake-unofficial-channel = «{ $channel }» — неофициальный канал: обращения через него не регистрируются. Официальные каналы: { $official }.
 intake-consultation-only = Через «{ $channel }» даются только консультации; заявку регистрирует сотрудник по письменному обращению. Официальные каналы: { $official }.
 intake-outside-hours = «{ $channel }» принимает обращения только в часы графика «{ $schedule }».
 intake-day-off = В нерабочий день «{ $channel }» не принимает обращения; в нерабочие дни принимаются: { $open }.
@@ -45,7 +45,8 @@ intake-no-contact = Контактного лица с номером { $id } н
 customer-note = У клиентов нет внутренних заметок: отправьте ответ (`reply`).
 permission-staff-only = Это могут делать только сотрудники поддержки.
 permission-customer-only = Это может делать только клиент.
-permission-roles = Это могут делать только роли: { $roles }.
+permission-supervisors = Это могут делать только руководители поддержки и администраторы.
+permission-admins = Это могут делать только администраторы.
 action-unknown-agent = Сотрудника с номером { $id } нет.
 action-agent-inactive = Сотрудник отключён.
 action-link-relation = Связь должна быть `related`, `follow_up_of` или `followed_up_by`; для остальных есть разделение и объединение.
@@ -54,12 +55,12 @@ action-bad-rating = { $error }
 
 ## Clocks, as customers read them.
 
-clock-state-pending = ещё не начат
-clock-state-running = идёт
-clock-state-paused = приостановлен
-clock-state-met = выполнен
-clock-state-breached = нарушен
-clock-state-cancelled = отменён (заявка отклонена, объединена или закрыта без решения)
+clock-state-pending = отсчёт не начат
+clock-state-running = идёт отсчёт
+clock-state-paused = отсчёт приостановлен
+clock-state-met = норматив выполнен
+clock-state-breached = норматив нарушен
+clock-state-cancelled = отсчёт отменён: заявка ушла с линии, закрыта или отклонена, пока срок шёл
 clock-line-title = { $title }: { $state }
 clock-line-term = Норматив: { $term }
 clock-line-started = Отсчёт начат: { $at }
@@ -108,6 +109,8 @@ dir-unknown-tariff = Неизвестный тариф `{ $tariff }`; в рег�
 dir-product-name = У продукта № { $n } нет названия.
 dir-bad-role = { $error }
 dir-unknown-line = Неизвестная линия `{ $line }`; в регламенте: { $expected }.
+dir-email-taken = Адрес { $email } уже принадлежит другой учётной записи: у одного адреса одна учётная запись.
+dir-self-deactivate = Нельзя отключить собственную учётную запись администратора.
 
 ## Billing.
 
@@ -122,7 +125,7 @@ csrf-missing = Нет CSRF-токена или он неверен (переда
 
 http-not-found = Такого объекта нет.
 http-wrong-credentials = Неверный адрес электронной почты или пароль.
-http-unauthorized = Войдите в систему или передайте `Authorization: Bearer <token>`.
+http-unauthorized = Войдите в систему (сеанс закончился или токен недействителен) или передайте `Authorization: Bearer <token>`.
 http-busy = Сервер занят проверкой паролей; повторите через секунду.
 http-unavailable = База данных недоступна; ничего не изменено, повторите чуть позже.
 http-internal = Внутренняя ошибка сервера.
@@ -141,3 +144,7 @@ domain-empty-priority-change = Укажите причину изменения 
 domain-empty-level-change = Укажите причину изменения уровня.
 domain-ratings-off = Регламент не предусматривает оценку обслуживания.
 domain-not-ratable = Оценить работу можно после того, как заявка выполнена.
+http-body-too-large = Тело запроса больше, чем принимает сервер.
+http-bad-body = Тело запроса не разобрано (ожидается JSON): { $detail }
+http-bad-query = Параметры запроса не разобраны: { $detail }
+http-session-ended = Сеанс закончился или токен недействителен: войдите снова.

@@ -128,6 +128,9 @@ pub enum Outcome {
     OpenLinkedTicket,
 }
 
+/// The most minutes one time entry may log.
+pub const MAX_LOGGED_MINUTES: u32 = 24 * 60;
+
 pub(super) fn allowed(from: BaseStatus, to: BaseStatus) -> bool {
     use BaseStatus::*;
     match from {
@@ -292,6 +295,15 @@ impl Ticket {
                             TicketEvent::Replied { public: true, body },
                             self.change_status(reg, BaseStatus::InProgress.id(), None)?,
                         ],
+                        // Writing back about completed work is an objection: work resumes, and
+                        // the message is its reason.
+                        BaseStatus::Completed => vec![
+                            TicketEvent::Reopened {
+                                reason: body.clone(),
+                            },
+                            self.change_status(reg, BaseStatus::InProgress.id(), None)?,
+                            TicketEvent::Replied { public: true, body },
+                        ],
                         _ => vec![TicketEvent::Replied { public: true, body }],
                     }
                 } else {
@@ -308,6 +320,12 @@ impl Ticket {
                     return Err(DomainError::Invalid(
                         "logged time must be at least one minute".into(),
                     ));
+                }
+                // One entry is at most a day's work: a slip of the keyboard must not bill a year.
+                if minutes > MAX_LOGGED_MINUTES {
+                    return Err(DomainError::Invalid(format!(
+                        "logged time must be at most {MAX_LOGGED_MINUTES} minutes (24 hours) per entry"
+                    )));
                 }
                 if let Some(b) = &reg.billing
                     && !b.activities.contains_key(&activity)

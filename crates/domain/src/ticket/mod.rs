@@ -14,7 +14,7 @@ use crate::{DomainError, Rating, TicketNumber};
 mod decide;
 
 use decide::allowed;
-pub use decide::{Command, Outcome};
+pub use decide::{Command, MAX_LOGGED_MINUTES, Outcome};
 
 /// A store-assigned id of a ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

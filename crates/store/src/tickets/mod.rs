@@ -364,17 +364,6 @@ impl Store {
     ) -> Result<()> {
         self.check_pair(duplicate, into, viewer).await?;
         let mut tx = self.begin().await?;
-        let orgs: Vec<(Option<i64>,)> =
-            sqlx::query_as("SELECT organization_id FROM tickets WHERE id = $1 OR id = $2")
-                .bind(duplicate.0)
-                .bind(into.0)
-                .fetch_all(&mut **tx)
-                .await?;
-        if orgs.len() == 2 && orgs[0] != orgs[1] {
-            return Err(StoreError::Conflict(
-                "tickets of different organizations cannot be merged".into(),
-            ));
-        }
         let merged_from = Command::Link {
             ticket: duplicate,
             relation: reglament_domain::Relation::MergedFrom,
@@ -589,7 +578,21 @@ impl Store {
             ));
         }
         self.check_visible(a, viewer).await?;
-        self.check_visible(b, viewer).await
+        self.check_visible(b, viewer).await?;
+        // A link shows each ticket's id on the other: across organizations it would show a
+        // customer another organization's ticket.
+        let orgs: Vec<(Option<i64>,)> =
+            sqlx::query_as("SELECT organization_id FROM tickets WHERE id = $1 OR id = $2")
+                .bind(a.0)
+                .bind(b.0)
+                .fetch_all(&self.pool)
+                .await?;
+        if orgs.len() == 2 && orgs[0] != orgs[1] {
+            return Err(StoreError::Conflict(
+                "tickets of different organizations cannot be linked or merged".into(),
+            ));
+        }
+        Ok(())
     }
 }
 

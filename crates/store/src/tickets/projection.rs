@@ -61,20 +61,34 @@ pub(super) async fn spawn_linked(
             fields: original.fields.clone(),
         },
     );
-    insert_ticket_row(tx, new_id, &received).await?;
+    let ticket = insert_ticket_row(tx, new_id, &received).await?;
     let number = next_number(tx, reg, numbers, now).await?;
-    let entries = vec![
-        received,
-        JournalEntry::new(now, Actor::System, TicketEvent::Registered { number }),
-        JournalEntry::new(
+    // Registered as any new ticket is, so it is put on its line and its clocks start.
+    let mut entries = vec![received];
+    if let Outcome::Events(events) = ticket
+        .decide(
+            &entries,
+            Command::Register { number },
+            Actor::System,
+            reg,
             now,
-            linker,
-            TicketEvent::Linked {
-                ticket: original_id,
-                relation: relation.inverse(),
-            },
-        ),
-    ];
+        )
+        .map_err(StoreError::Refused)?
+    {
+        entries.extend(
+            events
+                .into_iter()
+                .map(|e| JournalEntry::new(now, Actor::System, e)),
+        );
+    }
+    entries.push(JournalEntry::new(
+        now,
+        linker,
+        TicketEvent::Linked {
+            ticket: original_id,
+            relation: relation.inverse(),
+        },
+    ));
     append_in(tx, reg, new_id, 0, &[], entries, now).await?;
     Ok(new_id)
 }
