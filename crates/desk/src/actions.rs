@@ -227,7 +227,14 @@ impl Desk {
                     .map_err(|e| self.refusal(e))?;
                 return Ok(Acted::Merged(self.view(who, ticket, lang).await?));
             }
-            DeskCommand::Reply { body, public } => Command::Reply { public, body },
+            DeskCommand::Reply { body, public } => {
+                let mut problems = Vec::new();
+                crate::intake::check_text(&body, "body", &mut problems);
+                if !problems.is_empty() {
+                    return Err(DeskError::Invalid(problems));
+                }
+                Command::Reply { public, body }
+            }
             DeskCommand::Note { body } => Command::Reply {
                 public: false,
                 body,
@@ -328,6 +335,19 @@ impl Desk {
         files: Vec<Upload>,
     ) -> Result<Vec<AttachmentView>> {
         permissions::check(who, Action::Attach)?;
+        let empty: Vec<Problem> = files
+            .iter()
+            .filter(|f| f.data.is_empty())
+            .map(|f| {
+                Problem::new(
+                    "file",
+                    Text::new("attach-empty").arg("name", f.name.clone()),
+                )
+            })
+            .collect();
+        if !empty.is_empty() {
+            return Err(DeskError::Invalid(empty));
+        }
         let files = files
             .into_iter()
             .map(|f| NewFile {

@@ -128,10 +128,10 @@ fn required(value: &str, field: &str, problems: &mut Vec<Problem>) {
 fn email(value: &str, problems: &mut Vec<Problem>) -> Option<EmailAddress> {
     match value.parse::<EmailAddress>() {
         Ok(e) => Some(e),
-        Err(e) => {
+        Err(_) => {
             problems.push(Problem::new(
                 "email",
-                Text::new("dir-bad-email").arg("error", e.to_string()),
+                Text::new("dir-bad-email").arg("value", value),
             ));
             None
         }
@@ -386,10 +386,10 @@ impl Desk {
         let address = email(&a.email, &mut problems);
         let role = match a.role.parse::<Role>() {
             Ok(r) => Some(r),
-            Err(e) => {
+            Err(_) => {
                 problems.push(Problem::new(
                     "role",
-                    Text::new("dir-bad-role").arg("error", e.to_string()),
+                    Text::new("dir-bad-role").arg("value", a.role.clone()),
                 ));
                 None
             }

@@ -115,6 +115,10 @@ impl Desk {
         let reg = &*self.regulation;
         let mut problems = Vec::new();
         check_subject(&r.subject, "subject", &mut problems);
+        check_text(&r.description, "description", &mut problems);
+        for (k, v) in &r.fields {
+            check_text(v, &format!("fields.{k}"), &mut problems);
+        }
         if let Some(c) = &r.category
             && reg.category(c).is_none()
         {
@@ -272,8 +276,17 @@ fn named<T>(
     }
 }
 
+/// Refuses a text with a NUL character: no one typed it, PostgreSQL cannot store it, and it
+/// cuts strings short in other programs.
+pub(crate) fn check_text(text: &str, field: &str, problems: &mut Vec<Problem>) {
+    if text.contains('\0') {
+        problems.push(Problem::new(field, Text::new("intake-nul")));
+    }
+}
+
 /// Checks a subject's presence and length.
 pub(crate) fn check_subject(subject: &str, field: &str, problems: &mut Vec<Problem>) {
+    check_text(subject, field, problems);
     if subject.trim().is_empty() {
         problems.push(Problem::new(field, Text::new("intake-subject-required")));
     } else if subject.chars().count() > MAX_SUBJECT {

@@ -483,6 +483,75 @@ async fn one_address_is_one_account_and_an_admin_cannot_switch_themselves_off(db
     );
 }
 
+async fn files_are_judged_by_their_content_and_empty_ones_are_refused(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    let t = app
+        .desk
+        .open_ticket(customer, Request::new("Скриншот", "x"), Lang::Ru)
+        .await
+        .unwrap();
+    let id = TicketId(t.id);
+    let file = |name: &str, data: Vec<u8>| reglament_desk::Upload {
+        name: name.into(),
+        content_type: "image/png".into(),
+        data,
+    };
+    // A BMP renamed `.png`: SaveIT takes BMP only inside an archive.
+    let mut bmp = b"BM".to_vec();
+    bmp.extend([0u8; 64]);
+    match app
+        .desk
+        .attach(customer, id, vec![file("screen.png", bmp)])
+        .await
+    {
+        Err(DeskError::Invalid(p)) => assert_eq!(
+            p[0].text.render(Lang::Ru),
+            "Файл «screen.png» на самом деле BMP. Файлы .bmp принимаются только в архиве ZIP или RAR"
+        ),
+        other => panic!("{other:?}"),
+    }
+    match app
+        .desk
+        .attach(customer, id, vec![file("empty.png", Vec::new())])
+        .await
+    {
+        Err(DeskError::Invalid(p)) => assert_eq!(p[0].text.id(), "attach-empty"),
+        other => panic!("{other:?}"),
+    }
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let accepted = app
+        .desk
+        .attach(customer, id, vec![file("real.png", png)])
+        .await
+        .unwrap();
+    assert_eq!(accepted.len(), 1);
+}
+
+async fn texts_with_a_nul_character_are_refused(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let customer = app.as_customer(true, false).await.principal.unwrap();
+    match app
+        .desk
+        .open_ticket(customer, Request::new("Тема\0", "x"), Lang::Ru)
+        .await
+    {
+        Err(DeskError::Invalid(p)) => assert_eq!(p[0].text.id(), "intake-nul"),
+        other => panic!("{other:?}"),
+    }
+    let t = app
+        .desk
+        .open_ticket(customer, Request::new("Тема", "x"), Lang::Ru)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.desk
+            .act(customer, TicketId(t.id), reply("a\0b"), Lang::Ru)
+            .await,
+        Err(DeskError::Invalid(_))
+    ));
+}
+
 on_both_databases!(
     a_ticket_escalates_from_the_first_line_to_development_and_each_line_owns_its_clock,
     a_public_reply_by_token_stops_the_reaction_clock_and_reaches_the_customer,
@@ -496,4 +565,6 @@ on_both_databases!(
     tickets_of_different_organizations_cannot_be_linked,
     logged_time_is_at_most_a_day_per_entry,
     one_address_is_one_account_and_an_admin_cannot_switch_themselves_off,
+    files_are_judged_by_their_content_and_empty_ones_are_refused,
+    texts_with_a_nul_character_are_refused,
 );

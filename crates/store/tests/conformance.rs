@@ -1167,21 +1167,21 @@ async fn accepted_attachments_are_stored_and_refused_ones_keep_the_ticket_with_a
             ("screen.png".into(), None),
             (
                 "huge.png".into(),
-                Some("файл «huge.png» больше допустимого размера 1 МБ".into())
+                Some("Файл «huge.png» больше допустимого размера 1 МБ".into())
             ),
             (
                 "picture.bmp".into(),
-                Some("файлы .bmp принимаются только в архиве ZIP или RAR".into())
+                Some("Файлы .bmp принимаются только в архиве ZIP или RAR".into())
             ),
             (
                 "virus.exe".into(),
-                Some("тип файла «virus.exe» не принимается; допустимы: png, txt, zip".into())
+                Some("Тип файла «virus.exe» не принимается; допустимы: png, txt, zip".into())
             ),
             ("log.txt".into(), None),
             (
                 "more.txt".into(),
                 Some(
-                    "файл «more.txt» не принят: вложения одного сообщения больше 2 МБ в сумме"
+                    "Файл «more.txt» не принят: вложения одного сообщения больше 2 МБ в сумме"
                         .into()
                 )
             ),
@@ -1219,7 +1219,7 @@ async fn accepted_attachments_are_stored_and_refused_ones_keep_the_ticket_with_a
     );
     assert_eq!(
         refusals[0].payload["reason"],
-        "файл «huge.png» больше допустимого размера 1 МБ"
+        "Файл «huge.png» больше допустимого размера 1 МБ"
     );
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attachments")
         .fetch_one(s.pool())

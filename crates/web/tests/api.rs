@@ -878,7 +878,7 @@ async fn attachments_upload_and_download_and_a_refused_file_keeps_the_ticket(app
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
     assert_eq!(
         refusal["message"],
-        "файлы .bmp принимаются только в архиве ZIP или RAR"
+        "Файлы .bmp принимаются только в архиве ZIP или RAR"
     );
     let (_, seen) = call(
         &app,

@@ -37,6 +37,8 @@ intake-contact-required = Name the organization's contact.
 intake-contact-elsewhere = The contact belongs to another organization.
 intake-no-organization = There is no organization with id { $id }.
 intake-no-contact = There is no contact with id { $id }.
+intake-nul = The text contains a NUL character; remove it.
+attach-empty = The file “{ $name }” is empty (0 bytes) and was not accepted.
 
 ## Actions and permissions.
 
@@ -96,7 +98,7 @@ queue-unknown = The regulation has no `{ $value }`.
 ## The directory.
 
 dir-required = Required.
-dir-bad-email = Not a valid email address: { $error }
+dir-bad-email = `{ $value }` is not an email address.
 dir-password-short = The password is shorter than { $min ->
     [one] { $min } character
    *[other] { $min } characters
@@ -105,7 +107,7 @@ dir-bad-date = `{ $value }` is not a date YYYY-MM-DD.
 dir-contract-order = The contract cannot end before it begins (`contract_from`).
 dir-unknown-tariff = Unknown tariff `{ $tariff }`; the regulation has: { $expected }.
 dir-product-name = Product { $n } has no name.
-dir-bad-role = { $error }
+dir-bad-role = Unknown role `{ $value }`; the roles are admin, supervisor and agent.
 dir-unknown-line = Unknown line `{ $line }`; the regulation has: { $expected }.
 dir-email-taken = The address { $email } already belongs to another account: one address, one account.
 dir-self-deactivate = Administrators cannot deactivate their own account.

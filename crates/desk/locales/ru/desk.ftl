@@ -39,6 +39,8 @@ intake-contact-required = Укажите контактное лицо орга�
 intake-contact-elsewhere = Контактное лицо относится к другой организации.
 intake-no-organization = Организации с номером { $id } нет.
 intake-no-contact = Контактного лица с номером { $id } нет.
+intake-nul = Текст содержит нулевой символ (NUL); уберите его.
+attach-empty = Файл «{ $name }» пуст (0 байт) и не принят.
 
 ## Actions and permissions.
 
@@ -98,7 +100,7 @@ queue-unknown = В регламенте нет значения `{ $value }`.
 ## The directory.
 
 dir-required = Обязательное поле.
-dir-bad-email = Неверный адрес электронной почты: { $error }
+dir-bad-email = `{ $value }` — не адрес электронной почты.
 dir-password-short = Пароль короче { $min ->
     [one] { $min } символа
    *[other] { $min } символов
@@ -107,7 +109,7 @@ dir-bad-date = `{ $value }` — не дата в формате ГГГГ-ММ-Д
 dir-contract-order = Договор не может закончиться раньше, чем начался (`contract_from`).
 dir-unknown-tariff = Неизвестный тариф `{ $tariff }`; в регламенте: { $expected }.
 dir-product-name = У продукта № { $n } нет названия.
-dir-bad-role = { $error }
+dir-bad-role = Неизвестная роль `{ $value }`; роли: admin (администратор), supervisor (руководитель поддержки), agent (сотрудник).
 dir-unknown-line = Неизвестная линия `{ $line }`; в регламенте: { $expected }.
 dir-email-taken = Адрес { $email } уже принадлежит другой учётной записи: у одного адреса одна учётная запись.
 dir-self-deactivate = Нельзя отключить собственную учётную запись администратора.

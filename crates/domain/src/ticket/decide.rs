@@ -510,7 +510,7 @@ impl Ticket {
                             .and_then(|()| {
                             match reg.attachments.max_total {
                                 Some(max) if total + f.size > max => Err(format!(
-                                    "файл «{}» не принят: вложения одного сообщения больше {} в сумме",
+                                    "Файл «{}» не принят: вложения одного сообщения больше {} в сумме",
                                     f.name,
                                     reglament_regulation::format_size(max)
                                 )),

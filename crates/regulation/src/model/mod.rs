@@ -817,18 +817,18 @@ impl AttachmentPolicy {
             && size > max
         {
             return Err(format!(
-                "файл «{file_name}» больше допустимого размера {}",
+                "Файл «{file_name}» больше допустимого размера {}",
                 format_size(max)
             ));
         }
         if self.archived_only.contains(&ext) {
             return Err(format!(
-                "файлы .{ext} принимаются только в архиве ZIP или RAR"
+                "Файлы .{ext} принимаются только в архиве ZIP или RAR"
             ));
         }
         if !self.allowed.is_empty() && !self.allowed.contains(&ext) {
             return Err(format!(
-                "тип файла «{file_name}» не принимается; допустимы: {}",
+                "Тип файла «{file_name}» не принимается; допустимы: {}",
                 self.allowed.join(", ")
             ));
         }
@@ -848,7 +848,7 @@ impl AttachmentPolicy {
     /// let p = reglament_regulation::AttachmentPolicy { allowed: vec!["png".into()], archived_only: vec!["bmp".into()], ..Default::default() };
     /// assert!(p.check_content("screen.png", Some("png"), 5).is_ok());
     /// let e = p.check_content("screen.png", Some("bmp"), 5).unwrap_err();
-    /// assert!(e.contains("BMP"), "{e}");
+    /// assert_eq!(e, "Файл «screen.png» на самом деле BMP. Файлы .bmp принимаются только в архиве ZIP или RAR");
     /// ```
     pub fn check_content(
         &self,
@@ -870,14 +870,16 @@ impl AttachmentPolicy {
             norm(a) == norm(b)
         };
         match detected.map(str::to_lowercase) {
-            Some(real) if !same(&real, &named) => self
-                .check(&format!("{file_name}.{real}"), size)
-                .map_err(|reason| {
+            Some(real) if !same(&real, &named) => {
+                let judged = format!("{file_name}.{real}");
+                self.check(&judged, size).map_err(|reason| {
                     format!(
-                        "файл «{file_name}» на самом деле {}: {reason}",
-                        real.to_uppercase()
+                        "Файл «{file_name}» на самом деле {}. {}",
+                        real.to_uppercase(),
+                        reason.replace(&judged, file_name)
                     )
-                }),
+                })
+            }
             _ => Ok(()),
         }
     }
