@@ -842,3 +842,45 @@ fn backup_writes_a_consistent_snapshot_that_holds_the_data_and_never_overwrites(
     );
     assert!(!err.contains("secret"), "{err}");
 }
+
+#[test]
+fn the_readme_api_flow_runs_against_serve_demo() {
+    use std::io::{BufRead, BufReader};
+    let dir = fresh_dir("api-flow");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .env_remove("REGLAMENT_SERVER__REGULATION")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Reglament is running at ")
+        .expect(&first)
+        .trim_end_matches('/')
+        .to_string();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/api-flow.sh");
+    let o = Command::new("bash")
+        .args([script, &url])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    let steps: Vec<&str> = out.lines().collect();
+    assert!(
+        steps[0].starts_with("filed ") && steps[0].ends_with(": registered on line L1"),
+        "{out}"
+    );
+    assert_eq!(
+        &steps[1..],
+        ["in_progress", "in_progress", "completed", "closed", "closed ★5"],
+        "{out}"
+    );
+}
