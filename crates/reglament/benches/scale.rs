@@ -16,8 +16,7 @@
 //! ten is open, one in fifty is critical, arrivals are spread over a year and open tickets'
 //! deadlines over a month.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -283,27 +282,29 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// One HTTP/1.1 request on a fresh connection; the status and the body.
+/// One request through this thread's HTTP client (keeping its connection, as a browser or
+/// an integration does); the status and the body.
 fn http(addr: &str, method: &str, path: &str, token: &str, body: Option<&str>) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_nodelay(true).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let body = body.unwrap_or("");
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    s.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response);
-    let status = text.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_string();
-    (status, body)
+    thread_local! {
+        static CLIENT: reqwest::blocking::Client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .build()
+            .expect("an HTTP client");
+    }
+    CLIENT.with(|c| {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = c
+            .request(method, format!("http://{addr}{path}"))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let r = req.send().unwrap();
+        (r.status().as_u16(), r.text().unwrap_or_default())
+    })
 }
 
 fn json_i64(body: &str, key: &str) -> i64 {
