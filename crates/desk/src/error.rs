@@ -152,6 +152,18 @@ impl From<DomainError> for DeskError {
                 },
                 Text::new(format!("domain-empty-{}", what.replace('_', "-"))),
             ),
+            DomainError::Unknown { what, id, expected } => DeskError::field(
+                what,
+                Text::new(format!("domain-unknown-{what}"))
+                    .arg("id", id)
+                    .arg("expected", expected),
+            ),
+            DomainError::NeedsReason { status, expected } => DeskError::field(
+                "reason",
+                Text::new("domain-needs-reason")
+                    .arg("status", status)
+                    .arg("expected", expected),
+            ),
             DomainError::RatingsOff => DeskError::field("stars", Text::new("domain-ratings-off")),
             DomainError::NotRatable => DeskError::Conflict(Text::new("domain-not-ratable")),
             DomainError::Transition { from, to } => DeskError::Conflict(

@@ -75,6 +75,24 @@ pub enum DomainError {
         /// What needed the text.
         what: &'static str,
     },
+    /// An id the regulation does not have: `what` is `line`, `priority`, `level` or `status`.
+    #[error("unknown {what} `{id}`, expected one of: {expected}")]
+    Unknown {
+        /// The kind of id.
+        what: &'static str,
+        /// The id given.
+        id: String,
+        /// The regulation's ids of that kind, comma-separated.
+        expected: String,
+    },
+    /// Deferral and rejection need one of the regulation's reasons.
+    #[error("moving to `{status}` needs a reason, one of: {expected}")]
+    NeedsReason {
+        /// The status asked for.
+        status: String,
+        /// The reason ids, comma-separated.
+        expected: String,
+    },
     /// The customer rated a ticket that is not completed yet.
     #[error("a ticket can be rated once it is completed")]
     NotRatable,

@@ -342,7 +342,9 @@ fn deferral_and_rejection_need_an_enumerated_reason() {
     d.register("2026-11-23T10:00:00+03:00");
     let none = d.try_run("2026-11-23T11:00:00+03:00", AGENT, status("deferred"));
     match none {
-        Err(DomainError::Invalid(m)) => assert!(m.contains("needs a reason, one of:"), "{m}"),
+        Err(e @ DomainError::NeedsReason { .. }) => {
+            assert!(e.to_string().contains("needs a reason, one of:"), "{e}")
+        }
         other => panic!("{other:?}"),
     }
     let free_text = d.try_run(
@@ -354,7 +356,7 @@ fn deferral_and_rejection_need_an_enumerated_reason() {
         },
     );
     assert!(
-        matches!(free_text, Err(DomainError::Invalid(_))),
+        matches!(free_text, Err(DomainError::NeedsReason { .. })),
         "{free_text:?}"
     );
     d.run(
@@ -397,7 +399,9 @@ fn the_lifecycle_refuses_impossible_moves() {
     );
     let unknown = d.try_run("2026-11-23T10:00:00+03:00", AGENT, status("done"));
     match unknown {
-        Err(DomainError::Invalid(m)) => assert!(m.contains("unknown status `done`"), "{m}"),
+        Err(e @ DomainError::Unknown { what: "status", .. }) => {
+            assert!(e.to_string().contains("unknown status `done`"), "{e}")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -506,7 +510,10 @@ fn a_hand_over_starts_that_lines_reaction_clock() {
         AGENT,
         Command::HandOver { line: "L9".into() },
     );
-    assert!(matches!(unknown, Err(DomainError::Invalid(_))));
+    assert!(matches!(
+        unknown,
+        Err(DomainError::Unknown { what: "line", .. })
+    ));
 }
 
 #[test]

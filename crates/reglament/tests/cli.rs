@@ -880,7 +880,13 @@ fn the_readme_api_flow_runs_against_serve_demo() {
     );
     assert_eq!(
         &steps[1..],
-        ["in_progress", "in_progress", "completed", "closed", "closed ★5"],
+        [
+            "in_progress",
+            "in_progress",
+            "completed",
+            "closed",
+            "closed ★5"
+        ],
         "{out}"
     );
 }

@@ -136,6 +136,11 @@ http-too-large = The file “{ $name }” is larger than this server accepts ({ 
 ## The lifecycle's refusals.
 
 domain-transition = A ticket in status “{ $from }” cannot move to “{ $to }”.
+domain-unknown-line = Unknown line `{ $id }`; the regulation has: { $expected }.
+domain-unknown-priority = Unknown priority `{ $id }`; the regulation has: { $expected }.
+domain-unknown-level = Unknown level `{ $id }`; the regulation has: { $expected }.
+domain-unknown-status = Unknown status `{ $id }`; the regulation has: { $expected }.
+domain-needs-reason = Moving to `{ $status }` needs a `reason`, one of: { $expected }.
 domain-empty-reply = Write the text of the reply.
 domain-empty-objection = Explain what you disagree with: an objection needs its reasons.
 domain-empty-reopening = Give the reason for reopening.

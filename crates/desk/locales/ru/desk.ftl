@@ -138,6 +138,11 @@ http-too-large = Файл «{ $name }» больше, чем принимает 
 ## The lifecycle's refusals.
 
 domain-transition = Заявка в статусе «{ $from }» не может перейти в «{ $to }».
+domain-unknown-line = Неизвестная линия `{ $id }`; в регламенте: { $expected }.
+domain-unknown-priority = Неизвестный приоритет `{ $id }`; в регламенте: { $expected }.
+domain-unknown-level = Неизвестный уровень `{ $id }`; в регламенте: { $expected }.
+domain-unknown-status = Неизвестный статус `{ $id }`; в регламенте: { $expected }.
+domain-needs-reason = Для перехода в `{ $status }` укажите причину (`reason`): { $expected }.
 domain-empty-reply = Напишите текст ответа.
 domain-empty-objection = Объясните, с чем вы не согласны: несогласие принимается только с обоснованием.
 domain-empty-reopening = Укажите причину возобновления.

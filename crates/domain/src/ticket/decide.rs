@@ -584,7 +584,7 @@ fn staff_or_system(actor: Actor, what: &str) -> Result<(), DomainError> {
 
 /// Checks that `id` is one of the regulation's ids of a kind, naming them all if not.
 fn known<'a>(
-    what: &str,
+    what: &'static str,
     id: &str,
     ids: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<(), DomainError> {
@@ -592,10 +592,11 @@ fn known<'a>(
         return Ok(());
     }
     let all: Vec<&str> = ids.collect();
-    Err(DomainError::Invalid(format!(
-        "unknown {what} `{id}`, expected one of: {}",
-        all.join(", ")
-    )))
+    Err(DomainError::Unknown {
+        what,
+        id: id.to_string(),
+        expected: all.join(", "),
+    })
 }
 
 fn non_empty(text: &str, what: &'static str) -> Result<(), DomainError> {

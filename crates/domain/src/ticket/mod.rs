@@ -502,16 +502,18 @@ impl Ticket {
         status: &str,
         reason: Option<String>,
     ) -> Result<TicketEvent, DomainError> {
-        let to = reg.base_status(status).ok_or_else(|| {
-            DomainError::Invalid(format!(
-                "unknown status `{status}`, expected one of: {}",
-                reg.statuses
+        let to = reg
+            .base_status(status)
+            .ok_or_else(|| DomainError::Unknown {
+                what: "status",
+                id: status.to_string(),
+                expected: reg
+                    .statuses
                     .iter()
                     .map(|s| s.id.as_str())
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
+                    .join(", "),
+            })?;
         let from = self.base_status(reg);
         if !allowed(from, to) {
             return Err(DomainError::Transition {
@@ -527,13 +529,14 @@ impl Ticket {
         match (reasons, &reason) {
             (Some(list), Some(r)) if list.iter().any(|x| &x.id == r) => {}
             (Some(list), _) => {
-                return Err(DomainError::Invalid(format!(
-                    "moving to `{status}` needs a reason, one of: {}",
-                    list.iter()
+                return Err(DomainError::NeedsReason {
+                    status: status.to_string(),
+                    expected: list
+                        .iter()
                         .map(|r| r.id.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                        .join(", "),
+                });
             }
             (None, _) => {}
         }
