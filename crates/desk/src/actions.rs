@@ -352,7 +352,7 @@ impl Desk {
             .into_iter()
             .map(|f| NewFile {
                 detected: infer::get(&f.data).map(|k| k.extension().to_string()),
-                name: f.name,
+                name: clean_name(&f.name),
                 content_type: f.content_type,
                 data: f.data,
             })
@@ -477,4 +477,15 @@ impl Desk {
         permissions::check(who, Action::ReadAttachment)?;
         Ok(self.store.attachment(id, attachment, viewer(who)).await?)
     }
+}
+
+/// A file name without the invisible characters that make it read as something else
+/// (bidirectional overrides and isolates, zero-width marks): `invoice\u{202E}gpj.exe` would show
+/// as `invoiceexe.jpg`.
+fn clean_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| {
+            !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .collect()
 }

@@ -522,10 +522,17 @@ async fn files_are_judged_by_their_content_and_empty_ones_are_refused(db: Db) {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     let accepted = app
         .desk
-        .attach(customer, id, vec![file("real.png", png)])
+        .attach(customer, id, vec![file("real.png", png.clone())])
         .await
         .unwrap();
     assert_eq!(accepted.len(), 1);
+    // Bidirectional overrides would make a name read as another.
+    let tricky = app
+        .desk
+        .attach(customer, id, vec![file("скрин\u{202E}gnp.png", png)])
+        .await
+        .unwrap();
+    assert_eq!(tricky[0].name, "скринgnp.png");
 }
 
 async fn texts_with_a_nul_character_are_refused(db: Db) {

@@ -249,6 +249,7 @@ impl TicketNumberFormat {
 /// let e: EmailAddress = " Ivanov@Example.RU ".parse()?;
 /// assert_eq!(e.as_str(), "Ivanov@example.ru");
 /// assert!("ivanov.example.ru".parse::<EmailAddress>().is_err());
+/// assert!("a@b..ru".parse::<EmailAddress>().is_err());
 /// # Ok::<(), reglament_domain::DomainError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -298,13 +299,17 @@ impl FromStr for EmailAddress {
             && !local
                 .chars()
                 .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',');
-        let ok_domain = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && domain.len() <= 253
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        // Every label of the domain is 1–63 letters, digits or inner hyphens: `a@b..ru` and
+        // `a@-b.ru` are not addresses.
+        let ok_label = |l: &str| {
+            !l.is_empty()
+                && l.chars().count() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        };
+        let ok_domain =
+            domain.contains('.') && domain.len() <= 253 && domain.split('.').all(ok_label);
         if !ok_local || !ok_domain {
             return Err(bad());
         }

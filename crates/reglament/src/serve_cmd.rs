@@ -177,8 +177,21 @@ async fn shutdown_signal() {
 /// Fires due timers, sleeping until the next one is due. New timers written by this or another
 /// node are noticed within five seconds at most.
 async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut purged: Option<std::time::Instant> = None;
     loop {
         let now = Timestamp::now();
+        // Expired sessions are deleted hourly, so the table holds only live ones.
+        if purged.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3600)) {
+            match store.purge_expired_sessions(now).await {
+                Ok(n) => {
+                    if n > 0 {
+                        tracing::info!(sessions = n, "expired sessions purged");
+                    }
+                    purged = Some(std::time::Instant::now());
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot purge expired sessions"),
+            }
+        }
         let wait = match store.run_due_job(&reg, now).await {
             Ok(Some(outcome)) => {
                 tracing::info!(outcome = ?outcome, "timer");

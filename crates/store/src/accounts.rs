@@ -254,6 +254,19 @@ impl Store {
         })
     }
 
+    /// Deletes the sessions that have expired by `now`, and returns how many.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn purge_expired_sessions(&self, now: Timestamp) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now.as_second())
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Ends a session.
     ///
     /// # Errors

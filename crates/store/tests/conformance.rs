@@ -12,6 +12,27 @@ use reglament_store::jobs::JobOutcome;
 use reglament_store::tickets::{QueueFilter, Viewer};
 use reglament_store::{Store, StoreError};
 
+async fn expired_sessions_are_purged_and_live_ones_kept(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Сеансы»", "sessions@client.ru").await;
+    let p = Principal::Contact(contact, org);
+    let then: Timestamp = "2026-11-23T10:00:00+03:00".parse().unwrap();
+    let (old, _) = s
+        .create_session(p, then, jiff::SignedDuration::from_hours(1))
+        .await
+        .unwrap();
+    let (live, _) = s
+        .create_session(p, then, jiff::SignedDuration::from_hours(48))
+        .await
+        .unwrap();
+    let later: Timestamp = "2026-11-24T10:00:00+03:00".parse().unwrap();
+    assert_eq!(s.purge_expired_sessions(later).await.unwrap(), 1);
+    assert_eq!(
+        s.session(&old, then).await.unwrap_err(),
+        StoreError::NotFound
+    );
+    assert!(s.session(&live, later).await.is_ok());
+}
+
 /// Runs one async test body on both backends.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -34,6 +55,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     migrations_apply_once_and_again_without_harm,
+    expired_sessions_are_purged_and_live_ones_kept,
     a_database_migrated_before_the_embedded_migrations_is_carried_over,
     organizations_contacts_and_agents_round_trip,
     a_taken_email_is_a_conflict_that_names_it,

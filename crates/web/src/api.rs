@@ -88,7 +88,13 @@ async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse, AppError> {
     if let Some(t) = crate::session_cookie(&headers) {
-        s.desk.sign_out(&t).await?;
+        // Signing out is a change like any other: a forged request from another site must not
+        // end the session. A session that has already ended needs no token.
+        let csrf = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+        match s.desk.authenticate_session(&t, true, csrf).await {
+            Ok(_) | Err(reglament_desk::DeskError::Unauthorized) => s.desk.sign_out(&t).await?,
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok((
         StatusCode::NO_CONTENT,

@@ -385,9 +385,29 @@ async fn an_oversized_body_answers_413_and_a_stale_session_says_sign_in_again(db
     );
 }
 
+async fn signing_out_needs_the_csrf_token(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    let customer = app.as_customer(true, false).await;
+    let forged = customer
+        .clone()
+        .without_csrf()
+        .call("DELETE", "/api/v1/session", None)
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    assert_eq!(
+        customer.get("/api/v1/tickets").await.status,
+        200,
+        "the session lives on"
+    );
+    let out = customer.call("DELETE", "/api/v1/session", None).await;
+    assert_eq!(out.status, 204);
+    assert_eq!(customer.get("/api/v1/tickets").await.status, 401);
+}
+
 on_both_databases!(
     every_route_answers_every_caller_as_the_table_says,
     unknown_routes_wrong_methods_and_malformed_ids_answer_json,
     the_accept_language_header_selects_english,
     an_oversized_body_answers_413_and_a_stale_session_says_sign_in_again,
+    signing_out_needs_the_csrf_token,
 );
