@@ -302,6 +302,11 @@ impl Desk {
             Outcome::Events(_) => Ok(Acted::Updated(self.view(who, id, lang).await?)),
             // The ticket is closed and the regulation wants a new ticket for the message.
             Outcome::OpenLinkedTicket => {
+                // A follow-up is a new request from whoever wrote: the rules on who may file
+                // apply to them as at intake.
+                if let Principal::Contact(c, _) = who {
+                    self.check_follow_up_filer(who, c, id).await?;
+                }
                 let new = store
                     .follow_up(
                         reg,
@@ -395,6 +400,43 @@ impl Desk {
             return Err(DeskError::Invalid(refused));
         }
         Ok(accepted)
+    }
+
+    /// Whether a contact may open a follow-up of a ticket: an owner-only category needs the
+    /// owner, a trusted-only channel a trusted contact.
+    async fn check_follow_up_filer(
+        &self,
+        who: Principal,
+        contact: reglament_domain::ContactId,
+        id: TicketId,
+    ) -> Result<()> {
+        let t = self.store.ticket(id, viewer(who)).await?.ticket;
+        let c = self.store.contact(contact).await?;
+        let reg = &*self.regulation;
+        let mut problems = Vec::new();
+        if let Some(cat) = t.category.as_deref().and_then(|x| reg.category(x))
+            && cat.owner_only
+            && !c.owner
+        {
+            problems.push(Problem::new(
+                "category",
+                Text::new("intake-owner-only").arg("category", cat.title.clone()),
+            ));
+        }
+        if let Some(ch) = reg.channel(&t.channel)
+            && ch.trusted_only
+            && !c.trusted
+        {
+            problems.push(Problem::new(
+                "contact",
+                Text::new("intake-not-trusted").arg("channel", ch.title.clone()),
+            ));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DeskError::Invalid(problems))
+        }
     }
 
     /// Where a customer's message to a ticket belongs: the ticket a duplicate was merged into,

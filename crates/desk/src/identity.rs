@@ -73,10 +73,14 @@ impl Desk {
         let Some((principal, _)) = known.filter(|_| ok) else {
             // The address helps tell an attack from a forgotten password; the password never
             // leaves this function.
-            tracing::warn!(
-                email = email.trim(),
-                "sign-in refused: wrong email or password"
-            );
+            // Only a well-formed address is logged: people type passwords into the email field.
+            match email.trim().parse::<EmailAddress>() {
+                Ok(e) => tracing::warn!(
+                    email = e.as_str(),
+                    "sign-in refused: wrong email or password"
+                ),
+                Err(_) => tracing::warn!("sign-in refused: the email is not an address"),
+            }
             return Err(DeskError::Unauthorized);
         };
         let (token, session) = self
@@ -142,6 +146,27 @@ impl Desk {
     ) -> Result<(i64, Secret)> {
         crate::permissions::check(who, crate::Action::ManageAgents)?;
         Ok(self.store.create_api_token(name, role, self.now()).await?)
+    }
+
+    /// Every API token, newest first: names, roles and dates, never the tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for anyone but an admin.
+    pub async fn tokens(&self, who: Principal) -> Result<Vec<reglament_store::accounts::ApiToken>> {
+        crate::permissions::check(who, crate::Action::ManageAgents)?;
+        Ok(self.store.api_tokens().await?)
+    }
+
+    /// Revokes an API token: it stops working at once.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for anyone but an admin; [`DeskError::NotFound`] for an unknown
+    /// or already revoked token.
+    pub async fn revoke_token(&self, who: Principal, id: i64) -> Result<()> {
+        crate::permissions::check(who, crate::Action::ManageAgents)?;
+        Ok(self.store.revoke_api_token(id, self.now()).await?)
     }
 
     /// Ends a session; an unknown token is no error.

@@ -436,8 +436,8 @@ fn check_channel(
             )),
         }
     }
+    // Trust is about who the request is from, whoever registers it.
     if ch.trusted_only
-        && !agent
         && let Some(c) = &filer.contact
         && !c.trusted
     {
@@ -458,7 +458,8 @@ fn is_day_off(reg: &Regulation, ch: &Channel, now: Timestamp) -> bool {
         .or_else(|| reg.lifecycle_schedule())
         .or_else(|| reg.schedules.values().next());
     schedule.is_some_and(|s| {
-        let date = now.to_zoned(reg.timezone.clone()).date();
+        // The day as the schedule's own time zone has it.
+        let date = now.to_zoned(s.schedule().time_zone().clone()).date();
         s.schedule().day(date).hours.is_empty()
     })
 }

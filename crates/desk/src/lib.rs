@@ -59,7 +59,7 @@ pub use text::{Lang, Text, duration_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 
 pub use reglament_regulation::format_size;
-pub use reglament_store::accounts::Secret;
+pub use reglament_store::accounts::{ApiToken, Secret};
 pub use reglament_store::directory::{Agent, Contact, Product};
 pub use reglament_store::tickets::QueueItem;
 

@@ -559,6 +559,59 @@ async fn texts_with_a_nul_character_are_refused(db: Db) {
     ));
 }
 
+async fn a_follow_up_is_filed_by_who_wrote_and_keeps_the_owner_only_rule(db: Db) {
+    let app = TestApp::spawn(db, INSALES)
+        .await
+        .at("2026-11-23T10:30:00+03:00");
+    let (org, owner_id) = app.organization_with_contact(true, true).await;
+    let owner = Principal::Contact(owner_id, org);
+    let employee = app
+        .desk
+        .create_contact(
+            reglament_desk::OPERATOR,
+            org,
+            reglament_desk::ContactInput {
+                full_name: "Сотрудник".into(),
+                position: None,
+                phone: None,
+                email: "employee@shop.test".into(),
+                trusted: true,
+                owner: false,
+                password: None,
+            },
+        )
+        .await
+        .unwrap();
+    let employee = Principal::Contact(employee.id, org);
+    let agent = app.as_agent(Role::Agent, None).await.principal.unwrap();
+    let mut r = Request::new("Удалите товары", "Все товары каталога");
+    r.category = Some("content_deletion".into());
+    let t = app.desk.open_ticket(owner, r, Lang::Ru).await.unwrap();
+    let id = TicketId(t.id);
+    let reject = DeskCommand::Status {
+        status: "rejected".into(),
+        reason: Some("out_of_scope".into()),
+    };
+    updated(app.desk.act(agent, id, reject, Lang::Ru).await);
+    match app
+        .desk
+        .act(employee, id, reply("Удалите всё равно"), Lang::Ru)
+        .await
+    {
+        Err(DeskError::Invalid(p)) => assert_eq!(p[0].text.id(), "intake-owner-only"),
+        other => panic!("{other:?}"),
+    }
+    let follow = match app
+        .desk
+        .act(owner, id, reply("Прошу пересмотреть"), Lang::Ru)
+        .await
+    {
+        Ok(Acted::Opened(v)) => v,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(follow.contact_id, Some(owner_id.0));
+}
+
 on_both_databases!(
     a_ticket_escalates_from_the_first_line_to_development_and_each_line_owns_its_clock,
     a_public_reply_by_token_stops_the_reaction_clock_and_reaches_the_customer,
@@ -574,4 +627,5 @@ on_both_databases!(
     one_address_is_one_account_and_an_admin_cannot_switch_themselves_off,
     files_are_judged_by_their_content_and_empty_ones_are_refused,
     texts_with_a_nul_character_are_refused,
+    a_follow_up_is_filed_by_who_wrote_and_keeps_the_owner_only_rule,
 );

@@ -123,6 +123,18 @@ pub enum TokenCommand {
         #[arg(long, default_value = "integration")]
         name: String,
     },
+    /// List the API tokens: id, role, name, when made and when revoked; never the tokens.
+    List {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke an API token by its id; it stops working at once.
+    Revoke {
+        #[command(flatten)]
+        db: Db,
+        /// The token's id, as `token list` shows it.
+        id: i64,
+    },
 }
 
 pub async fn migrate(db: Db, out: &mut impl Write) -> Result<ExitCode> {
@@ -229,7 +241,36 @@ pub async fn user(cmd: UserCommand, out: &mut impl Write) -> Result<ExitCode> {
 }
 
 pub async fn token(cmd: TokenCommand, out: &mut impl Write) -> Result<ExitCode> {
-    let TokenCommand::Create { db, role, name } = cmd;
+    let (db, role, name) = match cmd {
+        TokenCommand::Create { db, role, name } => (db, role, name),
+        TokenCommand::List { db } => {
+            let desk = db.desk().await?;
+            for t in desk.tokens(OPERATOR).await.map_err(refused)? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\tcreated {}\t{}",
+                    t.id,
+                    t.role.as_str(),
+                    t.name,
+                    desk.local_time(t.created_at),
+                    t.revoked_at.map_or("live".to_string(), |r| format!(
+                        "revoked {}",
+                        desk.local_time(r)
+                    ))
+                )?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        TokenCommand::Revoke { db, id } => {
+            let desk = db.desk().await?;
+            desk.revoke_token(OPERATOR, id).await.map_err(|e| match e {
+                DeskError::NotFound => anyhow::anyhow!("no live token with id {id}"),
+                other => refused(other),
+            })?;
+            writeln!(out, "revoked token {id}")?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let role: Role = role.parse()?;
     let desk = db.desk().await?;
     let (id, token) = desk

@@ -537,6 +537,29 @@ fn accounts_and_tokens_are_bootstrapped_from_the_command_line_into_a_local_sqlit
         "{}",
         stderr(&short)
     );
+    // Tokens are listed without their secret, and revoked by id.
+    let list = reglament_in(&dir, &["token", "list"], None);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert!(
+        stdout(&list).starts_with("1\tadmin\tci\tcreated "),
+        "{}",
+        stdout(&list)
+    );
+    assert!(
+        stdout(&list).trim_end().ends_with("live"),
+        "{}",
+        stdout(&list)
+    );
+    let revoke = reglament_in(&dir, &["token", "revoke", "1"], None);
+    assert!(revoke.status.success(), "{}", stderr(&revoke));
+    let list = reglament_in(&dir, &["token", "list"], None);
+    assert!(stdout(&list).contains("\trevoked "), "{}", stdout(&list));
+    let again = reglament_in(&dir, &["token", "revoke", "1"], None);
+    assert!(
+        stderr(&again).contains("no live token with id 1"),
+        "{}",
+        stderr(&again)
+    );
     let bad_role = reglament_in(&dir, &["token", "create", "--role", "root"], None);
     assert!(
         stderr(&bad_role).contains("unknown role `root`"),

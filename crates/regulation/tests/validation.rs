@@ -629,6 +629,30 @@ inside = "emergancy"
         column: 10,
         says: &["unknown schedule `emergancy`"],
     },
+    Case {
+        what: "emergency-only channel without its emergencies",
+        text: r#"[regulation]
+name = "R"
+[channels.telegram]
+kind = "messenger"
+emergency_only = true
+"#,
+        line: 4,
+        column: 8,
+        says: &["`emergency_only` needs `categories`"],
+    },
+    Case {
+        what: "channel accepting an unknown category",
+        text: r#"[regulation]
+name = "R"
+[channels.telegram]
+kind = "messenger"
+categories = ["site_dwn"]
+"#,
+        line: 5,
+        column: 15,
+        says: &["unknown category `site_dwn`"],
+    },
 ];
 
 #[test]

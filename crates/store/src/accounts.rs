@@ -48,6 +48,21 @@ impl fmt::Debug for Secret {
 
 pub use reglament_domain::Principal;
 
+/// An integration's API token as the admin sees it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    /// The id.
+    pub id: i64,
+    /// The name it was given.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
+
 /// A signed-in session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Session {
@@ -321,6 +336,31 @@ impl Store {
         let (id, role) = row.ok_or(StoreError::NotFound)?;
         let role = role.parse()?;
         Ok(Principal::Token(reglament_domain::TokenId(id), role))
+    }
+
+    /// Every API token, newest first, live and revoked.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>> {
+        let rows: Vec<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY id DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let at = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
+        rows.into_iter()
+            .map(|(id, name, role, created, revoked)| {
+                Ok(ApiToken {
+                    id,
+                    name,
+                    role: role.parse()?,
+                    created_at: at(created),
+                    revoked_at: revoked.map(at),
+                })
+            })
+            .collect()
     }
 
     /// Revokes an API token.

@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/agents", get(list_agents).post(create_agent))
         .route("/api/v1/agents/{id}", get(get_agent).patch(update_agent))
+        .route("/api/v1/tokens", get(list_tokens))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
 }
 
 /// A list answer: `{"items": [...]}`.
@@ -128,4 +130,21 @@ async fn update_agent(
     Ok(Json(
         s.desk.set_agent_active(p, AgentId(id), a.active).await?,
     ))
+}
+
+async fn list_tokens(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+) -> Result<Json<Items<reglament_desk::ApiToken>>, AppError> {
+    let items = s.desk.tokens(p).await?;
+    Ok(Json(Items { items }))
+}
+
+async fn revoke_token(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    s.desk.revoke_token(p, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -138,6 +138,16 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/api/v1/tokens",
+        "401/401 403/403 403/403 403/403 403/403 200/200 403/403",
+    ),
+    (
+        "DELETE",
+        "/api/v1/tokens/{id}",
+        "401/401 403/403 403/403 403/403 403/403 204/204 403/403",
+    ),
+    (
+        "GET",
         "/api/v1/time-entries",
         "401/401 403/403 403/403 200/200 200/200 200/200 200/200",
     ),
@@ -159,6 +169,8 @@ struct Side {
     contact: i64,
     ticket: i64,
     attachment: i64,
+    /// A token of the side's own, for the revocation route to revoke.
+    token: i64,
 }
 
 const PNG: &[u8] =
@@ -185,12 +197,16 @@ async fn side(app: &TestApp, customer: &Client) -> Side {
     let Some(reglament_domain::Principal::Contact(c, o)) = customer.principal else {
         unreachable!()
     };
-    let _ = app;
+    let token = match app.as_token(Role::Agent).await.principal {
+        Some(reglament_domain::Principal::Token(t, _)) => t.0,
+        _ => unreachable!(),
+    };
     Side {
         org: o.0,
         contact: c.0,
         ticket,
         attachment: a.body["id"].as_i64().unwrap(),
+        token,
     }
 }
 
@@ -209,7 +225,8 @@ fn request(
         )
         .replace("/tickets/{id}", &format!("/tickets/{}", s.ticket))
         .replace("/organizations/{id}", &format!("/organizations/{}", s.org))
-        .replace("/agents/{id}", &format!("/agents/{agent}"));
+        .replace("/agents/{id}", &format!("/agents/{agent}"))
+        .replace("/tokens/{id}", &format!("/tokens/{}", s.token));
     let body = match route {
         "/api/v1/session" => {
             Some(json!({ "email": "nobody@example.ru", "password": "wrong-password" }))

@@ -389,6 +389,14 @@ impl Validator<'_> {
                 }
                 None => None,
             };
+            if c.emergency_only && c.categories.is_empty() {
+                self.err(
+                    &c.kind,
+                    format!(
+                        "channel `{id}`: `emergency_only` needs `categories`, the emergencies it accepts"
+                    ),
+                );
+            }
             channels.push(Channel {
                 id: id.clone(),
                 title: c.title.clone().unwrap_or_else(|| id.clone()),

@@ -439,9 +439,9 @@ impl Store {
     }
 
     /// Opens the new ticket a regulation calls for when a customer writes to a closed ticket:
-    /// the message becomes its description, it keeps the closed ticket's subject, organization,
-    /// contact and category, it is registered, and the two are linked as a follow-up — one
-    /// transaction. Returns the new ticket's id.
+    /// the message becomes its description, it keeps the closed ticket's subject, organization
+    /// and category, its contact is the customer who wrote, it is registered, and the two are
+    /// linked as a follow-up — one transaction. Returns the new ticket's id.
     ///
     /// # Errors
     ///

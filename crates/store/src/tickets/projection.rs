@@ -54,7 +54,11 @@ pub(super) async fn spawn_linked(
             subject: subject.unwrap_or_else(|| original.subject.clone()),
             description,
             organization: original.organization,
-            contact: original.contact,
+            // A customer's follow-up is theirs; a split stays the original contact's.
+            contact: match filer {
+                Actor::Contact(c) => Some(c),
+                _ => original.contact,
+            },
             category: original.category.clone(),
             level: original.level.clone(),
             priority: original.priority.clone(),
