@@ -17,7 +17,7 @@ mod projection;
 mod queries;
 
 pub(crate) use projection::{append_in, load_journal};
-use projection::{decide_in, insert_ticket_row, next_number, spawn_linked};
+use projection::{decide_in, insert_ticket_row, next_number, register, spawn_linked};
 
 /// Who is looking: staff see every ticket, a customer contact only their organization's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,22 +204,7 @@ impl Store {
         let mut entries = vec![received];
         if let Some(numbers) = numbers {
             let number = next_number(&mut tx, reg, numbers, now).await?;
-            let registered = ticket
-                .decide(
-                    &entries,
-                    Command::Register { number },
-                    Actor::System,
-                    reg,
-                    now,
-                )
-                .map_err(StoreError::Refused)?;
-            if let Outcome::Events(events) = registered {
-                entries.extend(
-                    events
-                        .into_iter()
-                        .map(|e| JournalEntry::new(now, Actor::System, e)),
-                );
-            }
+            register(&ticket, &mut entries, number, reg, now)?;
         }
         append_in(&mut tx, reg, id, 0, &[], entries.clone(), now).await?;
         tx.commit().await?;

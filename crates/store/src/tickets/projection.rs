@@ -24,6 +24,34 @@ pub(super) async fn insert_ticket_row(
     Ok(ticket)
 }
 
+/// Registers a new ticket by the state machine, as the system, appending what it decides (the
+/// registration, and the hand-over to the first line when the regulation has lines).
+pub(super) fn register(
+    ticket: &Ticket,
+    entries: &mut Vec<JournalEntry>,
+    number: reglament_domain::TicketNumber,
+    reg: &Regulation,
+    now: Timestamp,
+) -> Result<()> {
+    if let Outcome::Events(events) = ticket
+        .decide(
+            entries,
+            Command::Register { number },
+            Actor::System,
+            reg,
+            now,
+        )
+        .map_err(StoreError::Refused)?
+    {
+        entries.extend(
+            events
+                .into_iter()
+                .map(|e| JournalEntry::new(now, Actor::System, e)),
+        );
+    }
+    Ok(())
+}
+
 /// Creates a registered ticket from another one's facts and links the two: `relation` is how
 /// the original relates to the new ticket. `actors` are who files the new ticket and who links
 /// them. The subject defaults to the original's.
@@ -69,22 +97,7 @@ pub(super) async fn spawn_linked(
     let number = next_number(tx, reg, numbers, now).await?;
     // Registered as any new ticket is, so it is put on its line and its clocks start.
     let mut entries = vec![received];
-    if let Outcome::Events(events) = ticket
-        .decide(
-            &entries,
-            Command::Register { number },
-            Actor::System,
-            reg,
-            now,
-        )
-        .map_err(StoreError::Refused)?
-    {
-        entries.extend(
-            events
-                .into_iter()
-                .map(|e| JournalEntry::new(now, Actor::System, e)),
-        );
-    }
+    register(&ticket, &mut entries, number, reg, now)?;
     entries.push(JournalEntry::new(
         now,
         linker,
