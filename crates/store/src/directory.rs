@@ -69,7 +69,8 @@ pub struct NewOrganization {
 pub struct Contact {
     /// The id.
     pub id: ContactId,
-    /// The organization.
+    /// The organization; `organization_id` in JSON, as everywhere else.
+    #[serde(rename = "organization_id")]
     pub organization: OrgId,
     /// Full name (ФИО).
     pub full_name: String,
