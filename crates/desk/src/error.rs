@@ -164,6 +164,18 @@ impl From<DomainError> for DeskError {
                     .arg("status", status)
                     .arg("expected", expected),
             ),
+            DomainError::Rule {
+                id, args, state, ..
+            } => {
+                let text = args
+                    .into_iter()
+                    .fold(Text::new(id), |t, (k, v)| t.arg(k, v));
+                if state {
+                    DeskError::Conflict(text)
+                } else {
+                    DeskError::field("command", text)
+                }
+            }
             DomainError::RatingsOff => DeskError::field("stars", Text::new("domain-ratings-off")),
             DomainError::NotRatable => DeskError::Conflict(Text::new("domain-not-ratable")),
             DomainError::Transition { from, to } => DeskError::Conflict(

@@ -93,6 +93,20 @@ pub enum DomainError {
         /// The reason ids, comma-separated.
         expected: String,
     },
+    /// A rule of the lifecycle refused the command: `id` names the rule for translations, `args`
+    /// fill it, `text` says it in English. `state` is true when the ticket's present state
+    /// refuses it (a conflict), false when the command itself is invalid.
+    #[error("{text}")]
+    Rule {
+        /// The rule's message id.
+        id: &'static str,
+        /// The message's arguments.
+        args: Vec<(&'static str, String)>,
+        /// The message in English.
+        text: String,
+        /// Refused by the ticket's state rather than by the command.
+        state: bool,
+    },
     /// The customer rated a ticket that is not completed yet.
     #[error("a ticket can be rated once it is completed")]
     NotRatable,

@@ -550,9 +550,15 @@ fn an_extension_within_the_bound_moves_the_deadline_and_one_past_it_is_refused()
         },
     );
     match past {
-        Err(DomainError::Invalid(m)) => assert!(
-            m.contains("goes past the regulation's bound of 1 working day"),
-            "{m}"
+        Err(
+            e @ DomainError::Rule {
+                id: "domain-extension-bound",
+                ..
+            },
+        ) => assert!(
+            e.to_string()
+                .contains("goes past the regulation's bound of 1 working day"),
+            "{e}"
         ),
         other => panic!("{other:?}"),
     }

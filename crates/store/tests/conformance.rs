@@ -1006,10 +1006,12 @@ async fn a_merged_duplicate_closes_and_both_tickets_record_the_merge(s: Store) {
         .unwrap_err();
     assert_eq!(
         again,
-        StoreError::Refused(DomainError::State(format!(
-            "already linked to ticket {}",
-            dup.0
-        )))
+        StoreError::Refused(DomainError::Rule {
+            id: "domain-already-linked",
+            args: vec![("id", dup.0.to_string())],
+            text: format!("already linked to ticket {}", dup.0),
+            state: true,
+        })
     );
 }
 
@@ -1068,9 +1070,12 @@ async fn merging_across_organizations_or_into_a_closed_ticket_is_refused_and_wri
         .unwrap_err();
     assert_eq!(
         err,
-        StoreError::Refused(DomainError::State(
-            "ticket in status `closed` is finished; split or merge only open tickets".into()
-        ))
+        StoreError::Refused(DomainError::Rule {
+            id: "domain-finished",
+            args: vec![("status", "closed".into())],
+            text: "ticket in status `closed` is finished; split or merge only open tickets".into(),
+            state: true,
+        })
     );
     assert_eq!(journal_events(&s, a2).await, before);
     assert_eq!(
@@ -1122,10 +1127,12 @@ async fn links_are_recorded_on_both_tickets(s: Store) {
         .unwrap_err();
     assert_eq!(
         err,
-        StoreError::Refused(DomainError::State(format!(
-            "already linked to ticket {}",
-            a.0
-        )))
+        StoreError::Refused(DomainError::Rule {
+            id: "domain-already-linked",
+            args: vec![("id", a.0.to_string())],
+            text: format!("already linked to ticket {}", a.0),
+            state: true,
+        })
     );
     let err = s
         .link(

@@ -1187,7 +1187,7 @@ async fn logged_time_shows_in_time_entries_and_the_monthly_statement(app: App) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(
         body["message"],
-        "unknown activity `golf`, expected one of: answer"
+        "Неизвестный вид работ `golf`; в регламенте: answer."
     );
     let month = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())

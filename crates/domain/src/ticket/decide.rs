@@ -317,23 +317,34 @@ impl Ticket {
             } => {
                 staff_only("log time")?;
                 if minutes == 0 {
-                    return Err(DomainError::Invalid(
+                    return Err(rule(
+                        "domain-time-too-short",
+                        vec![],
                         "logged time must be at least one minute".into(),
+                        false,
                     ));
                 }
                 // One entry is at most a day's work: a slip of the keyboard must not bill a year.
                 if minutes > MAX_LOGGED_MINUTES {
-                    return Err(DomainError::Invalid(format!(
-                        "logged time must be at most {MAX_LOGGED_MINUTES} minutes (24 hours) per entry"
-                    )));
+                    return Err(rule(
+                        "domain-time-too-long",
+                        vec![("max", MAX_LOGGED_MINUTES.to_string())],
+                        format!(
+                            "logged time must be at most {MAX_LOGGED_MINUTES} minutes (24 hours) per entry"
+                        ),
+                        false,
+                    ));
                 }
                 if let Some(b) = &reg.billing
                     && !b.activities.contains_key(&activity)
                 {
-                    return Err(DomainError::Invalid(format!(
-                        "unknown activity `{activity}`, expected one of: {}",
-                        b.activities.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )));
+                    let expected = b.activities.keys().cloned().collect::<Vec<_>>().join(", ");
+                    return Err(rule(
+                        "domain-unknown-activity",
+                        vec![("id", activity.clone()), ("expected", expected.clone())],
+                        format!("unknown activity `{activity}`, expected one of: {expected}"),
+                        false,
+                    ));
                 }
                 vec![TicketEvent::TimeLogged {
                     activity,
@@ -344,13 +355,21 @@ impl Ticket {
             Command::Extend { target, by, reason } => {
                 staff_only("extend a deadline")?;
                 non_empty(&reason, "extension")?;
-                let t = reg
-                    .target(&target)
-                    .ok_or_else(|| DomainError::Invalid(format!("unknown target `{target}`")))?;
+                let t = reg.target(&target).ok_or_else(|| {
+                    rule(
+                        "domain-unknown-target",
+                        vec![("id", target.clone())],
+                        format!("unknown target `{target}`"),
+                        false,
+                    )
+                })?;
                 if t.extension.is_none() {
-                    return Err(DomainError::Invalid(format!(
-                        "the regulation allows no extension of `{target}`"
-                    )));
+                    return Err(rule(
+                        "domain-no-extension",
+                        vec![("target", t.title.clone())],
+                        format!("the regulation allows no extension of `{target}`"),
+                        false,
+                    ));
                 }
                 let event = TicketEvent::DeadlineExtended {
                     target: target.clone(),
@@ -364,19 +383,36 @@ impl Ticket {
                 let clock = clocks.iter().find(|c| c.target == target);
                 match clock {
                     Some(c) if matches!(c.state, ClockState::Met) => {
-                        return Err(DomainError::State(format!("`{target}` is already met")));
+                        return Err(rule(
+                            "domain-already-met",
+                            vec![("target", t.title.clone())],
+                            format!("`{target}` is already met"),
+                            true,
+                        ));
                     }
                     Some(c) if c.extensions.iter().any(|x| x.capped) => {
-                        return Err(DomainError::Invalid(format!(
-                            "extending `{target}` by {by} goes past the regulation's bound of {}",
-                            t.extension.map(|x| x.to_string()).unwrap_or_default()
-                        )));
+                        let bound = t.extension.map(|x| x.to_string()).unwrap_or_default();
+                        return Err(rule(
+                            "domain-extension-bound",
+                            vec![
+                                ("target", t.title.clone()),
+                                ("by", by.to_string()),
+                                ("bound", bound.clone()),
+                            ],
+                            format!(
+                                "extending `{target}` by {by} goes past the regulation's bound of {bound}"
+                            ),
+                            false,
+                        ));
                     }
                     Some(c) if c.state != ClockState::Pending => {}
                     _ => {
-                        return Err(DomainError::State(format!(
-                            "`{target}` is not running for this ticket"
-                        )));
+                        return Err(rule(
+                            "domain-not-running",
+                            vec![("target", t.title.clone())],
+                            format!("`{target}` is not running for this ticket"),
+                            true,
+                        ));
                     }
                 }
                 vec![event]
@@ -449,33 +485,47 @@ impl Ticket {
             Command::Link { ticket, relation } => {
                 staff_only("link tickets")?;
                 if self.links.iter().any(|(t, _)| *t == ticket) {
-                    return Err(DomainError::State(format!(
-                        "already linked to ticket {}",
-                        ticket.0
-                    )));
+                    return Err(rule(
+                        "domain-already-linked",
+                        vec![("id", ticket.0.to_string())],
+                        format!("already linked to ticket {}", ticket.0),
+                        true,
+                    ));
                 }
                 let ends_here = matches!(relation, Relation::MergedFrom | Relation::SplitInto);
                 if ends_here && matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
-                    return Err(DomainError::State(format!(
-                        "ticket in status `{}` is finished; split or merge only open tickets",
-                        self.status
-                    )));
+                    return Err(rule(
+                        "domain-finished",
+                        vec![("status", self.status.clone())],
+                        format!(
+                            "ticket in status `{}` is finished; split or merge only open tickets",
+                            self.status
+                        ),
+                        true,
+                    ));
                 }
                 vec![TicketEvent::Linked { ticket, relation }]
             }
             Command::MergeInto { ticket } => {
                 staff_only("merge tickets")?;
                 if matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
-                    return Err(DomainError::State(format!(
-                        "ticket in status `{}` is finished; merge only open tickets",
-                        self.status
-                    )));
+                    return Err(rule(
+                        "domain-finished",
+                        vec![("status", self.status.clone())],
+                        format!(
+                            "ticket in status `{}` is finished; merge only open tickets",
+                            self.status
+                        ),
+                        true,
+                    ));
                 }
                 if self.links.iter().any(|(t, _)| *t == ticket) {
-                    return Err(DomainError::State(format!(
-                        "already linked to ticket {}",
-                        ticket.0
-                    )));
+                    return Err(rule(
+                        "domain-already-linked",
+                        vec![("id", ticket.0.to_string())],
+                        format!("already linked to ticket {}", ticket.0),
+                        true,
+                    ));
                 }
                 // A duplicate closes at once: no confirmation is awaited for work done elsewhere.
                 vec![
@@ -597,6 +647,21 @@ fn known<'a>(
         id: id.to_string(),
         expected: all.join(", "),
     })
+}
+
+/// A refusal by a rule of the lifecycle.
+fn rule(
+    id: &'static str,
+    args: Vec<(&'static str, String)>,
+    text: String,
+    state: bool,
+) -> DomainError {
+    DomainError::Rule {
+        id,
+        args,
+        text,
+        state,
+    }
 }
 
 fn non_empty(text: &str, what: &'static str) -> Result<(), DomainError> {
