@@ -135,12 +135,6 @@ impl Desk {
         &self.regulation
     }
 
-    /// The store, for wiring only: the binary's timer worker, migrations and recomputation.
-    /// Channels call the desk's own methods.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Whether the database answers.
     ///
     /// # Errors

@@ -634,24 +634,9 @@ fn migrate_works_on_postgresql_too() {
 
 #[test]
 fn serve_demo_prints_the_url_and_logins_serves_health_and_shuts_down_gracefully() {
-    use std::io::{BufRead, BufReader};
     let dir = std::env::temp_dir().join(format!("reglament-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
-        .env_remove("REGLAMENT_DATABASE__URL")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("Reglament is running at ")
-        .expect(&first)
-        .trim_end_matches('/')
-        .to_string();
+    let (mut child, mut lines, first, url) = spawn_demo(&dir);
     let mut printed = vec![first.clone()];
     for _ in 0..9 {
         printed.push(lines.next().unwrap().unwrap());
@@ -691,6 +676,36 @@ fn serve_demo_prints_the_url_and_logins_serves_health_and_shuts_down_gracefully(
         "{}",
         stderr(&down)
     );
+}
+
+/// `serve --demo` on a free port in a directory: the process, the rest of its standard output,
+/// the banner's first line and the URL it prints.
+fn spawn_demo(
+    dir: &std::path::Path,
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    String,
+    String,
+) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .env_remove("REGLAMENT_SERVER__REGULATION")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Reglament is running at ")
+        .expect(&first)
+        .trim_end_matches('/')
+        .to_string();
+    (child, lines, first, url)
 }
 
 fn fresh_dir(name: &str) -> std::path::PathBuf {
@@ -868,24 +883,8 @@ fn backup_writes_a_consistent_snapshot_that_holds_the_data_and_never_overwrites(
 
 #[test]
 fn the_readme_api_flow_runs_against_serve_demo() {
-    use std::io::{BufRead, BufReader};
     let dir = fresh_dir("api-flow");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
-        .env_remove("REGLAMENT_DATABASE__URL")
-        .env_remove("REGLAMENT_SERVER__REGULATION")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .strip_prefix("Reglament is running at ")
-        .expect(&first)
-        .trim_end_matches('/')
-        .to_string();
+    let (mut child, _lines, _, url) = spawn_demo(&dir);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/api-flow.sh");
     let o = Command::new("bash")
         .args([script, &url])

@@ -153,26 +153,8 @@ impl Store {
     }
 
     /// Creates a ticket and registers it with the next number of the format, in one
-    /// transaction: the intake path of the portal and the API.
-    ///
-    /// # Errors
-    ///
-    /// As for [`Store::create_ticket`].
-    pub async fn create_and_register(
-        &self,
-        reg: &Regulation,
-        received: JournalEntry,
-        numbers: &TicketNumberFormat,
-        now: Timestamp,
-    ) -> Result<TicketId> {
-        Ok(self
-            .create_ticket_with(reg, received, Some(numbers), now)
-            .await?
-            .0)
-    }
-
-    /// Like [`Store::create_and_register`], and returns the journal it wrote too, so the caller
-    /// can answer without reading it back.
+    /// transaction — the intake path of every channel — and returns its id and the journal it
+    /// wrote, so the caller can answer without reading it back.
     ///
     /// # Errors
     ///
