@@ -414,6 +414,11 @@ impl WorkingTime {
             return Err(self.beyond_range());
         }
         let s = self.starts[i].max(s);
+        if n == 0 {
+            // The start moved into working hours. Reading its local time back would be
+            // ambiguous in the hour a clock falls back, and could land before the start.
+            return Ok(self.ts(s));
+        }
         let di = self.day_of[i];
         let day = self.days[di as usize];
         let local = if day.uniform {

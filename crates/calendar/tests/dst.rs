@@ -344,3 +344,17 @@ fn calendar_days_and_weekdays_keep_the_local_wall_time_across_dst() {
         "2026-10-25T11:00:00+01:00",
     );
 }
+
+#[test]
+fn zero_working_days_from_the_repeated_hour_is_the_start_itself_not_its_earlier_twin() {
+    // 02:30 CET is the second 02:30 of 25 October; reading it back as a local time would give
+    // 02:30 CEST, an hour before the start.
+    let wt = compile("daily", "01:00-03:30");
+    let start = ts("2026-10-25T02:30:00+01:00");
+    assert_at(wt.add_working_days(start, 0).unwrap(), "2026-10-25T02:30:00+01:00");
+    assert!(wt.add_working_days(start, 1).unwrap() > start);
+    assert_at(
+        wt.add_working_days(start, 1).unwrap(),
+        "2026-10-26T02:30:00+01:00",
+    );
+}
