@@ -351,7 +351,10 @@ fn zero_working_days_from_the_repeated_hour_is_the_start_itself_not_its_earlier_
     // 02:30 CEST, an hour before the start.
     let wt = compile("daily", "01:00-03:30");
     let start = ts("2026-10-25T02:30:00+01:00");
-    assert_at(wt.add_working_days(start, 0).unwrap(), "2026-10-25T02:30:00+01:00");
+    assert_at(
+        wt.add_working_days(start, 0).unwrap(),
+        "2026-10-25T02:30:00+01:00",
+    );
     assert!(wt.add_working_days(start, 1).unwrap() > start);
     assert_at(
         wt.add_working_days(start, 1).unwrap(),

@@ -353,6 +353,26 @@ impl Desk {
         Ok(self.store.contact(id).await?)
     }
 
+    /// The name a signed-in principal is greeted by: an agent's or a contact's full name, an
+    /// integration's token name.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors; [`DeskError::NotFound`] for an account that is gone.
+    pub async fn display_name(&self, who: Principal) -> Result<String> {
+        Ok(match who {
+            Principal::Agent(a, _) => self.store.agent(a).await?.full_name,
+            Principal::Contact(c, _) => self.store.contact(c).await?.full_name,
+            Principal::Token(t, _) => self
+                .store
+                .api_tokens()
+                .await?
+                .into_iter()
+                .find(|x| x.id == t.0)
+                .map_or_else(|| format!("#{}", t.0), |x| x.name),
+        })
+    }
+
     /// Every agent.
     ///
     /// # Errors

@@ -95,6 +95,16 @@ impl Desk {
         })
     }
 
+    /// A fresh random token for a form that comes before any session, such as the sign-in
+    /// form: the page sets it in a cookie and in the form, and the two must match.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Internal`] when the system has no randomness.
+    pub fn form_token(&self) -> Result<Secret> {
+        new_token().map_err(|e| DeskError::Internal(e.to_string()))
+    }
+
     /// The principal of an API token.
     ///
     /// # Errors
@@ -122,15 +132,25 @@ impl Desk {
         change: bool,
         csrf: Option<&str>,
     ) -> Result<Principal> {
-        let s = match self.store.session(token, self.now()).await {
-            Ok(s) => s,
-            Err(StoreError::NotFound) => return Err(DeskError::Unauthorized),
-            Err(e) => return Err(e.into()),
-        };
-        if change && csrf != Some(s.csrf.expose()) {
+        let (principal, expected) = self.session(token).await?;
+        if change && csrf != Some(expected.expose()) {
             return Err(DeskError::Forbidden(crate::Text::new("csrf-missing")));
         }
-        Ok(s.principal)
+        Ok(principal)
+    }
+
+    /// The principal of a live session and the CSRF token its pages put in their forms.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unauthorized`] for an unknown or expired session, or a deactivated
+    /// account.
+    pub async fn session(&self, token: &Secret) -> Result<(Principal, Secret)> {
+        match self.store.session(token, self.now()).await {
+            Ok(s) => Ok((s.principal, s.csrf)),
+            Err(StoreError::NotFound) => Err(DeskError::Unauthorized),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Issues an API token for an integration, with a role; the token is shown once.

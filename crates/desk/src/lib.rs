@@ -39,6 +39,7 @@ pub mod permissions;
 mod queue;
 mod text;
 mod view;
+mod workspace;
 
 use std::sync::Arc;
 
@@ -54,9 +55,10 @@ pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{MAX_SUBJECT, Request, Via};
 pub use permissions::Action;
-pub use queue::{QueuePage, QueueQuery, QueueRow};
+pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
 pub use text::{Lang, Text, duration_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
+pub use workspace::{Abilities, CustomerCard, FormField, IntakeForm, TicketPage, TimelineEntry};
 
 pub use reglament_regulation::format_size;
 pub use reglament_store::accounts::{ApiToken, Secret};
@@ -254,6 +256,13 @@ impl Desk {
 }
 
 impl Desk {
+    /// The regulation as published to customers, rendered from the configuration that is
+    /// enforced: an HTML fragment with every value escaped. Anyone may read it, signed in or
+    /// not.
+    pub fn published_regulation(&self) -> String {
+        reglament_regulation::render::html_body(&self.regulation)
+    }
+
     /// How many tickets are neither closed nor rejected.
     ///
     /// # Errors

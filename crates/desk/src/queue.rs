@@ -1,7 +1,9 @@
 //! The ticket list: the queue in its order (out of turn, nearest deadline, arrival), filtered
 //! and paged, as one principal may see it.
 
+use jiff::Timestamp;
 use reglament_domain::Principal;
+use reglament_regulation::Regulation;
 use reglament_store::tickets::{QueueFilter, QueueItem};
 use serde::Serialize;
 
@@ -30,6 +32,14 @@ pub struct QueueRow {
     pub out_of_turn: bool,
     /// The nearest running deadline.
     pub next_due: Option<String>,
+    /// The title of the target whose deadline that is.
+    pub next_target: Option<String>,
+    /// Working time left to that deadline on its target's schedule, in seconds; negative once
+    /// it has passed.
+    pub remaining_seconds: Option<i64>,
+    /// `ok`, `warning` once the target's warning has fired, `breached` once the deadline has
+    /// passed; `none` without a running deadline.
+    pub urgency: &'static str,
     /// When it arrived.
     pub received_at: String,
     /// The organization.
@@ -39,7 +49,22 @@ pub struct QueueRow {
 }
 
 impl QueueRow {
-    fn of(i: QueueItem, tz: &jiff::tz::TimeZone) -> QueueRow {
+    fn of(i: QueueItem, reg: &Regulation, now: Timestamp) -> QueueRow {
+        let tz = &reg.timezone;
+        let target = i.next_target.as_deref().and_then(|t| reg.target(t));
+        let remaining_seconds = i.next_due.map(|due| {
+            target
+                .and_then(|t| reg.schedule(&t.schedule))
+                .and_then(|s| s.working.between(now, due).ok())
+                .unwrap_or_else(|| due.duration_since(now))
+                .as_secs()
+        });
+        let urgency = match (i.next_due, i.next_warn) {
+            (None, _) => "none",
+            (Some(due), _) if due <= now => "breached",
+            (Some(_), Some(warn)) if warn <= now => "warning",
+            _ => "ok",
+        };
         QueueRow {
             id: i.id.0,
             number: i.number,
@@ -48,6 +73,9 @@ impl QueueRow {
             priority: i.priority,
             out_of_turn: i.out_of_turn,
             next_due: i.next_due.map(|t| instant(t, tz)),
+            next_target: target.map(|t| t.title.clone()),
+            remaining_seconds,
+            urgency,
             received_at: instant(i.received_at, tz),
             organization_id: i.organization.map(|o| o.0),
             assignee_id: i.assignee.map(|a| a.0),
@@ -106,6 +134,13 @@ impl Desk {
                 .is_none_or(|p| reg.priority(p).is_some()),
         ));
         problems.extend(unknown(
+            "category",
+            &q.category,
+            q.category
+                .as_deref()
+                .is_none_or(|c| reg.category(c).is_some()),
+        ));
+        problems.extend(unknown(
             "line",
             &q.line,
             q.line.as_deref().is_none_or(|l| reg.line(l).is_some()),
@@ -118,13 +153,13 @@ impl Desk {
             offset: Some(offset),
             ..q
         };
-        let tz = &self.regulation.timezone;
+        let now = self.now();
         let items: Vec<QueueRow> = self
             .store
             .queue(&filter, viewer(who))
             .await?
             .into_iter()
-            .map(|i| QueueRow::of(i, tz))
+            .map(|i| QueueRow::of(i, reg, now))
             .collect();
         let next_offset = (items.len() as i64 == limit).then_some(offset + limit);
         Ok(QueuePage {
@@ -133,5 +168,104 @@ impl Desk {
             offset,
             next_offset,
         })
+    }
+}
+
+/// The agent workspace's views of the queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QueueView {
+    /// Tickets assigned to the agent.
+    Mine,
+    /// Tickets on the agent's line.
+    Line,
+    /// Every ticket the principal may see.
+    #[default]
+    All,
+}
+
+impl QueueView {
+    /// The view named in a link: `mine`, `line` or `all`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::QueueView;
+    ///
+    /// assert_eq!(QueueView::parse("line"), Some(QueueView::Line));
+    /// assert_eq!(QueueView::parse("everything"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<QueueView> {
+        match s {
+            "mine" => Some(QueueView::Mine),
+            "line" => Some(QueueView::Line),
+            "all" => Some(QueueView::All),
+            _ => None,
+        }
+    }
+
+    /// The name used in links.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_desk::QueueView::Mine.as_str(), "mine");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueView::Mine => "mine",
+            QueueView::Line => "line",
+            QueueView::All => "all",
+        }
+    }
+}
+
+/// Which deadlines a queue shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueFilter {
+    /// Deadlines already passed.
+    Breached,
+    /// Deadlines before the end of today in the regulation's time zone, passed ones included.
+    Today,
+}
+
+impl Desk {
+    /// A page of one of the workspace's views: "mine" is the agent's own tickets, "my line"
+    /// the tickets on the agent's line (every line for an agent without one), with the filters
+    /// of [`Desk::queue`] and a deadline filter on top.
+    ///
+    /// # Errors
+    ///
+    /// As [`Desk::queue`]; [`DeskError::Forbidden`] for "mine" or "my line" asked by anyone
+    /// but an agent.
+    pub async fn queue_view(
+        &self,
+        who: Principal,
+        view: QueueView,
+        due: Option<DueFilter>,
+        mut q: QueueQuery,
+    ) -> Result<QueuePage> {
+        permissions::check(who, Action::ListTickets)?;
+        match (view, who) {
+            (QueueView::All, _) => {}
+            (QueueView::Mine, Principal::Agent(me, _)) => q.assignee = Some(me),
+            (QueueView::Line, Principal::Agent(me, _)) => {
+                q.line = self.store.agent(me).await?.line.or(q.line);
+            }
+            _ => return Err(DeskError::Forbidden(Text::new("queue-view-agents-only"))),
+        }
+        q.due_before = match due {
+            None => q.due_before,
+            Some(DueFilter::Breached) => Some(self.now()),
+            Some(DueFilter::Today) => {
+                let tz = self.regulation.timezone.clone();
+                let today = self.now().to_zoned(tz.clone()).date();
+                today
+                    .tomorrow()
+                    .ok()
+                    .and_then(|d| d.to_zoned(tz).ok())
+                    .map(|z| z.timestamp())
+            }
+        };
+        self.queue(who, q).await
     }
 }

@@ -95,6 +95,8 @@ pub struct ClockView {
     pub due: Option<String>,
     /// When the warning fires.
     pub warn_at: Option<String>,
+    /// The warning has fired and the clock still runs.
+    pub warning: bool,
     /// Working time used, in seconds.
     pub elapsed_seconds: i64,
     /// Working time left, in seconds; negative once overdue, zero once stopped in time.
@@ -196,6 +198,7 @@ impl TicketView {
                     state: c.state.to_string(),
                     due: c.due.map(|d| instant(d, tz)),
                     warn_at: c.warn_at.map(|d| instant(d, tz)),
+                    warning: c.warning,
                     elapsed_seconds: c.elapsed.as_secs(),
                     remaining_seconds: c.remaining.as_secs(),
                     provisional: c.provisional,

@@ -888,6 +888,26 @@ pub fn markdown(reg: &Regulation) -> String {
 /// # Ok::<(), reglament_regulation::RegulationError>(())
 /// ```
 pub fn html(reg: &Regulation) -> String {
+    let body = html_body(reg);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}}table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        html_escape(&reg.name)
+    )
+}
+
+/// The customer-facing document as an HTML fragment, every value escaped: the body of
+/// [`html`], for a page that has its own layout.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"Регламент & Co\"\n")?;
+/// let body = reglament_regulation::render::html_body(&reg);
+/// assert!(body.starts_with("<h1>Регламент &amp; Co</h1>"));
+/// assert!(!body.contains("<html"));
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+pub fn html_body(reg: &Regulation) -> String {
     let mut body = String::new();
     for b in document(reg) {
         match b {
@@ -919,8 +939,5 @@ pub fn html(reg: &Regulation) -> String {
             }
         }
     }
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.5}}table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        html_escape(&reg.name)
-    )
+    body
 }

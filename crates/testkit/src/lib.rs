@@ -245,6 +245,166 @@ impl Client {
     }
 }
 
+/// An HTML answer: the status, the headers and the text.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers, `Location` and `Set-Cookie` among them.
+    pub headers: axum::http::HeaderMap,
+    /// The body as text.
+    pub text: String,
+}
+
+impl Page {
+    /// Where a redirect goes.
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(axum::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// The value a `Set-Cookie` header gives a cookie.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                let first = c.split(';').next()?;
+                let (k, v) = first.split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
+    }
+
+    /// The `value` of the first input named `name`.
+    pub fn input(&self, name: &str) -> Option<String> {
+        let at = self.text.find(&format!("name=\"{name}\" value=\""))?;
+        let rest = &self.text[at + name.len() + 15..];
+        rest.split('"').next().map(str::to_string)
+    }
+}
+
+/// A part of a multipart form: a text field, or a file with its name and media type.
+#[derive(Clone, Debug)]
+pub enum Part<'a> {
+    /// A text field.
+    Text(&'a str, &'a str),
+    /// A file: the field name, the file name, the media type and the content.
+    File(&'a str, &'a str, &'a str, &'a [u8]),
+}
+
+/// A multipart body and its content type.
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "reglament-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match p {
+            Part::Text(k, v) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File(k, name, ctype, data) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: {ctype}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(data);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Percent-encodes form fields as `application/x-www-form-urlencoded`.
+pub fn urlencoded(fields: &[(&str, &str)]) -> Vec<u8> {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+impl Client {
+    /// The session's CSRF token, which pages put into their forms.
+    pub fn csrf(&self) -> String {
+        match &self.auth {
+            Some(Auth::Cookie { csrf, .. }) => csrf.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Requests a page as a browser would: the session cookie (and `extra_cookie`), never the
+    /// API's CSRF header.
+    pub async fn browse(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        extra_cookie: Option<&str>,
+    ) -> Page {
+        let mut req = Request::builder().method(method).uri(path);
+        let mut cookies = Vec::new();
+        if let Some(Auth::Cookie { cookie, .. }) = &self.auth {
+            cookies.push(cookie.clone());
+        }
+        cookies.extend(extra_cookie.map(str::to_string));
+        if !cookies.is_empty() {
+            req = req.header("cookie", cookies.join("; "));
+        }
+        if let Some(l) = self.lang {
+            req = req.header("accept-language", l);
+        }
+        if !content_type.is_empty() {
+            req = req.header("content-type", content_type);
+        }
+        let req = req
+            .header("host", "127.0.0.1")
+            .body(Body::from(body))
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// `GET` a page.
+    pub async fn page(&self, path: &str) -> Page {
+        self.browse("GET", path, "", Vec::new(), None).await
+    }
+
+    /// Posts a multipart form, as the ticket and filing forms send.
+    pub async fn submit(&self, path: &str, parts: &[Part<'_>]) -> Page {
+        let (ctype, body) = multipart(parts);
+        self.browse("POST", path, &ctype, body, None).await
+    }
+}
+
 impl TestApp {
     /// The app on a fresh database under a regulation's text.
     pub async fn spawn(db: Db, regulation: &str) -> TestApp {

@@ -145,6 +145,7 @@ struct ListQuery {
     status: Option<String>,
     priority: Option<String>,
     line: Option<String>,
+    category: Option<String>,
 }
 
 async fn list_tickets(
@@ -165,6 +166,8 @@ async fn list_tickets(
                 status: q.status,
                 priority: q.priority,
                 line: q.line,
+                category: q.category,
+                due_before: None,
             },
         )
         .await?;

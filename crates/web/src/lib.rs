@@ -1,4 +1,5 @@
-//! Reglament's HTTP server: the JSON API under `/api/v1`, `/healthz` and `/metrics`. Handlers
+//! Reglament's HTTP server: the pages (`/` signs in, `/regulation` is public), the JSON API
+//! under `/api/v1`, `/healthz` and `/metrics`. Handlers
 //! only parse, call the desk and map its answer to HTTP; the desk decides what a request means
 //! and who may make it.
 
@@ -7,6 +8,7 @@ mod billing;
 mod directory;
 mod error;
 pub mod metrics;
+mod pages;
 
 use std::sync::Arc;
 
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(directory::router())
         .merge(billing::router())
+        .merge(pages::router())
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(|| async { AppError::NoRoute })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

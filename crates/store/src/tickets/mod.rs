@@ -69,6 +69,10 @@ pub struct QueueItem {
     pub out_of_turn: bool,
     /// The nearest running deadline.
     pub next_due: Option<Timestamp>,
+    /// The target whose deadline that is.
+    pub next_target: Option<String>,
+    /// When that target warns.
+    pub next_warn: Option<Timestamp>,
     /// When it arrived.
     pub received_at: Timestamp,
     /// The organization.
@@ -92,6 +96,11 @@ pub struct QueueFilter {
     pub priority: Option<String>,
     /// Only tickets on this line.
     pub line: Option<String>,
+    /// Only tickets in this category.
+    pub category: Option<String>,
+    /// Only tickets whose nearest running deadline is before this instant: breached ones
+    /// (`now`) or those due today (the end of the day).
+    pub due_before: Option<Timestamp>,
     /// At most this many rows (default 50).
     pub limit: Option<i64>,
     /// Skip this many rows.

@@ -247,19 +247,20 @@ async fn project_with(
     let clocks = sla::evaluate(reg, &sla_events(journal), now).map_err(bad)?;
     let base = ticket.base_status(reg);
     let open = !matches!(base, BaseStatus::Closed | BaseStatus::Rejected);
-    let next_due = clocks
+    let next = clocks
         .iter()
         .filter(|c| {
             matches!(c.state, ClockState::Running | ClockState::Breached) && c.stopped_at.is_none()
         })
-        .filter_map(|c| c.due)
-        .min();
+        .filter(|c| c.due.is_some())
+        .min_by_key(|c| c.due);
+    let next_due = next.and_then(|c| c.due);
     let out_of_turn = ticket
         .priority
         .as_deref()
         .and_then(|p| reg.priority(p))
         .is_some_and(|p| p.out_of_turn);
-    sqlx::query("UPDATE tickets SET number = $1, status = $2, open = $3, channel = $4, subject = $5, organization_id = $6, contact_id = $7, category = $8, level = $9, priority = $10, out_of_turn = $11, line = $12, assignee_id = $13, next_due = $14, updated_at = $15, closed_at = $16, rating = $17, journal_len = $18 WHERE id = $19")
+    sqlx::query("UPDATE tickets SET number = $1, status = $2, open = $3, channel = $4, subject = $5, organization_id = $6, contact_id = $7, category = $8, level = $9, priority = $10, out_of_turn = $11, line = $12, assignee_id = $13, next_due = $14, updated_at = $15, closed_at = $16, rating = $17, journal_len = $18, next_target = $19, next_warn = $20 WHERE id = $21")
         .bind(ticket.number.as_ref().map(|n| n.as_str().to_string()))
         .bind(&ticket.status)
         .bind(flag(open))
@@ -278,6 +279,8 @@ async fn project_with(
         .bind(ticket.closed_at.map(|t| t.as_second()))
         .bind(ticket.rating.map(|r| i64::from(r.stars())))
         .bind(journal.len() as i64)
+        .bind(next.map(|c| c.target.clone()))
+        .bind(next.and_then(|c| c.warn_at).map(|t| t.as_second()))
         .bind(id.0)
         .execute(&mut **tx)
         .await?;

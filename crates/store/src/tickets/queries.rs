@@ -24,7 +24,7 @@ impl Store {
         // Only the filters in use become predicates, so the planner walks `tickets_queue` in
         // order and stops after the page instead of sorting every open ticket.
         let mut sql = String::from(
-            "SELECT id, number, subject, status, priority, out_of_turn, next_due, received_at, organization_id, assignee_id FROM tickets WHERE ",
+            "SELECT id, number, subject, status, priority, out_of_turn, next_due, next_target, next_warn, received_at, organization_id, assignee_id FROM tickets WHERE ",
         );
         let mut conditions: Vec<String> = Vec::new();
         let mut binds: Vec<Bind> = Vec::new();
@@ -49,6 +49,13 @@ impl Store {
         }
         if let Some(l) = &filter.line {
             param(&mut conditions, "line", Bind::Text(l.clone()));
+        }
+        if let Some(c) = &filter.category {
+            param(&mut conditions, "category", Bind::Text(c.clone()));
+        }
+        if let Some(t) = filter.due_before {
+            binds.push(Bind::Int(t.as_second()));
+            conditions.push(format!("next_due < ${}", binds.len()));
         }
         if conditions.is_empty() {
             conditions.push("1 = 1".into());
@@ -80,6 +87,8 @@ impl Store {
                         .try_get::<Option<i64>, _>("next_due")?
                         .filter(|d| *d != NO_DEADLINE)
                         .map(ts),
+                    next_target: r.try_get("next_target")?,
+                    next_warn: r.try_get::<Option<i64>, _>("next_warn")?.map(ts),
                     received_at: ts(r.try_get("received_at")?),
                     organization: r.try_get::<Option<i64>, _>("organization_id")?.map(OrgId),
                     assignee: r.try_get::<Option<i64>, _>("assignee_id")?.map(AgentId),

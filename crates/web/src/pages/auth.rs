@@ -1,0 +1,242 @@
+//! Signing in and out, and the language switch. `/` is the sign-in page for agents and
+//! customers alike; a signed-in visitor goes on to the queue or the portal.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use reglament_desk::{DeskError, Secret};
+use serde::Deserialize;
+
+use super::form::{local_path, urlencode};
+use super::{Chrome, PageError, PageLang, Ui, cookie, render};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    form_token: String,
+    email: String,
+    next: String,
+    error: Option<String>,
+    regulation: String,
+}
+
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    next: Option<String>,
+}
+
+/// The cookie attributes of this server's cookies: `Secure` unless the site is served from
+/// this machine's loopback address, where browsers may use plain HTTP.
+pub(crate) fn cookie_attributes(headers: &HeaderMap) -> &'static str {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+        "Path=/; HttpOnly; SameSite=Strict"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict; Secure"
+    }
+}
+
+fn landing(principal: reglament_domain::Principal) -> &'static str {
+    if principal.is_customer() {
+        "/portal"
+    } else {
+        "/queue"
+    }
+}
+
+/// The sign-in page, or on to the queue or the portal for a live session.
+pub async fn home(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+    Query(q): Query<HomeQuery>,
+) -> Response {
+    if let Some(token) = crate::session_cookie(&headers)
+        && let Ok((p, _)) = s.desk.session(&token).await
+    {
+        let to = local_path(q.next.as_deref()).unwrap_or(landing(p));
+        return Redirect::to(to).into_response();
+    }
+    sign_in_page(
+        &s,
+        lang,
+        &headers,
+        String::new(),
+        q.next,
+        None,
+        StatusCode::OK,
+    )
+}
+
+fn sign_in_page(
+    s: &AppState,
+    lang: reglament_desk::Lang,
+    headers: &HeaderMap,
+    email: String,
+    next: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let token = match s.desk.form_token() {
+        Ok(t) => t,
+        Err(e) => return PageError::from(e).page(lang),
+    };
+    let ui = Ui { lang };
+    let next = local_path(next.as_deref()).unwrap_or("").to_string();
+    let here = if next.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?next={}", urlencode(&next))
+    };
+    let page = SignInPage {
+        chrome: Chrome::public(ui, "sign-in", here),
+        form_token: token.expose().to_string(),
+        email,
+        next,
+        error,
+        regulation: s.desk.regulation().name.clone(),
+    };
+    let cookie = format!(
+        "reglament_form={}; {}; Max-Age=3600",
+        token.expose(),
+        cookie_attributes(headers)
+    );
+    (status, [(header::SET_COOKIE, cookie)], render(&page)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    form_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Signs in from the form: the form's token must match its cookie, then the desk checks the
+/// password. A refusal shows the form again with the email kept.
+pub async fn sign_in(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<SignInForm>,
+) -> Response {
+    let ui = Ui { lang };
+    let next = Some(f.next.clone()).filter(|n| !n.is_empty());
+    if cookie(&headers, "reglament_form") != Some(f.form_token.as_str()) || f.form_token.is_empty()
+    {
+        return sign_in_page(
+            &s,
+            lang,
+            &headers,
+            f.email,
+            next,
+            Some(ui.t("ui-sign-in-expired")),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    match s.desk.sign_in(&f.email, Secret::new(f.password)).await {
+        Ok(signed) => {
+            let attrs = cookie_attributes(&headers);
+            let session = format!(
+                "reglament_session={}; {attrs}; Max-Age={}",
+                signed.token.expose(),
+                reglament_desk::SESSION_TTL.as_secs()
+            );
+            let used = format!("reglament_form=; {attrs}; Max-Age=0");
+            let to = local_path(next.as_deref())
+                .unwrap_or(landing(signed.principal))
+                .to_string();
+            let mut resp = Redirect::to(&to).into_response();
+            for c in [session, used] {
+                if let Ok(v) = c.parse() {
+                    resp.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            resp
+        }
+        Err(DeskError::Unauthorized) => {
+            s.metrics.sign_in_failed();
+            sign_in_page(
+                &s,
+                lang,
+                &headers,
+                f.email,
+                next,
+                Some(ui.t("ui-sign-in-wrong")),
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+        Err(DeskError::Busy) => sign_in_page(
+            &s,
+            lang,
+            &headers,
+            f.email,
+            next,
+            Some(ui.t("ui-sign-in-busy")),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        Err(e) => PageError::from(e).page(lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Signs out: a change like any other, so it needs the session's CSRF token.
+pub async fn sign_out(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<CsrfForm>,
+) -> Response {
+    if let Some(t) = crate::session_cookie(&headers) {
+        match s.desk.authenticate_session(&t, true, Some(&f.csrf)).await {
+            Ok(_) | Err(DeskError::Unauthorized) => {
+                if let Err(e) = s.desk.sign_out(&t).await {
+                    return PageError::from(e).page(lang);
+                }
+            }
+            Err(e) => return PageError::from(e).page(lang),
+        }
+    }
+    let gone = format!(
+        "reglament_session=; {}; Max-Age=0",
+        cookie_attributes(&headers)
+    );
+    ([(header::SET_COOKIE, gone)], Redirect::to("/")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    back: Option<String>,
+}
+
+/// Switches the pages' language and goes back.
+pub async fn set_lang(
+    Path(lang): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    if !matches!(lang.as_str(), "ru" | "en") {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let back = local_path(q.back.as_deref()).unwrap_or("/").to_string();
+    let cookie = format!(
+        "reglament_lang={lang}; {}; Max-Age=31536000",
+        cookie_attributes(&headers)
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}

@@ -1,0 +1,416 @@
+//! The pages through the real router on a real database: signing in at `/`, the queue, the
+//! ticket page and its forms, the portal's filing form, the public regulation, languages, and
+//! the refusals — a forged form, another organization's ticket, a wrong password.
+
+use axum::http::StatusCode;
+use reglament_domain::Role;
+use reglament_testkit::{Client, Db, Part, TestApp, on_both_databases, urlencoded};
+use serde_json::json;
+
+const SAVEIT: &str = include_str!("../../../examples/regulations/saveit.toml");
+
+/// A PNG's first bytes: enough for the content check.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+async fn app(db: Db) -> TestApp {
+    TestApp::spawn(db, SAVEIT).await
+}
+
+/// A ticket filed by a customer through the API, returned as its id.
+async fn filed(customer: &Client, subject: &str) -> i64 {
+    let a = customer
+        .post(
+            "/api/v1/tickets",
+            json!({ "subject": subject, "description": "Ошибка 500 при выгрузке" }),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.body["id"].as_i64().unwrap()
+}
+
+async fn the_root_is_a_sign_in_page_with_a_form_token_in_a_cookie_and_in_the_form(db: Db) {
+    let app = app(db).await;
+    let p = app.anonymous().page("/").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        p.text
+            .contains("<form method=\"post\" action=\"/sign-in\">"),
+        "{}",
+        p.text
+    );
+    assert!(p.text.contains("Вход в службу поддержки"));
+    let cookie = p.cookie("reglament_form").expect("a form token cookie");
+    assert_eq!(p.input("form_token").as_deref(), Some(cookie.as_str()));
+    // Served from loopback the cookie is not `Secure`, so a browser keeps it over plain HTTP.
+    let set = p.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let csp = p
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+}
+
+async fn signing_in_leads_an_agent_to_the_queue_and_a_wrong_password_keeps_the_email(db: Db) {
+    let app = app(db).await;
+    app.desk
+        .create_agent(
+            reglament_desk::OPERATOR,
+            reglament_desk::AgentInput {
+                full_name: "Анна Смирнова".into(),
+                email: "anna@support.test".into(),
+                role: "agent".into(),
+                line: None,
+                password: Some("correct horse battery".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let visitor = app.anonymous();
+    let first = visitor.page("/").await;
+    let token = first.cookie("reglament_form").unwrap();
+    let cookie = format!("reglament_form={token}");
+    let post = |password: &'static str, form_token: String| {
+        let visitor = visitor.clone();
+        let cookie = cookie.clone();
+        async move {
+            let body = urlencoded(&[
+                ("email", "anna@support.test"),
+                ("password", password),
+                ("form_token", &form_token),
+                ("next", ""),
+            ]);
+            visitor
+                .browse(
+                    "POST",
+                    "/sign-in",
+                    "application/x-www-form-urlencoded",
+                    body,
+                    Some(&cookie),
+                )
+                .await
+        }
+    };
+    let wrong = post("wrong password", token.clone()).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.text.contains("Неверная почта или пароль."),
+        "{}",
+        wrong.text
+    );
+    assert!(wrong.text.contains("value=\"anna@support.test\""));
+    assert!(!wrong.text.contains("wrong password"));
+    // A form token that is not the cookie's is a forged form.
+    let forged = post("correct horse battery", "other".into()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.cookie("reglament_session").is_none());
+    let ok = post("correct horse battery", token).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    assert_eq!(ok.location(), Some("/queue"));
+    assert!(
+        ok.cookie("reglament_session")
+            .is_some_and(|s| !s.is_empty())
+    );
+}
+
+async fn a_signed_in_visitor_at_the_root_goes_on_to_the_queue_or_the_portal(db: Db) {
+    let app = app(db).await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let customer = app.as_customer(true, false).await;
+    assert_eq!(agent.page("/").await.location(), Some("/queue"));
+    assert_eq!(customer.page("/").await.location(), Some("/portal"));
+    assert_eq!(customer.page("/queue").await.location(), Some("/portal"));
+    // Without a session a page sends the visitor to sign in and back.
+    let p = app.anonymous().page("/tickets/1").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.location(), Some("/?next=/tickets/1"));
+}
+
+async fn the_queue_shows_each_ticket_with_its_organization_status_and_working_time_left(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Не работает выгрузка в 1С").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let p = agent.page("/queue").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert!(p.text.contains("Не работает выгрузка в 1С"));
+    assert!(p.text.contains(&format!("href=\"/tickets/{id}\"")));
+    assert!(p.text.contains("ООО «Клиент"), "{}", p.text);
+    assert!(p.text.contains("Зарегистрирована"));
+    // The time left is working time in words, on the row of the nearest deadline.
+    assert!(p.text.contains("class=\"urgency ok\""), "{}", p.text);
+    assert!(
+        p.text.contains("час") || p.text.contains("минут"),
+        "{}",
+        p.text
+    );
+    // "Mine" holds only the agent's own tickets: none yet.
+    let mine = agent.page("/queue?view=mine").await;
+    assert!(!mine.text.contains("Не работает выгрузка в 1С"));
+    assert!(mine.text.contains("Заявок нет."));
+    // A filter the regulation does not know is a clear refusal, not an empty list.
+    let bad = agent.page("/queue?status=unknown").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("`unknown`"), "{}", bad.text);
+}
+
+async fn an_agent_replies_on_the_ticket_page_and_the_reply_joins_the_timeline(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Ошибка в отчёте").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let page = agent.page(&format!("/tickets/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Как посчитан срок"));
+    assert!(page.text.contains("Норматив"), "{}", page.text);
+    let csrf = agent.csrf();
+    let done = agent
+        .submit(
+            &format!("/tickets/{id}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "reply"),
+                Part::Text("body", "Проверяем <b>выгрузку</b>"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(
+        done.location(),
+        Some(format!("/tickets/{id}?done=reply#timeline").as_str())
+    );
+    let after = agent.page(&format!("/tickets/{id}?done=reply")).await;
+    assert!(after.text.contains("Ответ отправлен."));
+    // What people type is escaped, never markup.
+    assert!(
+        after
+            .text
+            .contains("Проверяем &#60;b&#62;выгрузку&#60;/b&#62;")
+            || after.text.contains("Проверяем &lt;b&gt;выгрузку&lt;/b&gt;"),
+        "{}",
+        after.text
+    );
+    // The customer sees the reply too, under the agent's name.
+    let theirs = customer.page(&format!("/tickets/{id}")).await;
+    assert!(theirs.text.contains("Ответ поддержки"));
+    assert!(theirs.text.contains("Агент "), "{}", theirs.text);
+}
+
+async fn a_form_without_the_session_csrf_token_changes_nothing(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Ошибка").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let forged = agent
+        .submit(
+            &format!("/tickets/{id}/act"),
+            &[
+                Part::Text("csrf", "forged"),
+                Part::Text("op", "reply"),
+                Part::Text("body", "чужой ответ"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let page = agent.page(&format!("/tickets/{id}")).await;
+    assert!(!page.text.contains("чужой ответ"));
+}
+
+async fn a_customer_cannot_open_another_organizations_ticket_by_its_address(db: Db) {
+    let app = app(db).await;
+    let a = app.as_customer(true, false).await;
+    let b = app.as_customer(true, false).await;
+    let id = filed(&a, "Секретная заявка").await;
+    let p = b.page(&format!("/tickets/{id}")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    assert!(!p.text.contains("Секретная заявка"));
+    let p = b.page("/portal").await;
+    assert!(!p.text.contains("Секретная заявка"));
+    // Nor act on it.
+    let csrf = b.csrf();
+    let p = b
+        .submit(
+            &format!("/tickets/{id}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "reply"),
+                Part::Text("body", "привет"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+}
+
+async fn a_customer_files_a_ticket_with_a_screenshot_on_the_portal_form(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let form = customer.page("/portal/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert!(form.text.contains("enctype=\"multipart/form-data\""));
+    // The directory knows the contact's phone, position and contract: the form does not ask.
+    assert!(!form.text.contains("name=\"field_phone\""), "{}", form.text);
+    let csrf = customer.csrf();
+    let done = customer
+        .submit(
+            "/portal/new",
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("subject", "Не открывается отчёт"),
+                Part::Text("description", "Белый экран после входа"),
+                Part::File("files", "screen.png", "image/png", PNG),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let to = done.location().unwrap().to_string();
+    assert!(to.ends_with("?done=filed"), "{to}");
+    let page = customer.page(&to).await;
+    assert!(page.text.contains("Заявка принята."));
+    assert!(page.text.contains("screen.png"), "{}", page.text);
+    let list = customer.page("/portal").await;
+    assert!(list.text.contains("Не открывается отчёт"));
+}
+
+async fn a_refused_filing_shows_each_problem_beside_its_field_and_keeps_what_was_typed(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let csrf = customer.csrf();
+    let p = customer
+        .submit(
+            "/portal/new",
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("subject", ""),
+                Part::Text("description", "Длинное описание, которое нельзя терять"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
+    assert!(p.text.contains("id=\"subject-err\""), "{}", p.text);
+    assert!(p.text.contains("aria-invalid=\"true\""));
+    assert!(p.text.contains("Длинное описание, которое нельзя терять"));
+}
+
+async fn the_customer_confirms_and_rates_a_completed_ticket_on_its_page(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Настроить права").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let csrf = agent.csrf();
+    for (op, extra) in [
+        ("reply", ("body", "Готово")),
+        ("status", ("status", "completed")),
+    ] {
+        let p = agent
+            .submit(
+                &format!("/tickets/{id}/act"),
+                &[
+                    Part::Text("csrf", &csrf),
+                    Part::Text("op", op),
+                    Part::Text(extra.0, extra.1),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{op}: {}", p.text);
+    }
+    let page = customer.page(&format!("/tickets/{id}")).await;
+    assert!(page.text.contains("value=\"confirm\""), "{}", page.text);
+    assert!(page.text.contains("5 звёзд"));
+    let csrf = customer.csrf();
+    for parts in [
+        vec![Part::Text("csrf", &csrf), Part::Text("op", "confirm")],
+        vec![
+            Part::Text("csrf", &csrf),
+            Part::Text("op", "rate"),
+            Part::Text("stars", "5"),
+            Part::Text("comment", "Быстро и вежливо"),
+        ],
+    ] {
+        let p = customer.submit(&format!("/tickets/{id}/act"), &parts).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    }
+    let page = customer.page(&format!("/tickets/{id}")).await;
+    assert!(page.text.contains("Закрыта"), "{}", page.text);
+    assert!(page.text.contains("Оценка: 5 звёзд"), "{}", page.text);
+    assert!(page.text.contains("Быстро и вежливо"));
+}
+
+async fn a_refused_action_shows_the_reason_on_the_page_and_keeps_the_draft(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Вопрос").await;
+    let csrf = customer.csrf();
+    // A customer cannot complete their own ticket; the page says why.
+    let p = customer
+        .submit(
+            &format!("/tickets/{id}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "status"),
+                Part::Text("status", "completed"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.text);
+    // An empty reply is refused with the text of the rule, and the page comes back.
+    let p = customer
+        .submit(
+            &format!("/tickets/{id}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "reply"),
+                Part::Text("body", "   "),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
+    assert!(p.text.contains("role=\"alert\""));
+}
+
+async fn the_public_regulation_page_needs_no_sign_in_and_speaks_english_on_request(db: Db) {
+    let app = app(db).await;
+    let p = app.anonymous().page("/regulation").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.text.contains("<article class=\"document\">"));
+    assert!(p.text.contains("<h1>"), "{}", p.text);
+    let en = app.anonymous().lang("en").page("/").await;
+    assert!(en.text.contains("Sign in to support"), "{}", en.text);
+    assert!(en.text.contains("<html lang=\"en\">"));
+    // The switcher sets a cookie that wins over the browser's language.
+    let switch = app.anonymous().page("/lang/en?back=/regulation").await;
+    assert_eq!(switch.status, StatusCode::SEE_OTHER);
+    assert_eq!(switch.location(), Some("/regulation"));
+    assert_eq!(switch.cookie("reglament_lang").as_deref(), Some("en"));
+    let chosen = app
+        .anonymous()
+        .browse("GET", "/", "", Vec::new(), Some("reglament_lang=en"))
+        .await;
+    assert!(chosen.text.contains("Sign in to support"));
+    // The switcher never sends anyone to another site.
+    let away = app.anonymous().page("/lang/ru?back=//evil.example").await;
+    assert_eq!(away.location(), Some("/"));
+}
+
+on_both_databases!(
+    the_root_is_a_sign_in_page_with_a_form_token_in_a_cookie_and_in_the_form,
+    signing_in_leads_an_agent_to_the_queue_and_a_wrong_password_keeps_the_email,
+    a_signed_in_visitor_at_the_root_goes_on_to_the_queue_or_the_portal,
+    the_queue_shows_each_ticket_with_its_organization_status_and_working_time_left,
+    an_agent_replies_on_the_ticket_page_and_the_reply_joins_the_timeline,
+    a_form_without_the_session_csrf_token_changes_nothing,
+    a_customer_cannot_open_another_organizations_ticket_by_its_address,
+    a_customer_files_a_ticket_with_a_screenshot_on_the_portal_form,
+    a_refused_filing_shows_each_problem_beside_its_field_and_keeps_what_was_typed,
+    the_customer_confirms_and_rates_a_completed_ticket_on_its_page,
+    a_refused_action_shows_the_reason_on_the_page_and_keeps_the_draft,
+    the_public_regulation_page_needs_no_sign_in_and_speaks_english_on_request,
+);
