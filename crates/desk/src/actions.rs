@@ -177,6 +177,26 @@ impl Desk {
         command: DeskCommand,
         lang: Lang,
     ) -> Result<Acted> {
+        let acted = self.act_unannounced(who, id, command, lang).await?;
+        let view = match &acted {
+            Acted::Updated(v) => v,
+            Acted::Opened(v) | Acted::Merged(v) => {
+                // The ticket acted on changed too: it links to the new one, or is merged.
+                self.announce_id(id).await;
+                v
+            }
+        };
+        self.announce(view).await;
+        Ok(acted)
+    }
+
+    async fn act_unannounced(
+        &self,
+        who: Principal,
+        id: TicketId,
+        command: DeskCommand,
+        lang: Lang,
+    ) -> Result<Acted> {
         permissions::check(who, command.action())?;
         // A customer writing to a merged duplicate, or again to a closed ticket that already has
         // an open follow-up, is writing to that ticket.
@@ -334,6 +354,20 @@ impl Desk {
     /// principal may not see the ticket; [`DeskError::Conflict`] for a customer's file on a
     /// closed ticket.
     pub async fn attach(
+        &self,
+        who: Principal,
+        id: TicketId,
+        files: Vec<Upload>,
+    ) -> Result<Vec<AttachmentView>> {
+        let done = self.attach_unannounced(who, id, files).await;
+        // A refused file is recorded on the ticket too.
+        if matches!(done, Ok(_) | Err(DeskError::Invalid(_))) {
+            self.announce_id(id).await;
+        }
+        done
+    }
+
+    async fn attach_unannounced(
         &self,
         who: Principal,
         id: TicketId,

@@ -110,6 +110,17 @@ impl Desk {
     /// [`DeskError::Invalid`] naming every problem at once, each with its field;
     /// [`DeskError::Forbidden`] when the principal may not file; storage errors.
     pub async fn open_ticket(&self, who: Principal, r: Request, lang: Lang) -> Result<TicketView> {
+        let view = self.open_ticket_unannounced(who, r, lang).await?;
+        self.announce(&view).await;
+        Ok(view)
+    }
+
+    async fn open_ticket_unannounced(
+        &self,
+        who: Principal,
+        r: Request,
+        lang: Lang,
+    ) -> Result<TicketView> {
         permissions::check(who, Action::FileTicket)?;
         let now = self.now();
         let reg = &*self.regulation;

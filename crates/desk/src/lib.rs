@@ -263,6 +263,71 @@ impl Desk {
         reglament_regulation::render::html_body(&self.regulation)
     }
 
+    /// Tells live pages that a ticket changed. A failure is logged, not returned: the change
+    /// itself is committed, and pages refresh on their next load anyway.
+    pub(crate) async fn announce(&self, view: &TicketView) {
+        let change = reglament_store::changes::TicketChange {
+            ticket: TicketId(view.id),
+            organization: view.organization_id.map(reglament_domain::OrgId),
+        };
+        if let Err(e) = self.store.announce(change).await {
+            tracing::warn!(error = %e, ticket = view.id, "cannot announce a ticket change");
+        }
+    }
+
+    /// As [`Desk::announce`], for a ticket not in hand.
+    pub(crate) async fn announce_id(&self, id: TicketId) {
+        let organization = match self
+            .store
+            .ticket(id, reglament_store::tickets::Viewer::Staff)
+            .await
+        {
+            Ok(t) => t.ticket.organization,
+            Err(_) => return,
+        };
+        let change = reglament_store::changes::TicketChange {
+            ticket: id,
+            organization,
+        };
+        if let Err(e) = self.store.announce(change).await {
+            tracing::warn!(error = %e, ticket = id.0, "cannot announce a ticket change");
+        }
+    }
+
+    /// The tickets that change from now on, as a principal may hear of them: staff hear of
+    /// every ticket, a customer only of their organization's. A subscriber that falls far
+    /// behind hears `None` once, meaning "something changed; refresh".
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unauthorized`] or [`DeskError::Forbidden`] for a principal who may not
+    /// list tickets.
+    pub fn changes(
+        &self,
+        who: Principal,
+    ) -> Result<impl futures_util::Stream<Item = Option<TicketId>> + Send + 'static> {
+        permissions::check(who, Action::ListTickets)?;
+        let rx = self.store.subscribe();
+        let own = match who {
+            Principal::Contact(_, org) => Some(org),
+            _ => None,
+        };
+        Ok(futures_util::stream::unfold(rx, move |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(c) if own.is_none() || c.organization == own => {
+                        return Some((Some(c.ticket), rx));
+                    }
+                    Ok(_) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        return Some((None, rx));
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }))
+    }
+
     /// How many tickets are neither closed nor rejected.
     ///
     /// # Errors

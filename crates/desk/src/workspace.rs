@@ -60,6 +60,10 @@ pub struct Abilities {
     pub reopen: bool,
     /// Merge into another ticket.
     pub merge: bool,
+    /// Link another ticket.
+    pub link: bool,
+    /// Split a new ticket off.
+    pub split: bool,
     /// Attach files.
     pub attach: bool,
 }
@@ -295,6 +299,8 @@ impl Desk {
             rate: may(Action::Rate) && finished && reg.lifecycle.rating,
             reopen: may(Action::Reopen) && !open,
             merge: may(Action::Merge) && open,
+            link: may(Action::Link),
+            split: may(Action::Split) && open,
             attach: may(Action::Attach),
         };
         let title_of =
@@ -498,9 +504,8 @@ impl Desk {
             ),
             TicketEvent::Linked { ticket, relation } => (
                 "system",
-                Text::new("ui-event-linked")
-                    .arg("relation", format!("{relation:?}"))
-                    .num("ticket", ticket.0 as f64)
+                Text::new(relation_text(*relation))
+                    .arg("ticket", ticket.0.to_string())
                     .render(lang),
                 None,
             ),
@@ -533,6 +538,29 @@ impl Desk {
             text,
             body,
         }
+    }
+
+    /// The ticket a person names: its registration number (`2026-00001`) or its id (`#12`,
+    /// `12`), among the tickets the principal may see.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::DeskError::NotFound`] when no such ticket is visible to the principal.
+    pub async fn find_ticket(&self, who: Principal, reference: &str) -> Result<TicketId> {
+        permissions::check(who, Action::ReadTicket)?;
+        let r = reference.trim();
+        if let Some(id) = r
+            .strip_prefix('#')
+            .unwrap_or(r)
+            .parse::<i64>()
+            .ok()
+            .filter(|_| !r.contains('-'))
+        {
+            // An id is checked like any other read: another organization's is "not found".
+            self.store.journal(TicketId(id), viewer(who)).await?;
+            return Ok(TicketId(id));
+        }
+        Ok(self.store.ticket_by_number(r, viewer(who)).await?)
     }
 
     /// The intake form the regulation asks a principal to fill: its categories in scope (an
@@ -625,6 +653,20 @@ impl Desk {
             attachments,
             upload_cap: self.upload_cap() as u64,
         })
+    }
+}
+
+/// The timeline's words for a link, by how this ticket relates to the other.
+fn relation_text(r: reglament_domain::Relation) -> &'static str {
+    use reglament_domain::Relation;
+    match r {
+        Relation::Related => "ui-link-related",
+        Relation::SplitInto => "ui-link-split-into",
+        Relation::SplitFrom => "ui-link-split-from",
+        Relation::MergedInto => "ui-link-merged-into",
+        Relation::MergedFrom => "ui-link-merged-from",
+        Relation::FollowUpOf => "ui-link-follow-up-of",
+        Relation::FollowedUpBy => "ui-link-followed-up-by",
     }
 }
 

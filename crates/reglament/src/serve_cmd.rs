@@ -122,6 +122,11 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
             out,
             "  API:        http://{addr}/api/v1/tickets (sign in: POST /api/v1/session)"
         )?;
+        writeln!(
+            out,
+            "  sign in:    http://{addr}/ (agents and customers; the logins are below)"
+        )?;
+        writeln!(out, "  published:  http://{addr}/regulation")?;
         for (who, email, password) in &logins {
             writeln!(out, "  login ({who}): {email} / {password}")?;
         }

@@ -638,10 +638,25 @@ fn serve_demo_prints_the_url_and_logins_serves_health_and_shuts_down_gracefully(
     std::fs::create_dir_all(&dir).unwrap();
     let (mut child, mut lines, first, url) = spawn_demo(&dir);
     let mut printed = vec![first.clone()];
-    for _ in 0..9 {
+    for _ in 0..11 {
         printed.push(lines.next().unwrap().unwrap());
     }
     let printed = printed.join("\n");
+    assert!(
+        printed.contains(&format!("sign in:    {url}/")),
+        "{printed}"
+    );
+    // The URL opens the sign-in page, which a person can use.
+    let page = Command::new("curl")
+        .args(["-s", "-H", "Accept-Language: ru", &format!("{url}/")])
+        .output()
+        .unwrap();
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert!(
+        page.contains("<form method=\"post\" action=\"/sign-in\">"),
+        "{page}"
+    );
+    assert!(page.contains("Вход в службу поддержки"), "{page}");
     assert!(
         printed.contains("login (administrator): admin@reglament.local / demo-admin-1"),
         "{printed}"

@@ -14,6 +14,7 @@
 //! away: retry later) or other.
 
 pub mod accounts;
+pub mod changes;
 pub mod directory;
 pub mod jobs;
 pub mod tickets;
@@ -141,6 +142,8 @@ pub struct Store {
     url: String,
     /// On SQLite, the turn of this process's writers.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Which tickets changed, for live pages.
+    feed: std::sync::Arc<changes::Feed>,
 }
 
 /// A write transaction, holding this process's writer turn on SQLite until it ends.
@@ -232,6 +235,7 @@ impl Store {
             backend,
             url,
             writer: Default::default(),
+            feed: Default::default(),
         })
     }
 

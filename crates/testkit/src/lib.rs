@@ -345,6 +345,17 @@ pub fn urlencoded(fields: &[(&str, &str)]) -> Vec<u8> {
 }
 
 impl Client {
+    /// The session token of the cookie.
+    pub fn session_token(&self) -> String {
+        match &self.auth {
+            Some(Auth::Cookie { cookie, .. }) => cookie
+                .strip_prefix("reglament_session=")
+                .unwrap_or_default()
+                .to_string(),
+            _ => String::new(),
+        }
+    }
+
     /// The session's CSRF token, which pages put into their forms.
     pub fn csrf(&self) -> String {
         match &self.auth {
@@ -391,6 +402,17 @@ impl Client {
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// Requests a page and reads only its status and headers, for a stream that never ends.
+    pub async fn peek(&self, method: &str, path: &str) -> (StatusCode, axum::http::HeaderMap) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(Auth::Cookie { cookie, .. }) = &self.auth {
+            req = req.header("cookie", cookie);
+        }
+        let req = req.header("host", "127.0.0.1").body(Body::empty()).unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        (resp.status(), resp.headers().clone())
     }
 
     /// `GET` a page.

@@ -20,6 +20,7 @@ use reglament_desk::{Desk, Lang};
 use reglament_domain::Principal;
 
 pub use error::AppError;
+pub use pages::ROUTES as PAGE_ROUTES;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -49,7 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(billing::router())
         .merge(pages::router())
         .route("/metrics", axum::routing::get(metrics::render))
-        .fallback(|| async { AppError::NoRoute })
+        .fallback(not_found)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(error::in_language))
         .layer(
@@ -81,6 +82,25 @@ pub fn router(state: AppState) -> Router {
             metrics::count,
         ))
         .with_state(state)
+}
+
+/// An unknown address: a page for a browser (which asks for HTML), the API's JSON error for
+/// everyone else and for anything under `/api`.
+async fn not_found(req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let html = req
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if html && !req.uri().path().starts_with("/api/") {
+        let (mut parts, _) = req.into_parts();
+        let lang = <pages::PageLang as FromRequestParts<()>>::from_request_parts(&mut parts, &())
+            .await
+            .map_or(Lang::Ru, |l| l.0);
+        return pages::PageError::from(reglament_desk::DeskError::NotFound).page(lang);
+    }
+    AppError::NoRoute.into_response()
 }
 
 /// The reader's language, from `Accept-Language`: Russian unless English is asked for.

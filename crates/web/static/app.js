@@ -45,6 +45,59 @@
     });
   }
 
+  // Live pages: when a ticket shown here changes (on this node or another), fetch the page
+  // again and swap in its live parts, leaving alone the one being typed in.
+  var live = document.querySelector("[data-live]");
+  if (live && window.EventSource && window.fetch && window.DOMParser) {
+    var waiting = false;
+    var refresh = function () {
+      if (waiting) return;
+      waiting = true;
+      window.setTimeout(function () {
+        window.fetch(window.location.href, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            waiting = false;
+            if (!html) return;
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            var parts = document.querySelectorAll("[data-live-part]");
+            Array.prototype.forEach.call(parts, function (el) {
+              if (el.contains(document.activeElement) && el !== document.body) return;
+              var name = el.getAttribute("data-live-part");
+              var fresh = doc.querySelector('[data-live-part="' + name + '"]');
+              if (fresh) el.replaceWith(document.importNode(fresh, true));
+            });
+            current = -1;
+            var status = document.getElementById("live-status");
+            if (status) status.textContent = status.getAttribute("data-updated");
+          })
+          .catch(function () { waiting = false; });
+      }, 250);
+    };
+    var events = null;
+    var open = function () {
+      events = new window.EventSource("/events");
+      events.addEventListener("ticket", function (e) {
+        var want = live.getAttribute("data-live");
+        if (want === "queue" || want === e.data) refresh();
+      });
+      events.addEventListener("refresh", refresh);
+    };
+    open();
+    // A browser allows six connections to a site: a page left behind must give its stream
+    // back, and a page restored from the history cache takes a new one.
+    window.addEventListener("pagehide", function () {
+      if (events) events.close();
+      events = null;
+    });
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted && !events) {
+        open();
+        refresh();
+      }
+    });
+  }
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
     var reply = document.getElementById("reply-body");

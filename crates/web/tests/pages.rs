@@ -400,7 +400,179 @@ async fn the_public_regulation_page_needs_no_sign_in_and_speaks_english_on_reque
     assert_eq!(away.location(), Some("/"));
 }
 
+async fn an_agent_merges_a_duplicate_by_its_number_and_splits_a_new_ticket_off(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let first = filed(&customer, "Не работает выгрузка").await;
+    let duplicate = filed(&customer, "Выгрузка снова не работает").await;
+    let agent = app.as_agent(Role::Supervisor, None).await;
+    let csrf = agent.csrf();
+    let number = agent.get(&format!("/api/v1/tickets/{first}")).await.body["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A number nobody has is said plainly.
+    let p = agent
+        .submit(
+            &format!("/tickets/{duplicate}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "merge"),
+                Part::Text("ticket", "2026-99999"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.text.contains("Заявки «2026-99999» нет"), "{}", p.text);
+    let p = agent
+        .submit(
+            &format!("/tickets/{duplicate}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "merge"),
+                Part::Text("ticket", &number),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    assert_eq!(
+        p.location(),
+        Some(format!("/tickets/{first}?done=merge#timeline").as_str())
+    );
+    let page = agent.page(&format!("/tickets/{first}")).await;
+    assert!(
+        page.text
+            .contains(&format!("К ней присоединена заявка #{duplicate}")),
+        "{}",
+        page.text
+    );
+    let p = agent
+        .submit(
+            &format!("/tickets/{first}/act"),
+            &[
+                Part::Text("csrf", &csrf),
+                Part::Text("op", "split"),
+                Part::Text("subject", "Отдельно: права доступа"),
+                Part::Text("description", "Вопрос о правах из той же переписки"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    let new = p.location().unwrap().to_string();
+    let page = agent.page(&new).await;
+    assert!(page.text.contains("Отдельно: права доступа"));
+    assert!(
+        page.text.contains(&format!("Выделена из заявки #{first}")),
+        "{}",
+        page.text
+    );
+}
+
+/// Reads server-sent events from a streaming body until one names `ticket`, for at most five
+/// seconds.
+async fn hears(body: &mut axum::body::Body, ticket: i64) -> bool {
+    use http_body_util::BodyExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut seen = String::new();
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout_at(deadline, body.frame()).await {
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+            if seen.contains(&format!("event: ticket\ndata: {ticket}\n")) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+async fn live_pages_hear_of_changes_and_a_customer_only_of_their_own(db: Db) {
+    use tower::ServiceExt;
+    let app = app(db).await;
+    let a = app.as_customer(true, false).await;
+    let b = app.as_customer(true, false).await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let subscribe = |c: &reglament_testkit::Client| {
+        let cookie = format!("reglament_session={}", c.session_token());
+        let router = app.router.clone();
+        async move {
+            let req = axum::http::Request::get("/events")
+                .header("cookie", cookie)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let resp = router.oneshot(req).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            assert_eq!(
+                resp.headers().get("content-type").unwrap(),
+                "text/event-stream"
+            );
+            resp.into_body()
+        }
+    };
+    let mut staff = subscribe(&agent).await;
+    let mut theirs = subscribe(&b).await;
+    let a_ticket = filed(&a, "Заявка организации А").await;
+    assert!(
+        hears(&mut staff, a_ticket).await,
+        "staff hear of every ticket"
+    );
+    let b_ticket = filed(&b, "Заявка организации Б").await;
+    // B's first event is B's own ticket: A's was never sent to B.
+    let mut seen = String::new();
+    {
+        use http_body_util::BodyExt;
+        while let Ok(Some(Ok(frame))) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), theirs.frame()).await
+        {
+            if let Ok(data) = frame.into_data() {
+                seen.push_str(&String::from_utf8_lossy(&data));
+                if seen.contains("event: ticket") {
+                    break;
+                }
+            }
+        }
+    }
+    assert!(seen.contains(&format!("data: {b_ticket}\n")), "{seen}");
+    assert!(!seen.contains(&format!("data: {a_ticket}\n")), "{seen}");
+    // Without a session there is no stream.
+    let p = app.anonymous().page("/events").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+}
+
+async fn the_pages_stay_light_and_an_unknown_address_is_a_page_for_a_browser(db: Db) {
+    let app = app(db).await;
+    let visitor = app.anonymous();
+    let css = visitor.page("/static/app.css").await;
+    let js = visitor.page("/static/app.js").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(js.status, StatusCode::OK);
+    let total = css.text.len() + js.text.len();
+    assert!(
+        total <= 100 * 1024,
+        "CSS and JavaScript weigh {total} bytes"
+    );
+    // The API's clients get JSON; a browser asks for HTML and gets a page.
+    let json = visitor
+        .browse("GET", "/no-such-page", "", Vec::new(), None)
+        .await;
+    assert_eq!(json.status, StatusCode::NOT_FOUND);
+    assert!(json.text.starts_with('{'), "{}", json.text);
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::get("/no-such-page")
+        .header("accept", "text/html,application/xhtml+xml")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let html = resp.into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    assert!(html.contains("<h1>Не найдено</h1>"), "{html}");
+}
+
 on_both_databases!(
+    the_pages_stay_light_and_an_unknown_address_is_a_page_for_a_browser,
+    live_pages_hear_of_changes_and_a_customer_only_of_their_own,
+    an_agent_merges_a_duplicate_by_its_number_and_splits_a_new_ticket_off,
     the_root_is_a_sign_in_page_with_a_form_token_in_a_cookie_and_in_the_form,
     signing_in_leads_an_agent_to_the_queue_and_a_wrong_password_keeps_the_email,
     a_signed_in_visitor_at_the_root_goes_on_to_the_queue_or_the_portal,

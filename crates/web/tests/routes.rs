@@ -337,12 +337,217 @@ async fn every_route_answers_every_caller_as_the_table_says(db: Db) {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The pages: (method, route, expected per caller as `with A's ids / with B's ids`). A redirect
+/// to the sign-in page reads `401`, as it is one; other redirects read `303`.
+const PAGES: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/",
+        "200/200 303/303 303/303 303/303 303/303 303/303 200/200",
+    ),
+    (
+        "POST",
+        "/sign-in",
+        "403/403 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    (
+        "GET",
+        "/lang/{lang}",
+        "303/303 303/303 303/303 303/303 303/303 303/303 303/303",
+    ),
+    (
+        "GET",
+        "/queue",
+        "401/401 303/303 303/303 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "GET",
+        "/tickets/{id}",
+        "401/401 200/404 404/200 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "POST",
+        "/tickets/{id}/act",
+        "401/401 303/404 404/303 303/303 303/303 303/303 401/401",
+    ),
+    (
+        "GET",
+        "/portal",
+        "401/401 200/200 200/200 303/303 303/303 303/303 401/401",
+    ),
+    (
+        "GET",
+        "/portal/new",
+        "401/401 200/200 200/200 303/303 303/303 303/303 401/401",
+    ),
+    (
+        "POST",
+        "/portal/new",
+        "401/401 303/303 303/303 303/303 303/303 303/303 401/401",
+    ),
+    (
+        "GET",
+        "/regulation",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    (
+        "GET",
+        "/events",
+        "401/401 200/200 200/200 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "GET",
+        "/static/app.css",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    (
+        "GET",
+        "/static/app.js",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    (
+        "GET",
+        "/static/icon.svg",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    (
+        "GET",
+        "/favicon.ico",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    // Last: it ends the sessions.
+    (
+        "POST",
+        "/sign-out",
+        "303/303 303/303 303/303 303/303 303/303 303/303 303/303",
+    ),
+];
+
+async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
+    use reglament_testkit::Part;
+    let app = TestApp::spawn(db, SAVEIT)
+        .await
+        .at("2026-11-24T11:00:00+03:00");
+    let customer_a = app.as_customer(true, false).await;
+    let customer_b = app.as_customer(true, false).await;
+    let callers = [
+        app.anonymous(),
+        customer_a.clone(),
+        customer_b.clone(),
+        app.as_agent(Role::Agent, None).await,
+        app.as_agent(Role::Supervisor, None).await,
+        app.as_agent(Role::Admin, None).await,
+        app.as_token(Role::Agent).await,
+    ];
+    let sides = [side(&app, &customer_a).await, side(&app, &customer_b).await];
+    for (m, p) in reglament_web::PAGE_ROUTES {
+        assert!(
+            PAGES.iter().any(|(tm, tp, _)| tm == m && tp == p),
+            "{m} {p} is a page route without a row in the table"
+        );
+    }
+    assert_eq!(PAGES.len(), reglament_web::PAGE_ROUTES.len());
+    let mut wrong = Vec::new();
+    for (method, route, row) in PAGES {
+        let expected: Vec<&str> = row.split(' ').collect();
+        assert_eq!(expected.len(), CALLERS.len(), "{method} {route}");
+        for ((caller, name), want) in callers.iter().zip(CALLERS).zip(&expected) {
+            for (side, want) in sides.iter().zip(want.split('/')) {
+                let path = route
+                    .replace("{id}", &side.ticket.to_string())
+                    .replace("{lang}", "en");
+                let csrf = caller.csrf();
+                let (status, location) = match (*method, *route) {
+                    ("GET", "/events") => {
+                        let (s, h) = caller.peek("GET", &path).await;
+                        (
+                            s,
+                            h.get("location").map(|l| l.to_str().unwrap().to_string()),
+                        )
+                    }
+                    ("GET", _) => {
+                        let p = caller.page(&path).await;
+                        (p.status, p.location().map(str::to_string))
+                    }
+                    ("POST", "/sign-in") => {
+                        let body = reglament_testkit::urlencoded(&[
+                            ("email", "nobody@example.ru"),
+                            ("password", "wrong-password"),
+                            ("form_token", "forged"),
+                        ]);
+                        let p = caller
+                            .browse(
+                                "POST",
+                                &path,
+                                "application/x-www-form-urlencoded",
+                                body,
+                                None,
+                            )
+                            .await;
+                        (p.status, p.location().map(str::to_string))
+                    }
+                    ("POST", "/sign-out") => {
+                        let body = reglament_testkit::urlencoded(&[("csrf", &csrf)]);
+                        let p = caller
+                            .browse(
+                                "POST",
+                                &path,
+                                "application/x-www-form-urlencoded",
+                                body,
+                                None,
+                            )
+                            .await;
+                        (p.status, p.location().map(str::to_string))
+                    }
+                    ("POST", "/portal/new") => {
+                        let p = caller
+                            .submit(
+                                &path,
+                                &[
+                                    Part::Text("csrf", &csrf),
+                                    Part::Text("subject", "Заявка с формы"),
+                                    Part::Text("description", "Описание"),
+                                ],
+                            )
+                            .await;
+                        (p.status, p.location().map(str::to_string))
+                    }
+                    _ => {
+                        let p = caller
+                            .submit(
+                                &path,
+                                &[
+                                    Part::Text("csrf", &csrf),
+                                    Part::Text("op", "reply"),
+                                    Part::Text("body", "Уточнение"),
+                                ],
+                            )
+                            .await;
+                        (p.status, p.location().map(str::to_string))
+                    }
+                };
+                let got = match (status.as_u16(), location.as_deref()) {
+                    (303, Some(l)) if l.starts_with("/?next=") => 401,
+                    (s, _) => s,
+                };
+                if got.to_string() != *want {
+                    wrong.push(format!(
+                        "{method} {route} as {name} with {}'s ids: expected {want}, got {got} ({location:?})",
+                        if side.org == sides[0].org { "A" } else { "B" }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 async fn unknown_routes_wrong_methods_and_malformed_ids_answer_json(db: Db) {
     let app = TestApp::spawn(db, SAVEIT).await;
     let agent = app.as_agent(Role::Agent, None).await;
     for (method, path, status, code) in [
         ("GET", "/api/v1/nothing-here", 404, "not_found"),
-        ("GET", "/", 404, "not_found"),
+        ("GET", "/nothing-here", 404, "not_found"),
         ("DELETE", "/api/v1/tickets", 405, "method_not_allowed"),
         ("GET", "/api/v1/tickets/abc", 400, "bad_request"),
         ("GET", "/api/v1/tickets/99999", 404, "not_found"),
@@ -422,6 +627,7 @@ async fn signing_out_needs_the_csrf_token(db: Db) {
 }
 
 on_both_databases!(
+    every_page_answers_every_caller_as_the_table_says,
     every_route_answers_every_caller_as_the_table_says,
     unknown_routes_wrong_methods_and_malformed_ids_answer_json,
     the_accept_language_header_selects_english,

@@ -199,6 +199,24 @@ impl Store {
         Ok(done)
     }
 
+    /// The ticket with a registration number, as a viewer may see it.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::StoreError::NotFound`] when there is none, or the viewer may not see it.
+    pub async fn ticket_by_number(&self, number: &str, viewer: Viewer) -> Result<TicketId> {
+        let row: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, organization_id FROM tickets WHERE number = $1")
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?;
+        match (row, viewer) {
+            (Some((id, _)), Viewer::Staff) => Ok(TicketId(id)),
+            (Some((id, Some(org))), Viewer::Customer(o)) if org == o.0 => Ok(TicketId(id)),
+            _ => Err(crate::StoreError::NotFound),
+        }
+    }
+
     /// How many tickets are not closed or rejected.
     ///
     /// # Errors

@@ -20,6 +20,27 @@ use reglament_domain::Principal;
 
 use crate::AppState;
 
+/// Every page route, by method and path, as the router below has them: the route × role test
+/// requires a row for each.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("POST", "/sign-in"),
+    ("POST", "/sign-out"),
+    ("GET", "/lang/{lang}"),
+    ("GET", "/queue"),
+    ("GET", "/tickets/{id}"),
+    ("POST", "/tickets/{id}/act"),
+    ("GET", "/portal"),
+    ("GET", "/portal/new"),
+    ("POST", "/portal/new"),
+    ("GET", "/regulation"),
+    ("GET", "/events"),
+    ("GET", "/static/app.css"),
+    ("GET", "/static/app.js"),
+    ("GET", "/static/icon.svg"),
+    ("GET", "/favicon.ico"),
+];
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(auth::home))
@@ -40,8 +61,11 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/regulation", get(regulation))
+        .route("/events", get(events))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/static/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .layer(axum::middleware::from_fn(security_headers))
 }
 
@@ -85,6 +109,16 @@ async fn js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/app.js"),
+    )
+}
+
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/icon.svg"),
     )
 }
 
@@ -173,6 +207,11 @@ impl Ui {
             (Some(y), Some(m), Some(d), Some(t)) => format!("{d}.{m}.{y} {t}"),
             _ => iso.to_string(),
         }
+    }
+
+    /// A file size for reading: `70 Б`, `2,5 МБ`.
+    pub fn size(&self, bytes: &u64) -> String {
+        reglament_desk::format_size(*bytes)
     }
 
     /// Working time in words, or a dash.
@@ -393,6 +432,27 @@ pub fn render<T: Template>(t: &T) -> Response {
             tracing::error!(error = %e, "a template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
         }
+    }
+}
+
+/// Server-sent events for live pages: `ticket` with a ticket's id when it changes (a customer
+/// hears only of their organization's), `refresh` when too many changed to say which.
+async fn events(State(s): State<AppState>, PageLang(lang): PageLang, who: Signed) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures_util::StreamExt;
+    match s.desk.changes(who.principal) {
+        Ok(changes) => {
+            let events = changes.map(|c| {
+                Ok::<_, std::convert::Infallible>(match c {
+                    Some(id) => Event::default().event("ticket").data(id.0.to_string()),
+                    None => Event::default().event("refresh").data("*"),
+                })
+            });
+            Sse::new(events)
+                .keep_alive(KeepAlive::default())
+                .into_response()
+        }
+        Err(e) => PageError::from(e).page(lang),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The customer portal: the organization's tickets, and filing a new one on the form the
-//! regulation asks for, with attachments under its policy.
+//! regulation asks for, with attachments under its policy. Staff work in the queue and are
+//! sent there.
 
 use std::collections::BTreeMap;
 
@@ -42,6 +43,9 @@ pub async fn list(
     who: Signed,
     Query(q): Query<ListParams>,
 ) -> Response {
+    if who.staff() {
+        return Redirect::to("/queue").into_response();
+    }
     let ui = Ui { lang };
     let closed = q.closed.as_deref() == Some("1");
     let query = QueueQuery {
@@ -143,6 +147,9 @@ async fn form_page(
 
 /// The filing form.
 pub async fn form(State(s): State<AppState>, PageLang(lang): PageLang, who: Signed) -> Response {
+    if who.staff() {
+        return Redirect::to("/queue").into_response();
+    }
     form_page(&s, lang, &who, BTreeMap::new(), BTreeMap::new(), None).await
 }
 
@@ -155,6 +162,9 @@ pub async fn file(
     who: Signed,
     multipart: Multipart,
 ) -> Response {
+    if who.staff() {
+        return Redirect::to("/queue").into_response();
+    }
     let f = match Posted::read(multipart, s.desk.upload_cap()).await {
         Ok(f) => f,
         Err(PageError::Bad(t)) => {

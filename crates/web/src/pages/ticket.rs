@@ -214,12 +214,15 @@ fn command(f: &Posted) -> Result<Option<DeskCommand>, Text> {
             reason: f.text("reason"),
         },
         "merge" => DeskCommand::MergeInto {
-            ticket: TicketId(
-                required(f, "ticket")?
-                    .trim_start_matches('#')
-                    .parse()
-                    .map_err(|_| Text::new("ui-form-ticket"))?,
-            ),
+            ticket: TicketId(0),
+        },
+        "link" => DeskCommand::Link {
+            ticket: TicketId(0),
+            relation: reglament_domain::Relation::Related,
+        },
+        "split" => DeskCommand::Split {
+            subject: required(f, "subject")?,
+            description: f.text("description"),
         },
         "attach" => return Ok(None),
         other => return Err(Text::new("ui-form-unknown-op").arg("op", other.to_string())),
@@ -266,10 +269,24 @@ pub async fn act(
         let who = &who;
         async move { show_with(&s, lang, who, id, status, Some(msg), None, draft, op).await }
     };
-    let cmd = match command(&f) {
+    let mut cmd = match command(&f) {
         Ok(c) => c,
         Err(t) => return fail(StatusCode::UNPROCESSABLE_ENTITY, t.render(lang)).await,
     };
+    // Merge and link name the other ticket as people know it: by its number.
+    if let Some(DeskCommand::MergeInto { ticket } | DeskCommand::Link { ticket, .. }) = &mut cmd {
+        let named = f.text("ticket");
+        match s.desk.find_ticket(p, &named).await {
+            Ok(t) => *ticket = t,
+            Err(DeskError::NotFound) => {
+                let msg = Text::new("ui-form-no-such-ticket")
+                    .arg("ticket", named)
+                    .render(lang);
+                return fail(StatusCode::UNPROCESSABLE_ENTITY, msg).await;
+            }
+            Err(e) => return refusal(e, lang, fail).await,
+        }
+    }
     if !f.files.is_empty()
         && let Err(e) = s.desk.attach(p, TicketId(id), f.files.clone()).await
     {
