@@ -222,34 +222,31 @@ async fn until_text(c: &Client, needle: &str) -> String {
 
 async fn sign_in(c: &Client, base: &str, email: &str, password: &str) {
     c.goto(&format!("{base}/")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[action='/sign-in'] button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(c, "email", email).await;
+    type_into(c, "password", password).await;
+    click(
+        c,
+        Locator::Css("form[action='/sign-in'] button[type=submit]"),
+    )
+    .await;
 }
 
 async fn sign_out(c: &Client) {
-    c.find(Locator::Css("form[action='/sign-out'] button"))
+    click(c, Locator::Css("form[action='/sign-out'] button")).await;
+    until_path(c, "/").await;
+}
+
+async fn click(c: &Client, what: Locator<'_>) {
+    c.find(what).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(c: &Client, id: &str, text: &str) {
+    c.find(Locator::Id(id))
         .await
         .unwrap()
-        .click()
+        .send_keys(text)
         .await
         .unwrap();
-    until_path(c, "/").await;
 }
 
 async fn press(c: &Client, key: &str) {
@@ -320,41 +317,16 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     accessible(&c, "sign-in").await;
     sign_in(&c, &base, "olga@romashka.test", "customer-pass-1").await;
     until_path(&c, "/portal").await;
-    c.find(Locator::LinkText("Новая заявка"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::LinkText("Новая заявка")).await;
     until_path(&c, "/portal/new").await;
     screenshot(&c, db, "02-new-ticket").await;
     accessible(&c, "new ticket").await;
-    c.find(Locator::Id("subject"))
-        .await
-        .unwrap()
-        .send_keys("Не открывается отчёт по продажам")
-        .await
-        .unwrap();
-    c.find(Locator::Id("description"))
-        .await
-        .unwrap()
-        .send_keys("После входа белый экран, ошибка 500.")
-        .await
-        .unwrap();
+    type_into(&c, "subject", "Не открывается отчёт по продажам").await;
+    type_into(&c, "description", "После входа белый экран, ошибка 500.").await;
     let shot = std::env::temp_dir().join(format!("reglament-screen-{}.png", std::process::id()));
     std::fs::write(&shot, PNG).unwrap();
-    c.find(Locator::Id("files"))
-        .await
-        .unwrap()
-        .send_keys(shot.to_str().unwrap())
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.intake button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&c, "files", shot.to_str().unwrap()).await;
+    click(&c, Locator::Css("form.intake button[type=submit]")).await;
     let body = until_text(&c, "Заявка принята.").await;
     assert!(body.contains("screen"), "{body}");
     let ticket_path = c.current_url().await.unwrap().path().to_string();
@@ -404,12 +376,7 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     until_path(&c, &ticket_path).await;
     let page = until_text(&c, "Сроки").await;
     assert!(page.contains("Ольга Петрова"), "{page}");
-    c.find(Locator::Css(".clock details summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css(".clock details summary")).await;
     until_text(&c, "Норматив").await;
     screenshot(&c, db, "05-ticket-agent").await;
     accessible(&c, "agent's ticket").await;
@@ -424,25 +391,10 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
         .send_keys("Исправили отчёт, проверьте, пожалуйста.")
         .await
         .unwrap();
-    c.find(Locator::Css("button[name=op][value=reply]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("button[name=op][value=reply]")).await;
     until_text(&c, "Ответ отправлен.").await;
-    c.find(Locator::Css("#a-status option[value=completed]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[name=op][value=status]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("#a-status option[value=completed]")).await;
+    click(&c, Locator::Css("button[name=op][value=status]")).await;
     until_text(&c, "Статус изменён.").await;
     no_console_errors(&c, "the agent's pages").await;
     sign_out(&c).await;
@@ -452,43 +404,18 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     until_path(&c, "/portal").await;
     c.goto(&format!("{base}{ticket_path}")).await.unwrap();
     until_text(&c, "Исправили отчёт").await;
-    c.find(Locator::Css("button[name=op][value=confirm]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("button[name=op][value=confirm]")).await;
     until_text(&c, "Спасибо! Выполнение подтверждено.").await;
-    c.find(Locator::Css("label[for=stars-5]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("rate-comment"))
-        .await
-        .unwrap()
-        .send_keys("Спасибо, быстро")
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[name=op][value=rate]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("label[for=stars-5]")).await;
+    type_into(&c, "rate-comment", "Спасибо, быстро").await;
+    click(&c, Locator::Css("button[name=op][value=rate]")).await;
     let page = until_text(&c, "Спасибо за оценку.").await;
     assert!(page.contains("Закрыта"), "{page}");
     assert!(page.contains("Оценка: 5 звёзд"), "{page}");
     screenshot(&c, db, "06-ticket-closed").await;
 
     // English, by the switcher.
-    c.find(Locator::Css("a.lang"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, Locator::Css("a.lang")).await;
     let page = until_text(&c, "History").await;
     assert!(page.contains("Sign out"), "{page}");
     c.goto(&format!("{base}/portal")).await.unwrap();
