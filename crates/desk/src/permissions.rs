@@ -147,6 +147,22 @@ fn rule(a: Action) -> Rule {
     }
 }
 
+/// Whether a principal may do something: for a channel deciding which controls to offer. The
+/// desk still checks every call itself.
+///
+/// # Example
+///
+/// ```
+/// use reglament_desk::permissions::{may, Action};
+/// use reglament_domain::{AgentId, Principal, Role};
+///
+/// assert!(may(Principal::Agent(AgentId(1), Role::Admin), Action::ManageAgents));
+/// assert!(!may(Principal::Agent(AgentId(2), Role::Agent), Action::ManageAgents));
+/// ```
+pub fn may(p: Principal, a: Action) -> bool {
+    check(p, a).is_ok()
+}
+
 /// Whether a principal may do an action at all; what it may reach is [`scope`]'s.
 ///
 /// # Errors

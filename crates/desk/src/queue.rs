@@ -269,3 +269,54 @@ impl Desk {
         self.queue(who, q).await
     }
 }
+
+impl Desk {
+    /// Tickets whose subject, description or replies have the words of a query in any of
+    /// their forms, newest first, a page of 50 at a time, as a principal may see them. A query
+    /// that is a ticket's number or id finds that ticket first.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] for a query longer than 200 characters or a negative offset.
+    pub async fn search(&self, who: Principal, query: &str, offset: i64) -> Result<QueuePage> {
+        permissions::check(who, Action::ListTickets)?;
+        let mut problems = Vec::new();
+        if query.chars().count() > 200 {
+            problems.push(Problem::new("q", Text::new("search-too-long")));
+        }
+        if offset < 0 {
+            problems.push(Problem::new("offset", Text::new("queue-offset")));
+        }
+        if !problems.is_empty() {
+            return Err(DeskError::Invalid(problems));
+        }
+        const LIMIT: i64 = 50;
+        let reg = &*self.regulation;
+        let now = self.now();
+        let mut items: Vec<QueueRow> = self
+            .store
+            .search(query, viewer(who), LIMIT, offset)
+            .await?
+            .into_iter()
+            .map(|i| QueueRow::of(i, reg, now))
+            .collect();
+        let next_offset = (items.len() as i64 == LIMIT).then_some(offset + LIMIT);
+        if offset == 0
+            && let Ok(id) = self.find_ticket(who, query).await
+            && !items.iter().any(|r| r.id == id.0)
+        {
+            let found = self
+                .store
+                .queue_item(id)
+                .await?
+                .map(|i| QueueRow::of(i, reg, now));
+            items.splice(0..0, found);
+        }
+        Ok(QueuePage {
+            items,
+            limit: LIMIT,
+            offset,
+            next_offset,
+        })
+    }
+}

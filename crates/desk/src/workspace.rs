@@ -143,6 +143,24 @@ pub struct FormField {
     pub choices: Vec<Named>,
 }
 
+/// The deadlines a ticket filed now would get, for one category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeadlinePreview {
+    /// The category id; `None` for a ticket without one.
+    pub category: Option<String>,
+    /// Each target that would run, with its deadline.
+    pub targets: Vec<PreviewTarget>,
+}
+
+/// A target's deadline in a preview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PreviewTarget {
+    /// The target's title.
+    pub title: String,
+    /// The deadline, as `01.12.2026 18:00` in the regulation's time zone.
+    pub due: String,
+}
+
 /// The intake form the regulation asks a principal to fill.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IntakeForm {
@@ -158,6 +176,8 @@ pub struct IntakeForm {
     pub attachments: Option<String>,
     /// The largest upload the server takes, in bytes.
     pub upload_cap: u64,
+    /// The deadlines a ticket filed now would get, without a category and for each one.
+    pub deadlines: Vec<DeadlinePreview>,
 }
 
 fn named(id: &str, title: &str) -> Named {
@@ -640,7 +660,24 @@ impl Desk {
             }
             parts.join("; ")
         });
+        let tariff = org.as_ref().and_then(|o| o.tariff.clone());
+        let categories: Vec<Option<&str>> = std::iter::once(None)
+            .chain(
+                reg.categories
+                    .iter()
+                    .filter(|c| c.in_scope && (owner || !c.owner_only))
+                    .map(|c| Some(c.id.as_str())),
+            )
+            .collect();
+        let deadlines = categories
+            .into_iter()
+            .map(|c| DeadlinePreview {
+                category: c.map(str::to_string),
+                targets: self.preview(tariff.as_deref(), c),
+            })
+            .collect();
         Ok(IntakeForm {
+            deadlines,
             categories: reg
                 .categories
                 .iter()
@@ -653,6 +690,76 @@ impl Desk {
             attachments,
             upload_cap: self.upload_cap() as u64,
         })
+    }
+}
+
+impl Desk {
+    /// The deadlines the regulation gives a portal ticket of a tariff and category filed now:
+    /// the same level choice, registration and clocks as intake, on a journal never written.
+    fn preview(&self, tariff: Option<&str>, category: Option<&str>) -> Vec<PreviewTarget> {
+        use reglament_domain::{Command, Outcome, Ticket};
+        use reglament_regulation::TicketFacts;
+        let reg = &*self.regulation;
+        let now = self.now();
+        let level = reg.resolve_level(&TicketFacts {
+            tariff,
+            category,
+            channel: Some("portal"),
+            subject: "",
+            at: Some(now),
+        });
+        let mut journal = vec![JournalEntry::new(
+            now,
+            Actor::System,
+            TicketEvent::Received {
+                channel: "portal".into(),
+                subject: String::new(),
+                description: String::new(),
+                organization: None,
+                contact: None,
+                category: category.map(str::to_string),
+                level: level.map(|l| l.id.clone()),
+                priority: reg.initial_priority(level).map(|p| p.id.clone()),
+                fields: BTreeMap::new(),
+            },
+        )];
+        let Ok(ticket) = Ticket::replay(&journal) else {
+            return Vec::new();
+        };
+        let number = self.numbers.format(1, 1);
+        if let Ok(Outcome::Events(events)) = ticket.decide(
+            &journal,
+            Command::Register { number },
+            Actor::System,
+            reg,
+            now,
+        ) {
+            journal.extend(
+                events
+                    .into_iter()
+                    .map(|e| JournalEntry::new(now, Actor::System, e)),
+            );
+        }
+        let Ok(clocks) =
+            reglament_regulation::sla::evaluate(reg, &reglament_domain::sla_events(&journal), now)
+        else {
+            return Vec::new();
+        };
+        let tz = &reg.timezone;
+        clocks
+            .iter()
+            .filter(|c| c.stopped_at.is_none())
+            .filter_map(|c| {
+                let due = c.due?;
+                Some(PreviewTarget {
+                    title: c.title.clone(),
+                    due: due
+                        .to_zoned(tz.clone())
+                        .strftime("%d.%m.%Y %H:%M")
+                        .to_string(),
+                })
+            })
+            .collect()
     }
 }
 

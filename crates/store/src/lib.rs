@@ -268,7 +268,8 @@ impl Store {
         MIGRATOR.run(&self.pool).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::Execute(e) => StoreError::from(e),
             other => StoreError::Other(format!("cannot migrate the database: {other}")),
-        })
+        })?;
+        self.ensure_search().await
     }
 
     /// Databases made before the migrations were embedded recorded them in

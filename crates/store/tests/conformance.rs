@@ -55,6 +55,8 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     migrations_apply_once_and_again_without_harm,
+    a_search_finds_russian_word_forms_in_subjects_descriptions_and_replies,
+    the_search_index_is_built_for_a_journal_written_before_it,
     a_change_announced_on_one_node_reaches_the_subscribers_of_another,
     expired_sessions_are_purged_and_live_ones_kept,
     a_database_migrated_before_the_embedded_migrations_is_carried_over,
@@ -225,6 +227,99 @@ async fn a_change_announced_on_one_node_reaches_the_subscribers_of_another(s: St
         }
     }
     assert_eq!(heard, Some(change));
+}
+
+async fn a_search_finds_russian_word_forms_in_subjects_descriptions_and_replies(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Ромашка»", "search@romashka.ru").await;
+    let (other, other_contact) = org_with_contact(&s, "ООО «Лютик»", "search@lutik.ru").await;
+    let when = "2026-11-23T10:00:00+03:00";
+    let first = new_ticket(&s, org, contact, "P3", when).await;
+    let second = new_ticket(&s, org, contact, "P3", when).await;
+    let theirs = new_ticket(&s, other, other_contact, "P3", when).await;
+    run(
+        &s,
+        first,
+        Actor::Contact(contact),
+        Command::Reply {
+            public: true,
+            body: "Не выгружаются отчёты в бухгалтерию".into(),
+        },
+        when,
+    )
+    .await;
+    run(
+        &s,
+        second,
+        Actor::System,
+        Command::Reply {
+            public: false,
+            body: "Внутренняя заметка: проверить выгрузку счетов".into(),
+        },
+        when,
+    )
+    .await;
+    run(
+        &s,
+        theirs,
+        Actor::Contact(other_contact),
+        Command::Reply {
+            public: true,
+            body: "Отчёт не выгружается".into(),
+        },
+        when,
+    )
+    .await;
+    let ids = |items: Vec<reglament_store::tickets::QueueItem>| {
+        items.into_iter().map(|i| i.id).collect::<Vec<_>>()
+    };
+    // Another form of the words finds them: «отчёт выгрузка» → «отчёты … выгружаются».
+    let staff = ids(s
+        .search("отчет выгружается", Viewer::Staff, 50, 0)
+        .await
+        .unwrap());
+    assert_eq!(staff, vec![theirs, first]);
+    // Staff find internal notes («выгрузки» → «выгрузку»); the organization's customer finds
+    // neither a note nor another organization's ticket.
+    let notes = ids(s.search("выгрузки", Viewer::Staff, 50, 0).await.unwrap());
+    assert!(notes.contains(&second), "{notes:?}");
+    let customer = ids(s
+        .search("отчетов", Viewer::Customer(org), 50, 0)
+        .await
+        .unwrap());
+    assert_eq!(customer, vec![first]);
+    // The subject counts too, and paging pages.
+    let all = ids(s.search("проблема", Viewer::Staff, 2, 0).await.unwrap());
+    assert_eq!(all, vec![theirs, second]);
+    let rest = ids(s.search("проблема", Viewer::Staff, 2, 2).await.unwrap());
+    assert_eq!(rest, vec![first]);
+    // Punctuation alone finds nothing, and quotes cannot break the query.
+    assert!(
+        s.search("«»!?", Viewer::Staff, 50, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.search("\"отчёт", Viewer::Staff, 50, 0).await.is_ok());
+}
+
+async fn the_search_index_is_built_for_a_journal_written_before_it(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Старое»", "old-search@client.ru").await;
+    let id = new_ticket(&s, org, contact, "P3", "2026-11-23T10:00:00+03:00").await;
+    // The state before search: no index, no setting.
+    let table = match s.backend() {
+        reglament_store::Backend::Sqlite => "search_fts",
+        reglament_store::Backend::Postgres => "search_docs",
+    };
+    reglament_store::raw_execute(&s, &format!("DROP TABLE {table}"))
+        .await
+        .unwrap();
+    reglament_store::raw_execute(&s, "DELETE FROM settings WHERE name = 'search_index'")
+        .await
+        .unwrap();
+    s.migrate().await.unwrap();
+    let found = s.search("проблемы", Viewer::Staff, 50, 0).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, id);
 }
 
 async fn migrations_apply_once_and_again_without_harm(s: Store) {

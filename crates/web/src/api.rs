@@ -146,6 +146,7 @@ struct ListQuery {
     priority: Option<String>,
     line: Option<String>,
     category: Option<String>,
+    q: Option<String>,
 }
 
 async fn list_tickets(
@@ -153,6 +154,9 @@ async fn list_tickets(
     Caller(p): Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<reglament_desk::QueuePage>, AppError> {
+    if let Some(query) = q.q.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+        return Ok(Json(s.desk.search(p, query, q.offset.unwrap_or(0)).await?));
+    }
     let page = s
         .desk
         .queue(

@@ -33,6 +33,21 @@
     if (link) link.focus();
   };
 
+  // The filing form's deadlines: show the row of the category chosen.
+  var deadlines = document.querySelector("[data-deadlines]");
+  var category = document.getElementById("category");
+  if (deadlines) {
+    var showDeadlines = function () {
+      var chosen = category ? category.value : "";
+      var rows = deadlines.querySelectorAll("tr[data-category]");
+      Array.prototype.forEach.call(rows, function (r) {
+        r.hidden = r.getAttribute("data-category") !== chosen;
+      });
+    };
+    if (category) category.addEventListener("change", showDeadlines);
+    showDeadlines();
+  }
+
   var typing = function (el) {
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   };
@@ -116,7 +131,8 @@
         }
         break;
       case "/":
-        var first = document.querySelector(".filters select, .filters input:not([type=hidden])");
+        var first = document.getElementById("q") ||
+          document.querySelector(".filters select, .filters input:not([type=hidden])");
         if (!first) return;
         first.focus();
         break;

@@ -569,7 +569,81 @@ async fn the_pages_stay_light_and_an_unknown_address_is_a_page_for_a_browser(db:
     assert!(html.contains("<h1>Не найдено</h1>"), "{html}");
 }
 
+async fn the_filing_form_shows_the_deadlines_a_ticket_sent_now_would_get(db: Db) {
+    // Tuesday 24 November 2026, 11:00 Moscow time.
+    let app = app(db).await.at("2026-11-24T11:00:00+03:00");
+    let customer = app.as_customer(true, false).await;
+    let form = customer.page("/portal/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.text
+            .contains("Сроки по регламенту, если отправить сейчас")
+    );
+    let table = &form.text[form.text.find("data-deadlines").unwrap()..];
+    assert!(table.contains("Без категории"), "{table}");
+    // The same deadlines as the ticket then gets.
+    let id = customer
+        .post(
+            "/api/v1/tickets",
+            json!({ "subject": "Вопрос", "description": "Текст" }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let page = customer.page(&format!("/tickets/{id}")).await;
+    let due = |text: &str| {
+        text.find("<strong>")
+            .map(|i| text[i + 8..i + 24].to_string())
+            .unwrap_or_default()
+    };
+    let previewed = due(table);
+    // Five working days of resolution: Tuesday 1 December, 11:00.
+    assert_eq!(previewed, "01.12.2026 11:00", "{table}");
+    assert!(
+        page.text.contains(&previewed),
+        "{previewed} not on the ticket: {}",
+        page.text
+    );
+}
+
+async fn an_agent_searches_the_queue_by_word_forms_and_by_number(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = customer
+        .post(
+            "/api/v1/tickets",
+            json!({ "subject": "Не формируются отчёты", "description": "С понедельника" }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    filed(&customer, "Другая тема").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let p = agent.page("/queue?q=%D0%BE%D1%82%D1%87%D1%91%D1%82").await; // «отчёт»
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert!(p.text.contains("Не формируются отчёты"), "{}", p.text);
+    assert!(!p.text.contains("Другая тема"));
+    let number = agent.get(&format!("/api/v1/tickets/{id}")).await.body["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let p = agent.page(&format!("/queue?q={number}")).await;
+    assert!(p.text.contains("Не формируются отчёты"), "{}", p.text);
+    let p = agent.page("/queue?q=%D0%BA%D0%BE%D1%88%D0%BA%D0%B0").await; // «кошка»
+    assert!(p.text.contains("Ничего не нашлось."), "{}", p.text);
+    // The API searches the same way.
+    let a = agent
+        .get("/api/v1/tickets?q=%D0%BE%D1%82%D1%87%D0%B5%D1%82%D0%BE%D0%B2")
+        .await; // «отчетов»
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["items"][0]["id"], id);
+}
+
 on_both_databases!(
+    an_agent_searches_the_queue_by_word_forms_and_by_number,
+    the_filing_form_shows_the_deadlines_a_ticket_sent_now_would_get,
     the_pages_stay_light_and_an_unknown_address_is_a_page_for_a_browser,
     live_pages_hear_of_changes_and_a_customer_only_of_their_own,
     an_agent_merges_a_duplicate_by_its_number_and_splits_a_new_ticket_off,

@@ -94,6 +94,7 @@ clock-line-provisional = Provisional: the production calendar for these years is
 queue-limit = Must be from 1 to 500.
 queue-offset = Must not be negative.
 queue-unknown = The regulation has no `{ $value }`.
+search-too-long = The query is longer than 200 characters.
 queue-view-agents-only = Only agents have their own tickets and lines.
 
 ## The directory.

@@ -96,6 +96,7 @@ clock-line-provisional = Срок предварительный: произво
 queue-limit = Должно быть от 1 до 500.
 queue-offset = Не может быть отрицательным.
 queue-unknown = В регламенте нет значения `{ $value }`.
+search-too-long = Запрос длиннее 200 символов.
 queue-view-agents-only = Свои заявки и линия есть только у сотрудников поддержки.
 
 ## The directory.

@@ -14,6 +14,9 @@ use sqlx::{Any, Row, Transaction};
 use crate::{Result, Store, StoreError, flag, next_value};
 
 mod projection;
+mod search;
+
+pub use search::stems;
 mod queries;
 
 pub(crate) use projection::{append_in, load_journal};

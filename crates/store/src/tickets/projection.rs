@@ -213,6 +213,7 @@ pub(crate) async fn append_in(
                 other => other,
             })?;
     }
+    super::search::index(tx, id, len, &entries).await?;
     let mut journal = existing.to_vec();
     journal.extend(entries.iter().cloned());
     let (ticket, clocks) = project_with(tx, reg, id, &journal, now, existing.is_empty()).await?;

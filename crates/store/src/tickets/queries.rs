@@ -4,6 +4,30 @@
 use super::projection::{NO_DEADLINE, project};
 use super::*;
 
+/// The columns of a queue row, in the order [`queue_item`] reads them.
+pub(super) const QUEUE_COLUMNS: &str = "id, number, subject, status, priority, out_of_turn, next_due, next_target, next_warn, received_at, organization_id, assignee_id";
+
+/// A queue row read from [`QUEUE_COLUMNS`].
+pub(super) fn queue_item(r: &sqlx::any::AnyRow) -> std::result::Result<QueueItem, sqlx::Error> {
+    Ok(QueueItem {
+        id: TicketId(r.try_get("id")?),
+        number: r.try_get("number")?,
+        subject: r.try_get("subject")?,
+        status: r.try_get("status")?,
+        priority: r.try_get("priority")?,
+        out_of_turn: r.try_get::<i64, _>("out_of_turn")? != 0,
+        next_due: r
+            .try_get::<Option<i64>, _>("next_due")?
+            .filter(|d| *d != NO_DEADLINE)
+            .map(ts),
+        next_target: r.try_get("next_target")?,
+        next_warn: r.try_get::<Option<i64>, _>("next_warn")?.map(ts),
+        received_at: ts(r.try_get("received_at")?),
+        organization: r.try_get::<Option<i64>, _>("organization_id")?.map(OrgId),
+        assignee: r.try_get::<Option<i64>, _>("assignee_id")?.map(AgentId),
+    })
+}
+
 /// A value bound to a dynamically built query.
 enum Bind {
     Int(i64),
@@ -23,9 +47,7 @@ impl Store {
         };
         // Only the filters in use become predicates, so the planner walks `tickets_queue` in
         // order and stops after the page instead of sorting every open ticket.
-        let mut sql = String::from(
-            "SELECT id, number, subject, status, priority, out_of_turn, next_due, next_target, next_warn, received_at, organization_id, assignee_id FROM tickets WHERE ",
-        );
+        let mut sql = format!("SELECT {QUEUE_COLUMNS} FROM tickets WHERE ");
         let mut conditions: Vec<String> = Vec::new();
         let mut binds: Vec<Bind> = Vec::new();
         let mut param = |conditions: &mut Vec<String>, column: &str, value: Bind| {
@@ -75,25 +97,7 @@ impl Store {
         }
         let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
-            .map(|r| {
-                Ok(QueueItem {
-                    id: TicketId(r.try_get("id")?),
-                    number: r.try_get("number")?,
-                    subject: r.try_get("subject")?,
-                    status: r.try_get("status")?,
-                    priority: r.try_get("priority")?,
-                    out_of_turn: r.try_get::<i64, _>("out_of_turn")? != 0,
-                    next_due: r
-                        .try_get::<Option<i64>, _>("next_due")?
-                        .filter(|d| *d != NO_DEADLINE)
-                        .map(ts),
-                    next_target: r.try_get("next_target")?,
-                    next_warn: r.try_get::<Option<i64>, _>("next_warn")?.map(ts),
-                    received_at: ts(r.try_get("received_at")?),
-                    organization: r.try_get::<Option<i64>, _>("organization_id")?.map(OrgId),
-                    assignee: r.try_get::<Option<i64>, _>("assignee_id")?.map(AgentId),
-                })
-            })
+            .map(queue_item)
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
             .map_err(Into::into)
     }

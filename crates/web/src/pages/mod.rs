@@ -2,6 +2,7 @@
 //! calls as the API. Every page is escaped by its template; every form carries the session's
 //! CSRF token (the sign-in form a token of its own); no page runs inline script.
 
+mod admin;
 mod auth;
 mod form;
 mod portal;
@@ -33,6 +34,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/portal"),
     ("GET", "/portal/new"),
     ("POST", "/portal/new"),
+    ("GET", "/admin"),
+    ("POST", "/admin/organizations"),
+    ("GET", "/admin/organizations/{id}"),
+    ("POST", "/admin/organizations/{id}"),
+    ("POST", "/admin/organizations/{id}/contacts"),
+    ("GET", "/admin/agents"),
+    ("POST", "/admin/agents"),
+    ("POST", "/admin/agents/{id}/active"),
     ("GET", "/regulation"),
     ("GET", "/events"),
     ("GET", "/static/app.css"),
@@ -60,6 +69,18 @@ pub fn router() -> Router<AppState> {
                 .post(portal::file)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .route("/admin", get(admin::organizations))
+        .route("/admin/organizations", post(admin::create_organization))
+        .route(
+            "/admin/organizations/{id}",
+            get(admin::organization).post(admin::update_organization),
+        )
+        .route(
+            "/admin/organizations/{id}/contacts",
+            post(admin::create_contact),
+        )
+        .route("/admin/agents", get(admin::agents).post(admin::create_agent))
+        .route("/admin/agents/{id}/active", post(admin::set_agent_active))
         .route("/regulation", get(regulation))
         .route("/events", get(events))
         .route("/static/app.css", get(css))

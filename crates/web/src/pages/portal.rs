@@ -111,6 +111,18 @@ impl FormPage {
     fn categories(&self) -> &[Named] {
         &self.form.categories
     }
+
+    fn category_title(&self, id: &Option<String>) -> String {
+        match id {
+            None => self.chrome.ui.t("ui-new-no-category"),
+            Some(id) => self
+                .form
+                .categories
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or_else(|| id.clone(), |c| c.title.clone()),
+        }
+    }
 }
 
 async fn form_page(

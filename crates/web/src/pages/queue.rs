@@ -26,6 +26,7 @@ pub struct QueueParams {
     due: Option<String>,
     closed: Option<String>,
     offset: Option<i64>,
+    q: Option<String>,
 }
 
 /// A queue row with names instead of ids.
@@ -62,6 +63,8 @@ struct QueuePage {
     next: Option<String>,
     prev: Option<String>,
     filtered: bool,
+    /// The search query, when the page shows search results.
+    q: String,
 }
 
 fn empty_is_none(v: Option<String>) -> Option<String> {
@@ -146,7 +149,16 @@ async fn build(
         limit: Some(50),
         due_before: None,
     };
-    let page = s.desk.queue_view(p, view, due, query).await?;
+    let search =
+        q.q.as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string();
+    let page = if search.is_empty() {
+        s.desk.queue_view(p, view, due, query).await?
+    } else {
+        s.desk.search(p, &search, q.offset.unwrap_or(0)).await?
+    };
     let reg = s.desk.regulation_view(p)?;
     let orgs = s.desk.organizations(p).await?;
     let agents = s.desk.agents(p).await?;
@@ -263,6 +275,9 @@ async fn build(
         if closed {
             parts.push("closed=1".into());
         }
+        if !search.is_empty() {
+            parts.push(format!("q={}", urlencode(&search)));
+        }
         parts.push(format!("offset={offset}"));
         format!("/queue?{}", parts.join("&"))
     };
@@ -277,6 +292,7 @@ async fn build(
         closed,
         next,
         prev,
-        filtered,
+        filtered: filtered || !search.is_empty(),
+        q: search,
     })
 }
