@@ -396,6 +396,14 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     click(&c, Locator::Css("#a-status option[value=completed]")).await;
     click(&c, Locator::Css("button[name=op][value=status]")).await;
     until_text(&c, "Статус изменён.").await;
+    // The directory, as an agent sees it.
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    until_text(&c, "ООО «Ромашка»").await;
+    screenshot(&c, db, "09-admin-organizations").await;
+    accessible(&c, "admin organizations").await;
+    c.goto(&format!("{base}/admin/agents")).await.unwrap();
+    until_text(&c, "Анна Смирнова").await;
+    accessible(&c, "admin agents").await;
     no_console_errors(&c, "the agent's pages").await;
     sign_out(&c).await;
 

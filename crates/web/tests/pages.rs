@@ -641,7 +641,155 @@ async fn an_agent_searches_the_queue_by_word_forms_and_by_number(db: Db) {
     assert_eq!(a.body["items"][0]["id"], id);
 }
 
+async fn form(c: &Client, path: &str, fields: &[(&str, &str)]) -> reglament_testkit::Page {
+    c.browse(
+        "POST",
+        path,
+        "application/x-www-form-urlencoded",
+        urlencoded(fields),
+        None,
+    )
+    .await
+}
+
+async fn a_supervisor_adds_an_organization_and_a_contact_who_can_then_sign_in(db: Db) {
+    let app = app(db).await;
+    let supervisor = app.as_agent(Role::Supervisor, None).await;
+    let csrf = supervisor.csrf();
+    // A nameless organization is refused beside its field.
+    let p = form(
+        &supervisor,
+        "/admin/organizations",
+        &[("csrf", &csrf), ("name", " ")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
+    assert!(p.text.contains("id=\"o-name-err\""), "{}", p.text);
+    let p = form(
+        &supervisor,
+        "/admin/organizations",
+        &[
+            ("csrf", &csrf),
+            ("name", "ООО «Василёк»"),
+            ("contract_number", "ТП-42"),
+            ("contract_from", "2026-01-01"),
+            ("contract_to", "2026-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    let org_page = p.location().unwrap().to_string();
+    let page = supervisor.page(&org_page).await;
+    assert!(page.text.contains("Сохранено."));
+    assert!(page.text.contains("value=\"ТП-42\""), "{}", page.text);
+    let contacts = org_page.split('?').next().unwrap().to_string() + "/contacts";
+    let p = form(
+        &supervisor,
+        &contacts,
+        &[
+            ("csrf", &csrf),
+            ("full_name", "Василий Цветков"),
+            ("email", "vasily@vasilek.test"),
+            ("phone", "+7 495 111-22-33"),
+            ("trusted", "1"),
+            ("password", "vasilek-password"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    let page = supervisor.page(&org_page).await;
+    assert!(page.text.contains("Василий Цветков"));
+    assert!(page.text.contains("доверенное лицо"));
+    // The same email again is refused, the form kept, the password not echoed.
+    let p = form(
+        &supervisor,
+        &contacts,
+        &[
+            ("csrf", &csrf),
+            ("full_name", "Другой"),
+            ("email", "vasily@vasilek.test"),
+            ("password", "another-password"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
+    assert!(p.text.contains("value=\"Другой\""));
+    assert!(!p.text.contains("another-password"));
+    // The contact signs in with the password given.
+    let visitor = app.anonymous();
+    let token = visitor.page("/").await.cookie("reglament_form").unwrap();
+    let signed = visitor
+        .browse(
+            "POST",
+            "/sign-in",
+            "application/x-www-form-urlencoded",
+            urlencoded(&[
+                ("email", "vasily@vasilek.test"),
+                ("password", "vasilek-password"),
+                ("form_token", &token),
+            ]),
+            Some(&format!("reglament_form={token}")),
+        )
+        .await;
+    assert_eq!(signed.location(), Some("/portal"), "{}", signed.text);
+}
+
+async fn an_admin_adds_an_agent_on_a_line_and_deactivates_them(db: Db) {
+    let app = app(db).await;
+    let admin = app.as_agent(Role::Admin, None).await;
+    let csrf = admin.csrf();
+    let page = admin.page("/admin/agents").await;
+    assert!(page.text.contains("Новый сотрудник"));
+    let p = form(
+        &admin,
+        "/admin/agents",
+        &[
+            ("csrf", &csrf),
+            ("full_name", "Пётр Линейный"),
+            ("email", "petr@support.test"),
+            ("role", "agent"),
+            ("line", "nonexistent"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
+    assert!(p.text.contains("value=\"Пётр Линейный\""));
+    let p = form(
+        &admin,
+        "/admin/agents",
+        &[
+            ("csrf", &csrf),
+            ("full_name", "Пётр Линейный"),
+            ("email", "petr@support.test"),
+            ("role", "agent"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    let agents = app.desk.agents(reglament_desk::OPERATOR).await.unwrap();
+    let petr = agents
+        .iter()
+        .find(|a| a.full_name == "Пётр Линейный")
+        .unwrap();
+    let p = form(
+        &admin,
+        &format!("/admin/agents/{}/active", petr.id.0),
+        &[("csrf", &csrf), ("active", "0")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let page = admin.page("/admin/agents").await;
+    assert!(page.text.contains("отключён"), "{}", page.text);
+    // An agent sees the staff list but no form to change it.
+    let agent = app.as_agent(Role::Agent, None).await;
+    let page = agent.page("/admin/agents").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("Новый сотрудник"));
+}
+
 on_both_databases!(
+    a_supervisor_adds_an_organization_and_a_contact_who_can_then_sign_in,
+    an_admin_adds_an_agent_on_a_line_and_deactivates_them,
     an_agent_searches_the_queue_by_word_forms_and_by_number,
     the_filing_form_shows_the_deadlines_a_ticket_sent_now_would_get,
     the_pages_stay_light_and_an_unknown_address_is_a_page_for_a_browser,

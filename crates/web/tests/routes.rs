@@ -415,6 +415,46 @@ const PAGES: &[(&str, &str, &str)] = &[
         "/favicon.ico",
         "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
     ),
+    (
+        "GET",
+        "/admin",
+        "401/401 303/303 303/303 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "POST",
+        "/admin/organizations",
+        "401/401 403/403 403/403 403/403 303/303 303/303 401/401",
+    ),
+    (
+        "GET",
+        "/admin/organizations/{id}",
+        "401/401 303/303 303/303 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "POST",
+        "/admin/organizations/{id}",
+        "401/401 403/403 403/403 403/403 303/303 303/303 401/401",
+    ),
+    (
+        "POST",
+        "/admin/organizations/{id}/contacts",
+        "401/401 403/403 403/403 403/403 303/303 303/303 401/401",
+    ),
+    (
+        "GET",
+        "/admin/agents",
+        "401/401 303/303 303/303 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "POST",
+        "/admin/agents",
+        "401/401 403/403 403/403 403/403 403/403 303/303 401/401",
+    ),
+    (
+        "POST",
+        "/admin/agents/{id}/active",
+        "401/401 403/403 403/403 403/403 403/403 303/303 401/401",
+    ),
     // Last: it ends the sessions.
     (
         "POST",
@@ -440,6 +480,8 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
         app.as_token(Role::Agent).await,
     ];
     let sides = [side(&app, &customer_a).await, side(&app, &customer_b).await];
+    let agent_id = TestApp::agent_id(&callers[3]).0;
+    let mut n = 0;
     for (m, p) in reglament_web::PAGE_ROUTES {
         assert!(
             PAGES.iter().any(|(tm, tp, _)| tm == m && tp == p),
@@ -453,8 +495,16 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
         assert_eq!(expected.len(), CALLERS.len(), "{method} {route}");
         for ((caller, name), want) in callers.iter().zip(CALLERS).zip(&expected) {
             for (side, want) in sides.iter().zip(want.split('/')) {
+                n += 1;
+                let id = if route.starts_with("/admin/organizations") {
+                    side.org
+                } else if route.starts_with("/admin/agents") {
+                    agent_id
+                } else {
+                    side.ticket
+                };
                 let path = route
-                    .replace("{id}", &side.ticket.to_string())
+                    .replace("{id}", &id.to_string())
                     .replace("{lang}", "en");
                 let csrf = caller.csrf();
                 let (status, location) = match (*method, *route) {
@@ -469,17 +519,29 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                         let p = caller.page(&path).await;
                         (p.status, p.location().map(str::to_string))
                     }
-                    ("POST", "/sign-in" | "/sign-out") => {
-                        let fields: &[(&str, &str)] = if *route == "/sign-in" {
-                            &[
+                    ("POST", r)
+                        if r == "/sign-in" || r == "/sign-out" || r.starts_with("/admin") =>
+                    {
+                        let name = format!("ООО «Страница {n}»");
+                        let email = format!("page{n}@example.ru");
+                        let fields: Vec<(&str, &str)> = match r {
+                            "/sign-in" => vec![
                                 ("email", "nobody@example.ru"),
                                 ("password", "wrong-password"),
                                 ("form_token", "forged"),
-                            ]
-                        } else {
-                            &[("csrf", &csrf)]
+                            ],
+                            "/sign-out" | "/admin/agents/{id}/active" => {
+                                vec![("csrf", &csrf), ("active", "1")]
+                            }
+                            "/admin/organizations/{id}/contacts" | "/admin/agents" => vec![
+                                ("csrf", &csrf),
+                                ("full_name", "Новый человек"),
+                                ("email", &email),
+                                ("role", "agent"),
+                            ],
+                            _ => vec![("csrf", &csrf), ("name", &name)],
                         };
-                        let body = reglament_testkit::urlencoded(fields);
+                        let body = reglament_testkit::urlencoded(&fields);
                         let p = caller
                             .browse(
                                 "POST",

@@ -27,7 +27,10 @@ fn get(f: &Fields, name: &str) -> Option<String> {
 }
 
 /// A refusal's problems by field, and what is not about one field.
-fn problems(e: DeskError, lang: Lang) -> Result<(BTreeMap<String, String>, Option<String>), PageError> {
+fn problems(
+    e: DeskError,
+    lang: Lang,
+) -> Result<(BTreeMap<String, String>, Option<String>), PageError> {
     match e {
         DeskError::Invalid(list) => Ok((
             list.into_iter()
@@ -35,9 +38,7 @@ fn problems(e: DeskError, lang: Lang) -> Result<(BTreeMap<String, String>, Optio
                 .collect(),
             None,
         )),
-        e @ (DeskError::Conflict(_) | DeskError::Forbidden(_)) => {
-            Ok((BTreeMap::new(), Some(e.render(lang))))
-        }
+        e @ DeskError::Conflict(_) => Ok((BTreeMap::new(), Some(e.render(lang)))),
         other => Err(other.into()),
     }
 }
@@ -67,7 +68,12 @@ impl OrganizationsPage {
 
 fn organization_input(f: &Fields) -> OrganizationInput {
     OrganizationInput {
-        name: f.get("name").cloned().unwrap_or_default().trim().to_string(),
+        name: f
+            .get("name")
+            .cloned()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
         contract_number: get(f, "contract_number"),
         contract_from: get(f, "contract_from"),
         contract_to: get(f, "contract_to"),
@@ -127,7 +133,10 @@ pub async fn create_organization(
     who: Signed,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who.for_change(&s, f.get("csrf").map_or("", String::as_str)).await {
+    let p = match who
+        .for_change(&s, f.get("csrf").map_or("", String::as_str))
+        .await
+    {
         Ok(p) => p,
         Err(e) => return e.page(lang),
     };
@@ -223,7 +232,12 @@ async fn organization_page(
         v
     });
     let page = OrganizationPage {
-        chrome: Chrome::new(Ui { lang }, who, "admin", format!("/admin/organizations/{id}")),
+        chrome: Chrome::new(
+            Ui { lang },
+            who,
+            "admin",
+            format!("/admin/organizations/{id}"),
+        ),
         csrf: who.csrf.clone(),
         can_manage: may(who.principal, Action::ManageOrganizations),
         can_manage_contacts: may(who.principal, Action::ManageContacts),
@@ -252,7 +266,18 @@ pub async fn organization(
         return Redirect::to("/portal").into_response();
     }
     let done = d.done.is_some();
-    organization_page(&s, lang, &who, id, None, Fields::new(), BTreeMap::new(), None, done).await
+    organization_page(
+        &s,
+        lang,
+        &who,
+        id,
+        None,
+        Fields::new(),
+        BTreeMap::new(),
+        None,
+        done,
+    )
+    .await
 }
 
 /// Saves an organization's details.
@@ -263,11 +288,18 @@ pub async fn update_organization(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who.for_change(&s, f.get("csrf").map_or("", String::as_str)).await {
+    let p = match who
+        .for_change(&s, f.get("csrf").map_or("", String::as_str))
+        .await
+    {
         Ok(p) => p,
         Err(e) => return e.page(lang),
     };
     // The products, the account manager and the programmer are not on the form: keep them.
+    // Whoever may not change organizations hears so before anything is looked up.
+    if let Err(e) = reglament_desk::permissions::check(p, Action::ManageOrganizations) {
+        return PageError::from(e).page(lang);
+    }
     let current = match s.desk.organization(p, OrgId(id)).await {
         Ok(o) => o,
         Err(e) => return PageError::from(e).page(lang),
@@ -282,8 +314,18 @@ pub async fn update_organization(
         Ok(_) => Redirect::to(&format!("/admin/organizations/{id}?done=1")).into_response(),
         Err(e) => match problems(e, lang) {
             Ok((problems, error)) => {
-                organization_page(&s, lang, &who, id, Some(f), Fields::new(), problems, error, false)
-                    .await
+                organization_page(
+                    &s,
+                    lang,
+                    &who,
+                    id,
+                    Some(f),
+                    Fields::new(),
+                    problems,
+                    error,
+                    false,
+                )
+                .await
             }
             Err(e) => e.page(lang),
         },
@@ -298,21 +340,36 @@ pub async fn create_contact(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who.for_change(&s, f.get("csrf").map_or("", String::as_str)).await {
+    let p = match who
+        .for_change(&s, f.get("csrf").map_or("", String::as_str))
+        .await
+    {
         Ok(p) => p,
         Err(e) => return e.page(lang),
     };
     let input = ContactInput {
-        full_name: f.get("full_name").cloned().unwrap_or_default().trim().to_string(),
+        full_name: f
+            .get("full_name")
+            .cloned()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
         position: get(&f, "position"),
         phone: get(&f, "phone"),
-        email: f.get("email").cloned().unwrap_or_default().trim().to_string(),
+        email: f
+            .get("email")
+            .cloned()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
         trusted: f.contains_key("trusted"),
         owner: f.contains_key("owner"),
         password: f.get("password").filter(|v| !v.is_empty()).cloned(),
     };
     match s.desk.create_contact(p, OrgId(id), input).await {
-        Ok(_) => Redirect::to(&format!("/admin/organizations/{id}?done=1#contacts")).into_response(),
+        Ok(_) => {
+            Redirect::to(&format!("/admin/organizations/{id}?done=1#contacts")).into_response()
+        }
         Err(e) => match problems(e, lang) {
             Ok((problems, error)) => {
                 let mut kept = f;
@@ -440,13 +497,26 @@ pub async fn create_agent(
     who: Signed,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who.for_change(&s, f.get("csrf").map_or("", String::as_str)).await {
+    let p = match who
+        .for_change(&s, f.get("csrf").map_or("", String::as_str))
+        .await
+    {
         Ok(p) => p,
         Err(e) => return e.page(lang),
     };
     let input = AgentInput {
-        full_name: f.get("full_name").cloned().unwrap_or_default().trim().to_string(),
-        email: f.get("email").cloned().unwrap_or_default().trim().to_string(),
+        full_name: f
+            .get("full_name")
+            .cloned()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        email: f
+            .get("email")
+            .cloned()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
         role: f.get("role").cloned().unwrap_or_default(),
         line: get(&f, "line"),
         password: f.get("password").filter(|v| !v.is_empty()).cloned(),
@@ -472,7 +542,10 @@ pub async fn set_agent_active(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who.for_change(&s, f.get("csrf").map_or("", String::as_str)).await {
+    let p = match who
+        .for_change(&s, f.get("csrf").map_or("", String::as_str))
+        .await
+    {
         Ok(p) => p,
         Err(e) => return e.page(lang),
     };
@@ -480,8 +553,12 @@ pub async fn set_agent_active(
     match s.desk.set_agent_active(p, AgentId(id), active).await {
         Ok(_) => Redirect::to("/admin/agents").into_response(),
         Err(e) => match problems(e, lang) {
-            Ok((_, error)) => {
-                let error = error.or_else(|| Some(Text::new("ui-error-title").render(lang)));
+            Ok((problems, error)) => {
+                let error = error.or_else(|| {
+                    Some(problems.into_values().collect::<Vec<_>>().join(" "))
+                        .filter(|e| !e.is_empty())
+                        .or_else(|| Some(Text::new("ui-error-title").render(lang)))
+                });
                 agents_page(&s, lang, &who, Fields::new(), BTreeMap::new(), error).await
             }
             Err(e) => e.page(lang),

@@ -79,7 +79,10 @@ pub fn router() -> Router<AppState> {
             "/admin/organizations/{id}/contacts",
             post(admin::create_contact),
         )
-        .route("/admin/agents", get(admin::agents).post(admin::create_agent))
+        .route(
+            "/admin/agents",
+            get(admin::agents).post(admin::create_agent),
+        )
         .route("/admin/agents/{id}/active", post(admin::set_agent_active))
         .route("/regulation", get(regulation))
         .route("/events", get(events))
