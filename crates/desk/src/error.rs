@@ -72,6 +72,9 @@ pub enum DeskError {
     /// Every password check is taken; try again in a moment.
     #[error("busy")]
     Busy,
+    /// Too many wrong passwords for this account lately; try again after this many seconds.
+    #[error("too many attempts; retry after {0} s")]
+    TooManyAttempts(u64),
     /// The database is unavailable; nothing was written.
     #[error("the database is unavailable")]
     Unavailable,

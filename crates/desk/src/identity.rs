@@ -24,6 +24,61 @@ pub struct SignedIn {
     pub expires_at: Timestamp,
 }
 
+/// Wrong passwords per account before the account waits.
+const FREE_FAILURES: u32 = 5;
+/// The first wait; each further failure doubles it, up to [`MAX_WAIT`].
+const FIRST_WAIT: SignedDuration = SignedDuration::from_mins(1);
+/// The longest wait.
+const MAX_WAIT: SignedDuration = SignedDuration::from_mins(15);
+/// Failures older than this are forgotten.
+const FORGET_AFTER: SignedDuration = SignedDuration::from_mins(15);
+/// At most this many accounts are remembered; the oldest are forgotten first.
+const REMEMBERED: usize = 10_000;
+
+/// Wrong passwords by account: after a few, the account must wait a growing while before the
+/// next check, so guessing is slow while the owner, who knows the password, waits at most
+/// minutes. It is this node's memory: several nodes each count their own.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Timestamp)>>,
+}
+
+impl Throttle {
+    /// The wait left for an account, if any.
+    fn wait(&self, key: &str, now: Timestamp) -> Option<SignedDuration> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let &(count, last) = map.get(key)?;
+        if count < FREE_FAILURES {
+            return None;
+        }
+        let extra = (count - FREE_FAILURES).min(10);
+        let wait = (FIRST_WAIT * (1i32 << extra)).min(MAX_WAIT);
+        let until = last + wait;
+        (until > now).then(|| until.duration_since(now))
+    }
+
+    fn failed(&self, key: &str, now: Timestamp) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= REMEMBERED {
+            map.retain(|_, (_, last)| now.duration_since(*last) < FORGET_AFTER);
+            if map.len() >= REMEMBERED {
+                map.clear();
+            }
+        }
+        let e = map.entry(key.to_string()).or_insert((0, now));
+        if now.duration_since(e.1) >= FORGET_AFTER + MAX_WAIT {
+            e.0 = 0;
+        }
+        e.0 += 1;
+        e.1 = now;
+    }
+
+    fn succeeded(&self, key: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(key);
+    }
+}
+
 /// An argon2id hash of a random password, made once, to check unknown emails against so that
 /// response times do not tell which emails have accounts.
 fn dummy_hash() -> &'static str {
@@ -43,8 +98,28 @@ impl Desk {
     /// # Errors
     ///
     /// [`DeskError::Unauthorized`] for a wrong email or password; [`DeskError::Busy`] when
-    /// every password check is taken; storage errors.
+    /// every password check is taken; [`DeskError::TooManyAttempts`] after five wrong
+    /// passwords for the account, for a minute, then two, doubling up to fifteen; storage
+    /// errors.
     pub async fn sign_in(&self, email: &str, password: Secret) -> Result<SignedIn> {
+        let key = email.trim().to_lowercase();
+        if let Some(wait) = self.throttle.wait(&key, self.now()) {
+            tracing::warn!(
+                wait_s = wait.as_secs(),
+                "sign-in refused: too many wrong passwords for the account"
+            );
+            return Err(DeskError::TooManyAttempts(wait.as_secs().max(1) as u64));
+        }
+        let signed = self.check_password(email, password).await;
+        match &signed {
+            Ok(_) => self.throttle.succeeded(&key),
+            Err(DeskError::Unauthorized) => self.throttle.failed(&key, self.now()),
+            Err(_) => {}
+        }
+        signed
+    }
+
+    async fn check_password(&self, email: &str, password: Secret) -> Result<SignedIn> {
         let known = match email.trim().parse::<EmailAddress>() {
             Ok(e) => match self.store.credentials(&e).await {
                 Ok((p, h)) => Some((p, h)),

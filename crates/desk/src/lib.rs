@@ -86,6 +86,8 @@ pub struct Desk {
     source: Arc<String>,
     /// Password checks take about 19 MiB each; at most this many run at once.
     hashing: Arc<tokio::sync::Semaphore>,
+    /// Wrong passwords by account.
+    throttle: Arc<identity::Throttle>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -113,6 +115,7 @@ impl Desk {
             hashing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            throttle: Default::default(),
         }
     }
 

@@ -52,10 +52,12 @@ fn principal_json(p: Principal) -> Value {
     }
 }
 
-/// Signs in with email and password; the session cookie is `HttpOnly` and `SameSite=Strict`, and
+/// Signs in with email and password; the session cookie is `HttpOnly`, `SameSite=Strict` and
+/// `Secure` off loopback, and
 /// the answer carries the CSRF token that changes must send.
 async fn login(
     State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
     ApiJson(l): ApiJson<Login>,
 ) -> Result<Response, AppError> {
     let signed = match s.desk.sign_in(&l.email, Secret::new(l.password)).await {
@@ -68,8 +70,9 @@ async fn login(
         }
     };
     let cookie = format!(
-        "reglament_session={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+        "reglament_session={}; {}; Max-Age={}",
         signed.token.expose(),
+        crate::cookie_attributes(&headers),
         reglament_desk::SESSION_TTL.as_secs()
     );
     Ok((
@@ -100,7 +103,10 @@ async fn logout(
         StatusCode::NO_CONTENT,
         [(
             axum::http::header::SET_COOKIE,
-            "reglament_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+            format!(
+                "reglament_session=; {}; Max-Age=0",
+                crate::cookie_attributes(&headers)
+            ),
         )],
     ))
 }

@@ -70,6 +70,7 @@ impl AppError {
                 DeskError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 DeskError::Conflict(_) => StatusCode::CONFLICT,
                 DeskError::Busy | DeskError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                DeskError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
                 DeskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -127,6 +128,19 @@ impl IntoResponse for AppError {
                     let body =
                         json!({ "code": "busy", "message": say("http-busy"), "details": {} });
                     return (status, [(axum::http::header::RETRY_AFTER, "1")], Json(body))
+                        .into_response();
+                }
+                DeskError::TooManyAttempts(after) => {
+                    let message = Text::new("http-too-many-attempts")
+                        .num("minutes", after.div_ceil(60) as f64)
+                        .render(l);
+                    let body =
+                        json!({ "code": "too_many_attempts", "message": message, "details": {} });
+                    return (
+                        status,
+                        [(axum::http::header::RETRY_AFTER, after.to_string())],
+                        Json(body),
+                    )
                         .into_response();
                 }
                 DeskError::Unavailable => {

@@ -123,6 +123,24 @@ pub(crate) fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
     )
 }
 
+/// The cookie attributes of this server's cookies: `Secure` unless the site is served from
+/// this machine's loopback address, where browsers may use plain HTTP.
+pub(crate) fn cookie_attributes(headers: &axum::http::HeaderMap) -> &'static str {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+        "Path=/; HttpOnly; SameSite=Strict"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict; Secure"
+    }
+}
+
 /// The session token in the request's cookie, if any.
 pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<Secret> {
     headers

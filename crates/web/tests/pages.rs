@@ -787,7 +787,70 @@ async fn an_admin_adds_an_agent_on_a_line_and_deactivates_them(db: Db) {
     assert!(!page.text.contains("Новый сотрудник"));
 }
 
+async fn cookies_are_secure_unless_the_site_is_served_from_loopback(db: Db) {
+    use tower::ServiceExt;
+    let app = app(db).await;
+    for (host, secure) in [
+        ("desk.example.ru", true),
+        ("desk.example.ru:8443", true),
+        ("localhost:8080", false),
+        ("127.0.0.1:8080", false),
+        ("[::1]:8080", false),
+    ] {
+        let req = axum::http::Request::get("/")
+            .header("host", host)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = app.router.clone().oneshot(req).await.unwrap();
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert_eq!(cookie.contains("; Secure"), secure, "{host}: {cookie}");
+    }
+}
+
+async fn repeated_wrong_passwords_answer_429_with_retry_after(db: Db) {
+    use tower::ServiceExt;
+    let app = app(db).await;
+    let mut last = None;
+    for _ in 0..6 {
+        let req = axum::http::Request::post("/api/v1/session")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({ "email": "guess@example.ru", "password": "guess-guess" }).to_string(),
+            ))
+            .unwrap();
+        last = Some(app.router.clone().oneshot(req).await.unwrap());
+    }
+    let last = last.unwrap();
+    assert_eq!(last.status(), StatusCode::TOO_MANY_REQUESTS);
+    let after: u64 = last.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&after), "{after}");
+    // The sign-in page says so in words.
+    let visitor = app.anonymous();
+    let token = visitor.page("/").await.cookie("reglament_form").unwrap();
+    let p = visitor
+        .browse(
+            "POST",
+            "/sign-in",
+            "application/x-www-form-urlencoded",
+            urlencoded(&[
+                ("email", "guess@example.ru"),
+                ("password", "guess-guess"),
+                ("form_token", &token),
+            ]),
+            Some(&format!("reglament_form={token}")),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(p.text.contains("Повторите через 1 минуту."), "{}", p.text);
+}
+
 on_both_databases!(
+    repeated_wrong_passwords_answer_429_with_retry_after,
+    cookies_are_secure_unless_the_site_is_served_from_loopback,
     a_supervisor_adds_an_organization_and_a_contact_who_can_then_sign_in,
     an_admin_adds_an_agent_on_a_line_and_deactivates_them,
     an_agent_searches_the_queue_by_word_forms_and_by_number,

@@ -228,8 +228,9 @@ fn request(
         .replace("/agents/{id}", &format!("/agents/{agent}"))
         .replace("/tokens/{id}", &format!("/tokens/{}", s.token));
     let body = match route {
+        // A new address each time: the back-off after wrong passwords is tested on its own.
         "/api/v1/session" => {
-            Some(json!({ "email": "nobody@example.ru", "password": "wrong-password" }))
+            Some(json!({ "email": format!("nobody{n}@example.ru"), "password": "wrong-password" }))
         }
         "/api/v1/tickets" => Some(json!({
             "subject": "Новая заявка", "description": "Описание",

@@ -128,6 +128,10 @@ csrf-missing = Missing or wrong CSRF token (send `X-CSRF-Token`).
 http-not-found = No such resource.
 http-wrong-credentials = Wrong email or password.
 http-unauthorized = Sign in (the session has ended or the token is invalid) or send `Authorization: Bearer <token>`.
+http-too-many-attempts = Too many wrong passwords for this account. Try again in { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}.
 http-busy = The server is busy checking passwords; try again in a second.
 http-unavailable = The database is unavailable; nothing was changed, try again shortly.
 http-internal = An internal error occurred.

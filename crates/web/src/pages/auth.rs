@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::form::{local_path, urlencode};
 use super::{Chrome, PageError, PageLang, Ui, cookie, render};
-use crate::AppState;
+use crate::{AppState, cookie_attributes};
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -26,24 +26,6 @@ struct SignInPage {
 #[derive(Deserialize)]
 pub struct HomeQuery {
     next: Option<String>,
-}
-
-/// The cookie attributes of this server's cookies: `Secure` unless the site is served from
-/// this machine's loopback address, where browsers may use plain HTTP.
-pub(crate) fn cookie_attributes(headers: &HeaderMap) -> &'static str {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let name = host
-        .rsplit_once(':')
-        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(host, |(h, _)| h);
-    if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-        "Path=/; HttpOnly; SameSite=Strict"
-    } else {
-        "Path=/; HttpOnly; SameSite=Strict; Secure"
-    }
 }
 
 fn landing(principal: reglament_domain::Principal) -> &'static str {
@@ -177,6 +159,19 @@ pub async fn sign_in(
                 StatusCode::UNAUTHORIZED,
             )
         }
+        Err(DeskError::TooManyAttempts(after)) => sign_in_page(
+            &s,
+            lang,
+            &headers,
+            f.email,
+            next,
+            Some(
+                reglament_desk::Text::new("http-too-many-attempts")
+                    .num("minutes", after.div_ceil(60) as f64)
+                    .render(lang),
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
         Err(DeskError::Busy) => sign_in_page(
             &s,
             lang,

@@ -413,6 +413,7 @@ impl PageError {
                     DeskError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                     DeskError::Conflict(_) => StatusCode::CONFLICT,
                     DeskError::Busy | DeskError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                    DeskError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
                     DeskError::Internal(m) => {
                         tracing::error!(error = %m, "a page failed");
                         StatusCode::INTERNAL_SERVER_ERROR
