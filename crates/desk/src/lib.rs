@@ -35,6 +35,7 @@ mod directory;
 mod error;
 mod identity;
 mod intake;
+mod mail;
 pub mod permissions;
 mod queue;
 mod text;
@@ -54,6 +55,7 @@ pub use directory::{AgentInput, ContactInput, MIN_PASSWORD, OrganizationInput, O
 pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{MAX_SUBJECT, Request, Via};
+pub use mail::{HeldMail, MailOutcome};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
 pub use text::{Lang, Text, duration_text};

@@ -74,6 +74,8 @@ pub enum Action {
     ReadAgents,
     /// Create, change or deactivate agents.
     ManageAgents,
+    /// See the mail quarantine, read a held message again, or discard it.
+    HandleMail,
     /// Read logged time across tickets.
     ReadTimeEntries,
     /// Read an organization's monthly statement.
@@ -84,7 +86,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ListTickets,
         Action::ReadTicket,
         Action::FileTicket,
@@ -112,6 +114,7 @@ impl Action {
         Action::ManageContacts,
         Action::ReadAgents,
         Action::ManageAgents,
+        Action::HandleMail,
         Action::ReadTimeEntries,
         Action::ReadStatement,
         Action::ReadRegulation,
@@ -139,7 +142,7 @@ fn rule(a: Action) -> Rule {
         | ReadOrganizations | ReadContacts | ReadStatement | ReadRegulation => Rule::Everyone,
         Confirm | Object | Rate => Rule::Customers,
         Note | ChangeStatus | Assign | HandOver | LogTime | Reopen | Link | Split | ReadAgents
-        | ReadTimeEntries => Rule::Staff(ALL_STAFF),
+        | ReadTimeEntries | HandleMail => Rule::Staff(ALL_STAFF),
         ChangePriority | ChangeLevel | Extend | Merge | ManageOrganizations | ManageContacts => {
             Rule::Staff(SUPERVISORS)
         }

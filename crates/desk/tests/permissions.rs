@@ -33,6 +33,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ManageContacts, "--YY"),
     (Action::ReadAgents, "-YYY"),
     (Action::ManageAgents, "---Y"),
+    (Action::HandleMail, "-YYY"),
     (Action::ReadTimeEntries, "-YYY"),
     (Action::ReadStatement, "YYYY"),
     (Action::ReadRegulation, "YYYY"),

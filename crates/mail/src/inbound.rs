@@ -44,7 +44,7 @@ pub struct Inbound {
     pub in_reply_to: Vec<String>,
     /// `References` ids, without angle brackets.
     pub references: Vec<String>,
-    /// The body as text: the plain part, else the HTML part's text.
+    /// The body as text: the plain part, else the HTML part's text; `\n` line ends.
     pub text: String,
     /// The HTML body, sanitized: no script, no styles that run, no remote images.
     pub html: Option<String>,
@@ -143,6 +143,8 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
                 .to_string(),
         },
     };
+    // Line ends as the journal keeps them, and no trailing blank lines.
+    let text = text.replace("\r\n", "\n").trim_end().to_string();
     let html = html_raw.as_deref().map(sanitize);
     let mut attachments = Vec::new();
     for (i, part) in m.attachments().enumerate() {

@@ -45,8 +45,15 @@ impl Db {
     /// (`REGLAMENT_SERVER__REGULATION`, else the configuration file's, else the bundled
     /// example), as the server would run it.
     pub async fn desk(&self) -> Result<Desk> {
+        self.desk_under(None).await
+    }
+
+    /// As [`Db::desk`], under a regulation file named on the command line when there is one.
+    pub async fn desk_under(&self, regulation: Option<&std::path::Path>) -> Result<Desk> {
         let file = self.config.load()?;
-        let path = file.server.regulation.as_ref().map(|p| file.resolve(p));
+        let path = regulation
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| file.server.regulation.as_ref().map(|p| file.resolve(p)));
         let (source, origin) = crate::serve_cmd::regulation_text(path.as_deref())?;
         let regulation = reglament_regulation::Regulation::parse(&source)
             .map_err(|e| anyhow::anyhow!("{origin}:\n{e}"))?;

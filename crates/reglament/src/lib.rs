@@ -8,6 +8,7 @@ mod accounts_cmd;
 mod calendar_cmd;
 mod config;
 mod deadline;
+mod mail_cmd;
 mod regulation_cmd;
 mod serve_cmd;
 
@@ -51,6 +52,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(accounts_cmd::TokenCommand),
+    /// Take in mail.
+    #[command(subcommand)]
+    Mail(mail_cmd::Command),
 }
 
 /// Runs the command line with the given arguments and returns the process exit code.
@@ -81,6 +85,7 @@ where
         Command::Backup(a) => block_on(accounts_cmd::backup(a, &mut out)),
         Command::User(c) => block_on(accounts_cmd::user(c, &mut out)),
         Command::Token(c) => block_on(accounts_cmd::token(c, &mut out)),
+        Command::Mail(c) => block_on(mail_cmd::run(c, &mut out)),
     };
     match result {
         Ok(code) => code,

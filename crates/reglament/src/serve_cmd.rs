@@ -110,6 +110,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on `{listen}`"))?;
     let addr = listener.local_addr()?;
+    let mail_desk = desk.clone();
     let state = reglament_web::AppState::new(desk);
     // The banner is best effort: a closed standard output must not stop the server.
     let banner = || -> std::io::Result<()> {
@@ -136,7 +137,8 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     tracing::info!(addr = %addr, "listening");
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(worker(store.clone(), regulation.clone(), stop_rx));
+    let worker = tokio::spawn(worker(store.clone(), regulation.clone(), stop_rx.clone()));
+    let mail = tokio::spawn(mail_worker(mail_desk, stop_rx));
     axum::serve(listener, reglament_web::router(state))
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
@@ -146,6 +148,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         .context("the server failed")?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
+    let _ = mail.await;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -181,6 +184,22 @@ async fn shutdown_signal() {
 
 /// Fires due timers, sleeping until the next one is due. New timers written by this or another
 /// node are noticed within five seconds at most.
+/// Reads stored mail that is still pending — because the database went away between storing
+/// and reading it, or a node stopped — every half minute.
+async fn mail_worker(desk: Desk, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match desk.process_pending_mail().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(messages = n, "pending mail read"),
+            Err(e) => tracing::warn!(error = %e, "pending mail could not be read; retried later"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
 async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut purged: Option<std::time::Instant> = None;
     loop {

@@ -927,3 +927,74 @@ fn the_readme_api_flow_runs_against_serve_demo() {
         "{out}"
     );
 }
+
+#[test]
+fn mail_ingest_stores_a_message_once_and_asks_the_mta_to_retry_when_the_database_is_down() {
+    let dir = fresh_dir("mail-ingest");
+    let regulation = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/regulations/pass24.toml"
+    );
+    let o = reglament_in(
+        &dir,
+        &[
+            "user",
+            "create",
+            "--customer",
+            "--organization",
+            "ООО «Почта»",
+            "--email",
+            "ivanov@pochta.test",
+            "--name",
+            "Иванов Иван",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let message = "From: Иванов <ivanov@pochta.test>\r\nTo: support@pass24.test\r\nSubject: Не открывается шлагбаум\r\nMessage-ID: <cli-1@pochta.test>\r\n\r\nПропуск не срабатывает.\r\n";
+    let o = reglament_in(
+        &dir,
+        &["mail", "ingest", "--regulation", regulation],
+        Some(message),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = stdout(&o);
+    // Opened, or held when the regulation's email hours are over: stored either way.
+    assert!(
+        said.starts_with("inbound #1: opened ticket")
+            || said.starts_with("inbound #1: quarantined"),
+        "{said}"
+    );
+    // The MTA delivers it again: nothing new.
+    let o = reglament_in(
+        &dir,
+        &["mail", "ingest", "--regulation", regulation],
+        Some(message),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("a duplicate"), "{}", stdout(&o));
+    // Bytes that are no message are stored too, and held for an agent.
+    let o = reglament_in(
+        &dir,
+        &["mail", "ingest", "--regulation", regulation],
+        Some("garbage"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("quarantined"), "{}", stdout(&o));
+    // A database that cannot be reached: 75, so that the MTA keeps the message and retries.
+    let o = reglament_in(
+        &dir,
+        &[
+            "mail",
+            "ingest",
+            "--regulation",
+            regulation,
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ],
+        Some(message),
+    );
+    assert_eq!(o.status.code(), Some(75), "{}", stderr(&o));
+    assert!(stderr(&o).contains("try again later"), "{}", stderr(&o));
+}

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod changes;
 pub mod directory;
 pub mod jobs;
+pub mod mail;
 pub mod tickets;
 
 use std::path::Path;

@@ -848,7 +848,61 @@ async fn repeated_wrong_passwords_answer_429_with_retry_after(db: Db) {
     assert!(p.text.contains("Повторите через 1 минуту."), "{}", p.text);
 }
 
+async fn an_agent_reads_a_held_message_again_once_its_sender_is_a_contact(db: Db) {
+    let app = app(db).await.at("2026-11-24T11:00:00+03:00");
+    let raw = b"From: Newcomer <new@vasilek.test>\r\nTo: support@saveit.pro\r\nSubject: <b>First</b> letter\r\nMessage-ID: <held-1@vasilek.test>\r\n\r\nHello\r\n";
+    let held = app.desk.ingest_mail(raw, "pipe").await.unwrap();
+    assert!(
+        matches!(held, reglament_desk::MailOutcome::Quarantined { .. }),
+        "{held:?}"
+    );
+    let agent = app.as_agent(Role::Agent, None).await;
+    let page = agent.page("/admin/mail").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("new@vasilek.test"), "{}", page.text);
+    assert!(
+        page.text.contains("не найден среди контактных лиц"),
+        "{}",
+        page.text
+    );
+    // What a stranger wrote is text on the page.
+    assert!(page.text.contains("&#60;b&#62;First") || page.text.contains("&lt;b&gt;First"));
+    let raw_page = agent.page("/admin/mail/1/raw").await;
+    assert_eq!(raw_page.headers["content-type"], "message/rfc822");
+    assert!(raw_page.text.contains("Message-ID: <held-1@vasilek.test>"));
+    // The sender becomes a contact; the message is read again and opens a ticket.
+    let (org, _) = app.organization_with_contact(true, false).await;
+    app.desk
+        .create_contact(
+            reglament_desk::OPERATOR,
+            org,
+            reglament_desk::ContactInput {
+                full_name: "Новый Клиент".into(),
+                position: Some("Инженер".into()),
+                phone: Some("+7 495 000-00-01".into()),
+                email: "new@vasilek.test".into(),
+                trusted: true,
+                owner: false,
+                password: None,
+            },
+        )
+        .await
+        .unwrap();
+    let csrf = agent.csrf();
+    let p = form(&agent, "/admin/mail/1/retry", &[("csrf", &csrf)]).await;
+    assert_eq!(p.location(), Some("/admin/mail?done=opened"), "{}", p.text);
+    let page = agent.page("/admin/mail?done=opened").await;
+    assert!(page.text.contains("открыта заявка"));
+    assert!(page.text.contains("Карантин пуст."));
+    let queue = agent.page("/queue").await;
+    assert!(queue.text.contains("First"), "{}", queue.text);
+    // Read again, it is not held any more.
+    let p = form(&agent, "/admin/mail/1/retry", &[("csrf", &csrf)]).await;
+    assert_eq!(p.status, StatusCode::CONFLICT);
+}
+
 on_both_databases!(
+    an_agent_reads_a_held_message_again_once_its_sender_is_a_contact,
     repeated_wrong_passwords_answer_429_with_retry_after,
     cookies_are_secure_unless_the_site_is_served_from_loopback,
     a_supervisor_adds_an_organization_and_a_contact_who_can_then_sign_in,

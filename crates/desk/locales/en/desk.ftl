@@ -169,3 +169,14 @@ http-body-too-large = The request body is larger than this server accepts.
 http-bad-body = The request body could not be read (JSON expected): { $detail }
 http-bad-query = The query could not be read: { $detail }
 http-session-ended = The session has ended or the token is invalid: sign in again.
+
+# Mail intake: why a message waits for an agent or changes nothing.
+mail-unreadable = The message could not be read: { $why }
+mail-spam = A spam filter marked the message as spam.
+mail-automatic = An automatic message ({ $kind }): it neither opens nor reopens a ticket.
+mail-unknown-sender = The sender { $email } is not a customer contact.
+mail-foreign-ticket = The subject names another organization's ticket, and the sender { $email } does not belong to it.
+mail-no-subject = No subject
+mail-refused = The message's ticket was not accepted: { $why }
+mail-empty-reply = (empty message)
+mail-not-held = This message is not held: it has been dealt with already.

@@ -172,3 +172,14 @@ http-body-too-large = Тело запроса больше, чем приним�
 http-bad-body = Тело запроса не разобрано (ожидается JSON): { $detail }
 http-bad-query = Параметры запроса не разобраны: { $detail }
 http-session-ended = Сеанс закончился или токен недействителен: войдите снова.
+
+# Mail intake: why a message waits for an agent or changes nothing.
+mail-unreadable = Письмо не удалось прочитать: { $why }
+mail-spam = Спам-фильтр пометил письмо как спам.
+mail-automatic = Автоматическое письмо ({ $kind }): заявку не открывает и не возобновляет.
+mail-unknown-sender = Отправитель { $email } не найден среди контактных лиц клиентов.
+mail-foreign-ticket = В теме номер заявки другой организации, а отправитель { $email } к ней не относится.
+mail-no-subject = Без темы
+mail-refused = Заявка по письму не принята: { $why }
+mail-empty-reply = (пустое письмо)
+mail-not-held = Это письмо не ждёт решения: его уже разобрали.

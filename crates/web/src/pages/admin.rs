@@ -565,3 +565,119 @@ pub async fn set_agent_active(
         },
     }
 }
+
+#[derive(Template)]
+#[template(path = "admin_mail.html")]
+struct MailPage {
+    chrome: Chrome,
+    csrf: String,
+    held: Vec<reglament_desk::HeldMail>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct MailNotice {
+    done: Option<String>,
+}
+
+async fn mail_page(
+    s: &AppState,
+    lang: Lang,
+    who: &Signed,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    match s.desk.held_mail(who.principal).await {
+        Ok(held) => render(&MailPage {
+            chrome: Chrome::new(Ui { lang }, who, "admin", "/admin/mail"),
+            csrf: who.csrf.clone(),
+            held,
+            notice,
+            error,
+        }),
+        Err(e) => PageError::from(e).page(lang),
+    }
+}
+
+/// The mail quarantine: held messages with their reasons, to read as they came, read again or
+/// discard.
+pub async fn mail(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    who: Signed,
+    axum::extract::Query(q): axum::extract::Query<MailNotice>,
+) -> Response {
+    if !who.staff() {
+        return Redirect::to("/portal").into_response();
+    }
+    let ui = Ui { lang };
+    let notice = match q.done.as_deref() {
+        Some("opened") => Some(ui.t("ui-mail-done-opened")),
+        Some("joined") => Some(ui.t("ui-mail-done-joined")),
+        Some("held") => Some(ui.t("ui-mail-done-held")),
+        Some("discarded") => Some(ui.t("ui-mail-done-discarded")),
+        _ => None,
+    };
+    mail_page(&s, lang, &who, notice, None).await
+}
+
+/// A held message's bytes, always as a download: it is whatever a stranger sent.
+pub async fn mail_raw(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    who: Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    match s.desk.mail_raw(who.principal, id).await {
+        Ok(raw) => (
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "message/rfc822".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"inbound-{id}.eml\""),
+                ),
+            ],
+            raw,
+        )
+            .into_response(),
+        Err(e) => PageError::from(e).page(lang),
+    }
+}
+
+/// Reads a held message again, or discards it.
+pub async fn mail_action(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    who: Signed,
+    Path((id, action)): Path<(i64, String)>,
+    axum::Form(f): axum::Form<Fields>,
+) -> Response {
+    let p = match who
+        .for_change(&s, f.get("csrf").map_or("", String::as_str))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return e.page(lang),
+    };
+    let done = match action.as_str() {
+        "retry" => s.desk.retry_mail(p, id).await.map(|o| match o {
+            reglament_desk::MailOutcome::Opened { .. } => "opened",
+            reglament_desk::MailOutcome::Joined { .. } => "joined",
+            _ => "held",
+        }),
+        "discard" => s.desk.discard_mail(p, id).await.map(|()| "discarded"),
+        _ => return PageError::from(DeskError::NotFound).page(lang),
+    };
+    match done {
+        Ok(d) => Redirect::to(&format!("/admin/mail?done={d}")).into_response(),
+        Err(DeskError::Conflict(t)) => {
+            let page = mail_page(&s, lang, &who, None, Some(t.render(lang))).await;
+            (axum::http::StatusCode::CONFLICT, page).into_response()
+        }
+        Err(e) => PageError::from(e).page(lang),
+    }
+}

@@ -42,6 +42,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/agents"),
     ("POST", "/admin/agents"),
     ("POST", "/admin/agents/{id}/active"),
+    ("GET", "/admin/mail"),
+    ("GET", "/admin/mail/{id}/raw"),
+    ("POST", "/admin/mail/{id}/{action}"),
     ("GET", "/regulation"),
     ("GET", "/events"),
     ("GET", "/static/app.css"),
@@ -84,6 +87,9 @@ pub fn router() -> Router<AppState> {
             get(admin::agents).post(admin::create_agent),
         )
         .route("/admin/agents/{id}/active", post(admin::set_agent_active))
+        .route("/admin/mail", get(admin::mail))
+        .route("/admin/mail/{id}/raw", get(admin::mail_raw))
+        .route("/admin/mail/{id}/{action}", post(admin::mail_action))
         .route("/regulation", get(regulation))
         .route("/events", get(events))
         .route("/static/app.css", get(css))

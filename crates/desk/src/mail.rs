@@ -1,0 +1,384 @@
+//! Mail intake: what an inbound message means. It is stored as it came first (so that the MTA
+//! can be told "stored" or "try later"), then read: it joins the ticket whose number its
+//! subject carries, or the ticket of the message it answers, or opens a ticket for its sender
+//! through the same intake as every channel — or, when none of that is safe, waits in the
+//! quarantine for an agent, with the reason.
+
+use reglament_domain::{Principal, TicketId};
+use reglament_mail::{Inbound, SpamVerdict};
+use reglament_regulation::ChannelKind;
+use reglament_store::StoreError;
+use reglament_store::tickets::Viewer;
+
+use crate::{Acted, Desk, DeskCommand, DeskError, Lang, Request, Result, Text, Upload};
+
+/// What came of a message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MailOutcome {
+    /// The same message was stored before; nothing new was done.
+    Duplicate {
+        /// The stored message.
+        inbound: i64,
+    },
+    /// It opened a ticket.
+    Opened {
+        /// The stored message.
+        inbound: i64,
+        /// The ticket.
+        ticket: TicketId,
+    },
+    /// It joined a ticket (or the follow-up the regulation opens for a closed one).
+    Joined {
+        /// The stored message.
+        inbound: i64,
+        /// The ticket.
+        ticket: TicketId,
+    },
+    /// An agent must look at it.
+    Quarantined {
+        /// The stored message.
+        inbound: i64,
+        /// Why.
+        reason: Text,
+    },
+    /// An automatic message that changes nothing: an auto-reply, a list, a bounce.
+    Ignored {
+        /// The stored message.
+        inbound: i64,
+        /// Why.
+        reason: Text,
+    },
+}
+
+impl Desk {
+    /// Stores an inbound message as it arrived, once per `Message-ID`. This is the step the
+    /// MTA waits for: once it returns, the message cannot be lost.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Unavailable`] when the database cannot take it; the sender must retry.
+    pub async fn receive_mail(&self, raw: &[u8], source: &str) -> Result<(i64, bool)> {
+        // The id is read leniently here: a message that does not parse is stored all the same.
+        let message_id = reglament_mail::parse(raw).ok().and_then(|m| m.message_id);
+        Ok(self
+            .store
+            .store_inbound(message_id.as_deref(), source, raw, self.now())
+            .await?)
+    }
+
+    /// Stores and reads an inbound message.
+    ///
+    /// # Errors
+    ///
+    /// As [`Desk::receive_mail`]; a message stored but not yet read (the database went away
+    /// in between) stays pending for [`Desk::process_pending_mail`].
+    pub async fn ingest_mail(&self, raw: &[u8], source: &str) -> Result<MailOutcome> {
+        let (id, new) = self.receive_mail(raw, source).await?;
+        if !new {
+            return Ok(MailOutcome::Duplicate { inbound: id });
+        }
+        self.process_mail(id).await
+    }
+
+    /// Reads every pending message, oldest first, and says how many were read.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors; the messages not read stay pending.
+    pub async fn process_pending_mail(&self) -> Result<usize> {
+        let pending = self.store.inbound_in("pending", 100).await?;
+        let n = pending.len();
+        for m in pending {
+            self.process_mail(m.id).await?;
+        }
+        Ok(n)
+    }
+
+    /// Reads one stored message and records what came of it.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors; the message then stays pending.
+    pub async fn process_mail(&self, inbound: i64) -> Result<MailOutcome> {
+        let stored = self.store.inbound(inbound).await?;
+        let outcome = self.decide_mail(inbound, &stored.raw).await?;
+        let (state, ticket, reason) = match &outcome {
+            MailOutcome::Duplicate { .. } => return Ok(outcome),
+            MailOutcome::Opened { ticket, .. } => ("ticket", Some(*ticket), None),
+            MailOutcome::Joined { ticket, .. } => ("reply", Some(*ticket), None),
+            MailOutcome::Quarantined { reason, .. } => {
+                ("quarantined", None, Some(reason.render(Lang::Ru)))
+            }
+            MailOutcome::Ignored { reason, .. } => ("ignored", None, Some(reason.render(Lang::Ru))),
+        };
+        self.store
+            .finish_inbound(inbound, state, ticket, reason.as_deref(), self.now())
+            .await?;
+        match &outcome {
+            MailOutcome::Quarantined { reason, .. } => tracing::warn!(
+                inbound,
+                reason = %reason.render(Lang::En),
+                "mail quarantined"
+            ),
+            other => tracing::info!(inbound, outcome = ?std::mem::discriminant(other), "mail read"),
+        }
+        Ok(outcome)
+    }
+
+    async fn decide_mail(&self, inbound: i64, raw: &[u8]) -> Result<MailOutcome> {
+        let quarantine = |reason: Text| Ok(MailOutcome::Quarantined { inbound, reason });
+        let m = match reglament_mail::parse(raw) {
+            Ok(m) => m,
+            Err(e) => return quarantine(Text::new("mail-unreadable").arg("why", e.to_string())),
+        };
+        if m.spam == SpamVerdict::Spam {
+            return quarantine(Text::new("mail-spam"));
+        }
+        let from = m.from.clone().expect("parse answers a sender");
+        let sender = match from.email.parse::<reglament_domain::EmailAddress>() {
+            Ok(e) => match self.store.contact_by_email(&e).await {
+                Ok(c) => Some(c),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        };
+        // The thread: a number in the subject first, then the message it answers.
+        let by_number = match self.numbers.find_in(&m.subject) {
+            Some(n) => match self.store.ticket_by_number(n.as_str(), Viewer::Staff).await {
+                Ok(t) => Some(t),
+                Err(StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
+        let thread = match by_number {
+            Some(t) => Some(t),
+            None => {
+                let mut ids = m.references.clone();
+                ids.extend(m.in_reply_to.iter().cloned());
+                self.store.ticket_of_message_ids(&ids).await?
+            }
+        };
+        if let Some(why) = m.automatic {
+            // No automatic message reopens a ticket or opens one; nothing is sent back.
+            return Ok(MailOutcome::Ignored {
+                inbound,
+                reason: Text::new("mail-automatic").arg("kind", format!("{why:?}")),
+            });
+        }
+        let Some(contact) = sender else {
+            return quarantine(Text::new("mail-unknown-sender").arg("email", from.email));
+        };
+        let who = Principal::Contact(contact.id, contact.organization);
+        if let Some(ticket) = thread {
+            // A number attaches a message only for the ticket's own organization: a stranger
+            // quoting a number must not write into someone else's ticket.
+            let owner = self
+                .store
+                .ticket(ticket, Viewer::Customer(contact.organization))
+                .await;
+            match owner {
+                Ok(_) => return self.join(inbound, who, ticket, &m).await,
+                Err(StoreError::NotFound) => {
+                    return quarantine(
+                        Text::new("mail-foreign-ticket").arg("email", from.email.clone()),
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let request = Request {
+            subject: if m.subject.trim().is_empty() {
+                Text::new("mail-no-subject").render(Lang::Ru)
+            } else {
+                m.subject.clone()
+            },
+            description: m.text.clone(),
+            via: ChannelKind::Email,
+            ..Request::new("", "")
+        };
+        match self.open_ticket(who, request, Lang::Ru).await {
+            Ok(view) => {
+                let ticket = TicketId(view.id);
+                self.attach_mail_files(who, ticket, &m).await?;
+                Ok(MailOutcome::Opened { inbound, ticket })
+            }
+            Err(DeskError::Invalid(problems)) => quarantine(
+                Text::new("mail-refused").arg(
+                    "why",
+                    problems
+                        .iter()
+                        .map(|p| p.text.render(Lang::Ru))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            ),
+            Err(DeskError::Forbidden(t)) => {
+                quarantine(Text::new("mail-refused").arg("why", t.render(Lang::Ru)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A customer's message on a ticket: its new text as a reply (the quoted history stays in
+    /// the stored message), and its files.
+    async fn join(
+        &self,
+        inbound: i64,
+        who: Principal,
+        ticket: TicketId,
+        m: &Inbound,
+    ) -> Result<MailOutcome> {
+        let body = reglament_mail::trim_quoted(&m.text);
+        let body = if body.trim().is_empty() {
+            Text::new("mail-empty-reply").render(Lang::Ru)
+        } else {
+            body
+        };
+        let acted = match self
+            .act(
+                who,
+                ticket,
+                DeskCommand::Reply { body, public: true },
+                Lang::Ru,
+            )
+            .await
+        {
+            Ok(a) => a,
+            Err(DeskError::Conflict(t) | DeskError::Forbidden(t)) => {
+                return Ok(MailOutcome::Quarantined {
+                    inbound,
+                    reason: Text::new("mail-refused").arg("why", t.render(Lang::Ru)),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let target = match &acted {
+            Acted::Updated(v) | Acted::Opened(v) | Acted::Merged(v) => TicketId(v.id),
+        };
+        self.attach_mail_files(who, target, m).await?;
+        Ok(MailOutcome::Joined {
+            inbound,
+            ticket: target,
+        })
+    }
+
+    /// The files of a message on its ticket; a file the policy refuses is recorded on the
+    /// ticket with its reason, and the others are kept.
+    async fn attach_mail_files(&self, who: Principal, ticket: TicketId, m: &Inbound) -> Result<()> {
+        let files: Vec<Upload> = m
+            .attachments
+            .iter()
+            .filter(|a| !a.data.is_empty())
+            .map(|a| Upload {
+                name: a.name.clone(),
+                content_type: a.content_type.clone(),
+                data: a.data.clone(),
+            })
+            .collect();
+        if files.is_empty() {
+            return Ok(());
+        }
+        match self.attach(who, ticket, files).await {
+            Ok(_) | Err(DeskError::Invalid(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A held message as the quarantine page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldMail {
+    /// The stored message's id.
+    pub id: i64,
+    /// `quarantined` or `ignored`.
+    pub state: String,
+    /// Why.
+    pub reason: String,
+    /// The sender, as the message gives it.
+    pub from: String,
+    /// The subject.
+    pub subject: String,
+    /// When it arrived, in the regulation's time zone.
+    pub received_at: String,
+    /// Where it came from.
+    pub source: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl Desk {
+    /// The messages waiting for an agent, and the automatic ones set aside, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; storage errors.
+    pub async fn held_mail(&self, who: Principal) -> Result<Vec<HeldMail>> {
+        crate::permissions::check(who, crate::Action::HandleMail)?;
+        let mut out = Vec::new();
+        for state in ["quarantined", "ignored"] {
+            for m in self.store.inbound_in(state, 500).await? {
+                let parsed = reglament_mail::parse(&m.raw).ok();
+                out.push(HeldMail {
+                    id: m.id,
+                    state: m.state,
+                    reason: m.reason.unwrap_or_default(),
+                    from: parsed
+                        .as_ref()
+                        .and_then(|p| p.from.as_ref())
+                        .map(|f| match &f.name {
+                            Some(n) => format!("{n} <{}>", f.email),
+                            None => f.email.clone(),
+                        })
+                        .unwrap_or_default(),
+                    subject: parsed.map(|p| p.subject).unwrap_or_default(),
+                    received_at: self.local_time(m.received_at),
+                    source: m.source,
+                    size: m.raw.len() as u64,
+                });
+            }
+        }
+        out.sort_by_key(|m| m.id);
+        Ok(out)
+    }
+
+    /// A held message's raw bytes, for an agent to read as it came.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::NotFound`] for an unknown id.
+    pub async fn mail_raw(&self, who: Principal, id: i64) -> Result<Vec<u8>> {
+        crate::permissions::check(who, crate::Action::HandleMail)?;
+        Ok(self.store.inbound(id).await?.raw)
+    }
+
+    /// Reads a held message again — after its sender was added as a contact, say — and says
+    /// what came of it.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::Conflict`] for a message that is
+    /// not held; storage errors.
+    pub async fn retry_mail(&self, who: Principal, id: i64) -> Result<MailOutcome> {
+        crate::permissions::check(who, crate::Action::HandleMail)?;
+        if !self.store.retry_inbound(id).await? {
+            return Err(DeskError::Conflict(Text::new("mail-not-held")));
+        }
+        self.process_mail(id).await
+    }
+
+    /// Discards a held message: it leaves the quarantine and stays stored.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::Conflict`] for a message that is
+    /// not held.
+    pub async fn discard_mail(&self, who: Principal, id: i64) -> Result<()> {
+        crate::permissions::check(who, crate::Action::HandleMail)?;
+        if !self.store.discard_inbound(id, self.now()).await? {
+            return Err(DeskError::Conflict(Text::new("mail-not-held")));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,250 @@
+//! Mail intake on both databases: a message opens a ticket for its sender or joins the ticket
+//! it names or answers; a stranger, an unknown sender, spam and broken bytes wait in the
+//! quarantine with a reason; automatic mail changes nothing; a message delivered twice is one.
+
+use reglament_desk::{MailOutcome, OPERATOR};
+use reglament_domain::{OrgId, Principal, TicketEvent, TicketId};
+use reglament_testkit::{Db, TestApp, on_both_databases};
+
+const SAVEIT: &str = include_str!("../../../examples/regulations/saveit.toml");
+
+/// Tuesday 24 November 2026, 11:00 Moscow time: inside every channel's hours.
+const NOW: &str = "2026-11-24T11:00:00+03:00";
+
+async fn app(db: Db) -> (TestApp, String) {
+    let app = TestApp::spawn(db, SAVEIT).await.at(NOW);
+    let (org, contact) = app.organization_with_contact(true, false).await;
+    let email = app
+        .desk
+        .contacts(OPERATOR, org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == contact)
+        .unwrap()
+        .email
+        .as_str()
+        .to_string();
+    (app, email)
+}
+
+fn mail(from: &str, id: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Клиент <{from}>\r\nTo: support@saveit.pro\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+async fn replies(app: &TestApp, t: TicketId) -> Vec<String> {
+    app.desk
+        .ticket(
+            Principal::Token(reglament_domain::TokenId(0), reglament_domain::Role::Admin),
+            t,
+            reglament_desk::Lang::Ru,
+        )
+        .await
+        .unwrap()
+        .journal
+        .into_iter()
+        .filter_map(|e| match e.event {
+            TicketEvent::Replied { body, .. } => Some(body),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn a_customers_message_opens_a_ticket_once_and_its_replies_join_it(db: Db) {
+    let (app, email) = app(db).await;
+    let first = mail(
+        &email,
+        "m1@client.test",
+        "Не выгружается отчёт",
+        "",
+        "Ошибка 500 при выгрузке.",
+    );
+    let MailOutcome::Opened { ticket, inbound } =
+        app.desk.ingest_mail(&first, "pipe").await.unwrap()
+    else {
+        panic!("no ticket opened")
+    };
+    let view = app
+        .desk
+        .ticket(OPERATOR, ticket, reglament_desk::Lang::Ru)
+        .await
+        .unwrap();
+    assert_eq!(view.channel, "email");
+    assert_eq!(view.subject, "Не выгружается отчёт");
+    assert_eq!(view.description, "Ошибка 500 при выгрузке.");
+    // The same message again — a retry, a second mailbox — is the same message.
+    assert_eq!(
+        app.desk.ingest_mail(&first, "imap:support").await.unwrap(),
+        MailOutcome::Duplicate { inbound }
+    );
+    let number = view.number.unwrap();
+    // A reply naming the number joins, without its quoted history.
+    let reply = mail(
+        &email,
+        "m2@client.test",
+        &format!("Re: [Заявка #{number}] Не выгружается отчёт"),
+        "",
+        "Прикладываю журнал.\r\n\r\n> Ошибка 500 при выгрузке.",
+    );
+    assert!(matches!(
+        app.desk.ingest_mail(&reply, "pipe").await.unwrap(),
+        MailOutcome::Joined { ticket: t, .. } if t == ticket
+    ));
+    // A reply with no number finds its thread by what it answers.
+    let threaded = mail(
+        &email,
+        "m3@client.test",
+        "Re: отчёт",
+        "In-Reply-To: <m2@client.test>\r\n",
+        "Ещё одно уточнение.",
+    );
+    assert!(matches!(
+        app.desk.ingest_mail(&threaded, "pipe").await.unwrap(),
+        MailOutcome::Joined { ticket: t, .. } if t == ticket
+    ));
+    assert_eq!(
+        replies(&app, ticket).await,
+        vec![
+            "Прикладываю журнал.".to_string(),
+            "Ещё одно уточнение.".to_string()
+        ]
+    );
+}
+
+async fn a_stranger_quoting_a_number_is_held_and_writes_nothing(db: Db) {
+    let (app, email) = app(db).await;
+    let MailOutcome::Opened { ticket, .. } = app
+        .desk
+        .ingest_mail(
+            &mail(&email, "a1@client.test", "Вопрос", "", "Текст"),
+            "pipe",
+        )
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let number = app
+        .desk
+        .ticket(OPERATOR, ticket, reglament_desk::Lang::Ru)
+        .await
+        .unwrap()
+        .number
+        .unwrap();
+    // A contact of another organization.
+    let (other, contact) = app.organization_with_contact(true, false).await;
+    let stranger = app
+        .desk
+        .contacts(OPERATOR, other)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == contact)
+        .unwrap()
+        .email
+        .as_str()
+        .to_string();
+    let out = app
+        .desk
+        .ingest_mail(
+            &mail(
+                &stranger,
+                "x1@other.test",
+                &format!("Re: {number}"),
+                "",
+                "Чужой ответ",
+            ),
+            "pipe",
+        )
+        .await
+        .unwrap();
+    let MailOutcome::Quarantined { reason, .. } = out else {
+        panic!("{out:?}")
+    };
+    assert!(
+        reason
+            .render(reglament_desk::Lang::Ru)
+            .contains("другой организации")
+    );
+    assert!(replies(&app, ticket).await.is_empty());
+    let _ = OrgId(0);
+}
+
+async fn unknown_senders_spam_and_broken_bytes_wait_in_the_quarantine(db: Db) {
+    let (app, email) = app(db).await;
+    let unknown = app
+        .desk
+        .ingest_mail(
+            &mail(
+                "nobody@nowhere.test",
+                "u1@nowhere.test",
+                "Помогите",
+                "",
+                "Текст",
+            ),
+            "pipe",
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(&unknown, MailOutcome::Quarantined { reason, .. } if reason.render(reglament_desk::Lang::Ru).contains("nobody@nowhere.test")),
+        "{unknown:?}"
+    );
+    let spam = app
+        .desk
+        .ingest_mail(
+            &mail(
+                &email,
+                "s1@client.test",
+                "Выигрыш",
+                "X-Spam-Flag: YES\r\n",
+                "...",
+            ),
+            "pipe",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(spam, MailOutcome::Quarantined { .. }), "{spam:?}");
+    let broken = app
+        .desk
+        .ingest_mail(b"\x00\x01 not a message", "pipe")
+        .await
+        .unwrap();
+    let MailOutcome::Quarantined { inbound, reason } = broken else {
+        panic!("{broken:?}")
+    };
+    assert!(
+        reason
+            .render(reglament_desk::Lang::En)
+            .contains("could not be read"),
+        "{reason:?}"
+    );
+    // The raw bytes are kept for the agent.
+    let _ = inbound;
+    // An auto-reply opens nothing.
+    let ooo = app
+        .desk
+        .ingest_mail(
+            &mail(
+                &email,
+                "o1@client.test",
+                "Автоответ: в отпуске",
+                "Auto-Submitted: auto-replied\r\n",
+                "Меня нет",
+            ),
+            "pipe",
+        )
+        .await
+        .unwrap();
+    assert!(matches!(ooo, MailOutcome::Ignored { .. }), "{ooo:?}");
+    assert_eq!(app.desk.open_tickets().await.unwrap(), 0);
+}
+
+on_both_databases!(
+    a_customers_message_opens_a_ticket_once_and_its_replies_join_it,
+    a_stranger_quoting_a_number_is_held_and_writes_nothing,
+    unknown_senders_spam_and_broken_bytes_wait_in_the_quarantine,
+);

@@ -1,0 +1,91 @@
+//! `reglament mail ingest`: one message on standard input, for an MTA's pipe (Postfix,
+//! OpenSMTPD) or fetchmail. It exits 0 once the message is stored — whatever is then decided
+//! about it — and 75 (`EX_TEMPFAIL`) when it could not be stored, so that the MTA keeps the
+//! message and tries again.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use reglament_desk::{Lang, MailOutcome};
+
+/// `sysexits.h`: a temporary failure; the MTA queues the message and retries.
+pub const EX_TEMPFAIL: u8 = 75;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Read one RFC 5322 message on standard input and store it; exit 75 when it cannot be
+    /// stored, so that the MTA retries.
+    Ingest(IngestArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    db: crate::accounts_cmd::Db,
+    /// The regulation file; else `REGLAMENT_SERVER__REGULATION` or `[server] regulation`.
+    #[arg(long)]
+    regulation: Option<std::path::PathBuf>,
+    /// Where the message came from, as recorded with it.
+    #[arg(long, default_value = "pipe")]
+    source: String,
+}
+
+pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
+    let Command::Ingest(a) = c;
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::stdin().lock().read_to_end(&mut raw) {
+        eprintln!("reglament mail ingest: cannot read the message: {e}");
+        return Ok(ExitCode::from(EX_TEMPFAIL));
+    }
+    // A database that cannot be reached, or a configuration that cannot be read, keeps the
+    // message with the MTA: nothing is lost, and the next try may succeed.
+    let desk = match a.db.desk_under(a.regulation.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("reglament mail ingest: not stored, try again later: {e:#}");
+            return Ok(ExitCode::from(EX_TEMPFAIL));
+        }
+    };
+    let (id, new) = match desk.receive_mail(&raw, &a.source).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            eprintln!(
+                "reglament mail ingest: not stored, try again later: {}",
+                e.render(Lang::En)
+            );
+            return Ok(ExitCode::from(EX_TEMPFAIL));
+        }
+    };
+    if !new {
+        writeln!(
+            out,
+            "inbound #{id}: a duplicate of a stored message; nothing new"
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Stored: from here on the message is safe, and a failure leaves it pending for the
+    // server's worker.
+    match desk.process_mail(id).await {
+        Ok(MailOutcome::Opened { ticket, .. }) => {
+            writeln!(out, "inbound #{id}: opened ticket {}", ticket.0)?
+        }
+        Ok(MailOutcome::Joined { ticket, .. }) => {
+            writeln!(out, "inbound #{id}: joined ticket {}", ticket.0)?
+        }
+        Ok(MailOutcome::Quarantined { reason, .. }) => writeln!(
+            out,
+            "inbound #{id}: quarantined: {}",
+            reason.render(Lang::En)
+        )?,
+        Ok(MailOutcome::Ignored { reason, .. }) => {
+            writeln!(out, "inbound #{id}: ignored: {}", reason.render(Lang::En))?
+        }
+        Ok(MailOutcome::Duplicate { .. }) => writeln!(out, "inbound #{id}: a duplicate")?,
+        Err(e) => eprintln!(
+            "reglament mail ingest: inbound #{id} stored; reading it failed and is retried: {}",
+            e.render(Lang::En)
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
