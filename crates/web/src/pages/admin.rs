@@ -26,6 +26,30 @@ fn get(f: &Fields, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// 422 for a form that comes back with problems, else 200.
+fn status_of(
+    problems: &BTreeMap<String, String>,
+    error: &Option<String>,
+) -> axum::http::StatusCode {
+    if problems.is_empty() && error.is_none() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// The principal once the desk has checked the form's CSRF token, or the refusal's page.
+async fn checked(
+    s: &AppState,
+    who: &Signed,
+    f: &Fields,
+    lang: Lang,
+) -> Result<reglament_domain::Principal, Response> {
+    who.for_change(s, f.get("csrf").map_or("", String::as_str))
+        .await
+        .map_err(|e| e.page(lang))
+}
+
 /// A refusal's problems by field, and what is not about one field.
 fn problems(
     e: DeskError,
@@ -91,11 +115,7 @@ async fn organizations_page(
     problems: BTreeMap<String, String>,
     error: Option<String>,
 ) -> Response {
-    let status = if problems.is_empty() && error.is_none() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&problems, &error);
     match s.desk.organizations(who.principal).await {
         Ok(organizations) => {
             let page = OrganizationsPage {
@@ -133,12 +153,9 @@ pub async fn create_organization(
     who: Signed,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who
-        .for_change(&s, f.get("csrf").map_or("", String::as_str))
-        .await
-    {
+    let p = match checked(&s, &who, &f, lang).await {
         Ok(p) => p,
-        Err(e) => return e.page(lang),
+        Err(page) => return page,
     };
     match s.desk.create_organization(p, organization_input(&f)).await {
         Ok(o) => Redirect::to(&format!("/admin/organizations/{}?done=1", o.id)).into_response(),
@@ -202,11 +219,7 @@ async fn organization_page(
     error: Option<String>,
     done: bool,
 ) -> Response {
-    let status = if problems.is_empty() && error.is_none() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&problems, &error);
     let org = match s.desk.organization(who.principal, OrgId(id)).await {
         Ok(o) => o,
         Err(e) => return PageError::from(e).page(lang),
@@ -288,12 +301,9 @@ pub async fn update_organization(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who
-        .for_change(&s, f.get("csrf").map_or("", String::as_str))
-        .await
-    {
+    let p = match checked(&s, &who, &f, lang).await {
         Ok(p) => p,
-        Err(e) => return e.page(lang),
+        Err(page) => return page,
     };
     // The products, the account manager and the programmer are not on the form: keep them.
     // Whoever may not change organizations hears so before anything is looked up.
@@ -340,12 +350,9 @@ pub async fn create_contact(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who
-        .for_change(&s, f.get("csrf").map_or("", String::as_str))
-        .await
-    {
+    let p = match checked(&s, &who, &f, lang).await {
         Ok(p) => p,
-        Err(e) => return e.page(lang),
+        Err(page) => return page,
     };
     let input = ContactInput {
         full_name: f
@@ -445,11 +452,7 @@ async fn agents_page(
     problems: BTreeMap<String, String>,
     error: Option<String>,
 ) -> Response {
-    let status = if problems.is_empty() && error.is_none() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&problems, &error);
     match s.desk.agents(who.principal).await {
         Ok(agents) => {
             let page = AgentsPage {
@@ -497,12 +500,9 @@ pub async fn create_agent(
     who: Signed,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who
-        .for_change(&s, f.get("csrf").map_or("", String::as_str))
-        .await
-    {
+    let p = match checked(&s, &who, &f, lang).await {
         Ok(p) => p,
-        Err(e) => return e.page(lang),
+        Err(page) => return page,
     };
     let input = AgentInput {
         full_name: f
@@ -542,12 +542,9 @@ pub async fn set_agent_active(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who
-        .for_change(&s, f.get("csrf").map_or("", String::as_str))
-        .await
-    {
+    let p = match checked(&s, &who, &f, lang).await {
         Ok(p) => p,
-        Err(e) => return e.page(lang),
+        Err(page) => return page,
     };
     let active = f.get("active").is_some_and(|v| v == "1");
     match s.desk.set_agent_active(p, AgentId(id), active).await {
@@ -656,12 +653,9 @@ pub async fn mail_action(
     Path((id, action)): Path<(i64, String)>,
     axum::Form(f): axum::Form<Fields>,
 ) -> Response {
-    let p = match who
-        .for_change(&s, f.get("csrf").map_or("", String::as_str))
-        .await
-    {
+    let p = match checked(&s, &who, &f, lang).await {
         Ok(p) => p,
-        Err(e) => return e.page(lang),
+        Err(page) => return page,
     };
     let done = match action.as_str() {
         "retry" => s.desk.retry_mail(p, id).await.map(|o| match o {
