@@ -24,9 +24,11 @@
 
 #![deny(missing_docs)]
 
+mod compose;
 mod guard;
 mod inbound;
 
+pub use compose::{Outgoing, compose};
 pub use guard::{Automatic, SpamVerdict};
 pub use inbound::{Address, Attachment, Inbound, parse, trim_quoted};
 
@@ -39,4 +41,7 @@ pub enum MailError {
     /// The message has no sender address to answer or to identify.
     #[error("the message has no sender address")]
     NoSender,
+    /// An outgoing message cannot be built: a bad address, say.
+    #[error("cannot compose the message: {0}")]
+    Compose(String),
 }

@@ -10,6 +10,17 @@
 //! listen = "0.0.0.0:8080"
 //! regulation = "regulation.toml"   # relative to this file
 //! ticket_number = "{year}-{seq:5}"
+//!
+//! [mail]
+//! from = "support@example.ru"       # the support address mail goes out from
+//! from_name = "Служба поддержки"
+//!
+//! [mail.smtp]                        # without it, the outbox waits
+//! host = "smtp.example.ru"
+//! port = 587
+//! security = "starttls"              # "starttls", "tls" (implicit) or "none"
+//! username = "support@example.ru"
+//! password = "…"                     # or REGLAMENT_MAIL__SMTP__PASSWORD
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -32,6 +43,8 @@ pub struct ConfigFile {
     pub database: DatabaseSection,
     #[serde(default)]
     pub server: ServerSection,
+    #[serde(default)]
+    pub mail: MailSection,
     /// Where the file was read from, for resolving relative paths.
     #[serde(skip)]
     pub dir: Option<PathBuf>,
@@ -50,6 +63,34 @@ pub struct ServerSection {
     pub listen: Option<String>,
     pub regulation: Option<PathBuf>,
     pub ticket_number: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSection {
+    /// The support address mail goes out from.
+    pub from: Option<String>,
+    /// Its display name.
+    pub from_name: Option<String>,
+    /// The SMTP server that delivers the outbox; without it, the outbox waits.
+    pub smtp: Option<SmtpSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSection {
+    pub host: String,
+    pub port: Option<u16>,
+    /// `starttls` (the default), `tls` (implicit, port 465) or `none` (a local relay only).
+    #[serde(default = "default_security")]
+    pub security: String,
+    pub username: Option<String>,
+    /// Never logged.
+    pub password: Option<secrecy::SecretString>,
+}
+
+fn default_security() -> String {
+    "starttls".into()
 }
 
 /// The `--config` flag, shared by every command that opens the database.
@@ -80,7 +121,9 @@ impl ConfigArg {
             Env::prefixed("REGLAMENT_")
                 .filter(|k| {
                     let k = k.as_str().to_ascii_lowercase();
-                    k.starts_with("database__") || k.starts_with("server__")
+                    k.starts_with("database__")
+                        || k.starts_with("server__")
+                        || k.starts_with("mail__")
                 })
                 .split("__"),
         );

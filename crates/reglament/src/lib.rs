@@ -11,6 +11,7 @@ mod deadline;
 mod mail_cmd;
 mod regulation_cmd;
 mod serve_cmd;
+mod smtp;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -138,7 +138,27 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker(store.clone(), regulation.clone(), stop_rx.clone()));
-    let mail = tokio::spawn(mail_worker(mail_desk, stop_rx));
+    let mail = tokio::spawn(mail_worker(mail_desk.clone(), stop_rx.clone()));
+    // The outbox goes out when an SMTP server and a sender address are configured.
+    let outbound = match (
+        &file.mail.smtp,
+        crate::smtp::sender(&file.mail, &regulation.name),
+    ) {
+        (Some(s), Some(sender)) => {
+            let transport = crate::smtp::transport(s)?;
+            tracing::info!(host = %s.host, from = %sender.address, "delivering the outbox over SMTP");
+            Some(tokio::spawn(crate::smtp::worker(
+                mail_desk, transport, sender, stop_rx,
+            )))
+        }
+        (Some(_), None) => {
+            anyhow::bail!("[mail.smtp] is set but [mail] from is not: mail needs a sender address")
+        }
+        _ => {
+            tracing::info!("no [mail.smtp]: the outbox waits");
+            None
+        }
+    };
     axum::serve(listener, reglament_web::router(state))
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
@@ -149,6 +169,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let _ = stop_tx.send(true);
     let _ = worker.await;
     let _ = mail.await;
+    if let Some(o) = outbound {
+        let _ = o.await;
+    }
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

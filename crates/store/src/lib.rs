@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod changes;
+pub mod delivery;
 pub mod directory;
 pub mod jobs;
 pub mod mail;

@@ -55,6 +55,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     migrations_apply_once_and_again_without_harm,
+    the_outbox_is_delivered_at_most_once_even_across_a_crash,
     a_search_finds_russian_word_forms_in_subjects_descriptions_and_replies,
     the_search_index_is_built_for_a_journal_written_before_it,
     a_change_announced_on_one_node_reaches_the_subscribers_of_another,
@@ -322,6 +323,54 @@ async fn the_search_index_is_built_for_a_journal_written_before_it(s: Store) {
     assert_eq!(found[0].id, id);
 }
 
+async fn the_outbox_is_delivered_at_most_once_even_across_a_crash(s: Store) {
+    let (org, contact) = org_with_contact(&s, "ООО «Почтовое»", "post@client.ru").await;
+    let when = "2026-11-23T10:00:00+03:00";
+    let id = new_ticket(&s, org, contact, "P3", when).await;
+    run(&s, id, Actor::System, register(), when).await;
+    let t0 = at(when);
+    let (m, attempts) = s
+        .claim_outbox(t0)
+        .await
+        .unwrap()
+        .expect("the acknowledgment");
+    assert_eq!((m.kind.as_str(), attempts), ("registered", 1));
+    // Claimed: another node finds nothing to send.
+    let other = match s.backend() {
+        reglament_store::Backend::Postgres => s.clone_as_new_node().await.unwrap(),
+        reglament_store::Backend::Sqlite => s.clone(),
+    };
+    assert!(other.claim_outbox(t0).await.unwrap().is_none());
+    // A refused try waits a minute, then is claimed again.
+    s.outbox_failed(m.id, attempts, "421 try later", false, t0)
+        .await
+        .unwrap();
+    assert!(
+        s.claim_outbox(t0 + jiff::SignedDuration::from_secs(30))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (again, attempts) = s
+        .claim_outbox(t0 + jiff::SignedDuration::from_secs(61))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, attempts), (m.id, 2));
+    // Handed to the server, then the node dies before marking it sent: it is never sent again.
+    s.outbox_sending(again.id, t0).await.unwrap();
+    let later = t0 + jiff::SignedDuration::from_mins(10);
+    assert!(s.claim_outbox(later).await.unwrap().is_none());
+    let (failed, error): (Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT failed_at, last_error FROM outbox WHERE id = $1")
+            .bind(m.id)
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+    assert!(failed.is_some());
+    assert!(error.unwrap().contains("may have been delivered"));
+}
+
 async fn migrations_apply_once_and_again_without_harm(s: Store) {
     s.migrate().await.unwrap();
     s.migrate().await.unwrap();
@@ -329,7 +378,7 @@ async fn migrations_apply_once_and_again_without_harm(s: Store) {
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 5);
+    assert_eq!(n, 6);
 }
 
 async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: Store) {
@@ -346,7 +395,7 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
         .await
         .unwrap();
     }
-    // That version knew migrations 1–3 only: what the fourth and fifth add is not there yet.
+    // That version knew migrations 1–3 only: what the later ones add is not there yet.
     for column in ["next_target", "next_warn"] {
         reglament_store::raw_execute(&s, &format!("ALTER TABLE tickets DROP COLUMN {column}"))
             .await
@@ -355,6 +404,18 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
     reglament_store::raw_execute(&s, "DROP TABLE inbound")
         .await
         .unwrap();
+    for column in [
+        "attempts",
+        "claimed_until",
+        "sending_at",
+        "next_attempt_at",
+        "last_error",
+        "failed_at",
+    ] {
+        reglament_store::raw_execute(&s, &format!("ALTER TABLE outbox DROP COLUMN {column}"))
+            .await
+            .unwrap();
+    }
     let (org, _) = org_with_contact(&s, "ООО «До обновления»", "old@client.ru").await;
     // Applying the migrations again would fail on the existing tables; they are adopted instead,
     // and the later ones run.
@@ -364,7 +425,7 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 5);
+    assert_eq!(n, 6);
     assert_eq!(
         s.organization(org).await.unwrap().name,
         "ООО «До обновления»"

@@ -180,3 +180,27 @@ mail-no-subject = No subject
 mail-refused = The message's ticket was not accepted: { $why }
 mail-empty-reply = (empty message)
 mail-not-held = This message is not held: it has been dealt with already.
+
+# Outgoing mail. The subject carries the number; the body is Russian, then English.
+mail-out-priority-line = Priority: { $priority }.
+mail-out-subject = [Ticket #{ $number }] { $subject }
+mail-out-registered = Hello,
+
+    your request “{ $subject }” is registered as { $number }.
+    { $priority_line }Deadlines under the regulation:
+    { $deadlines }
+
+    To add to the ticket, reply to this message without changing the subject.
+mail-out-reply = { $body }
+mail-out-customer_reply = The customer replied on ticket { $number } “{ $subject }”:
+
+    { $body }
+mail-out-status = Ticket { $number } “{ $subject }” is now: { $status }. { $reason }
+mail-out-extended = The deadline “{ $target }” of ticket { $number } is extended by { $by }. Reason: { $reason }
+mail-out-assigned = Ticket { $number } “{ $subject }” is assigned to you.
+mail-out-handed_over = Ticket { $number } “{ $subject }” was handed over to your line.
+mail-out-attachment_rejected = The file “{ $file }” on ticket { $number } was not accepted: { $reason }
+mail-out-warn = The deadline “{ $target }” of ticket { $number } “{ $subject }” is near.
+mail-out-breach = The deadline “{ $target }” of ticket { $number } “{ $subject }” is breached.
+mail-out-interim = We are still working on ticket { $number } “{ $subject }”.
+mail-out-other = Ticket { $number } “{ $subject }” changed.

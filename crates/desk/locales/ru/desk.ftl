@@ -183,3 +183,27 @@ mail-no-subject = Без темы
 mail-refused = Заявка по письму не принята: { $why }
 mail-empty-reply = (пустое письмо)
 mail-not-held = Это письмо не ждёт решения: его уже разобрали.
+
+# Outgoing mail. The subject carries the number; the body is Russian, then English.
+mail-out-priority-line = Приоритет: { $priority }.
+mail-out-subject = [Заявка #{ $number }] { $subject }
+mail-out-registered = Здравствуйте!
+
+    Ваше обращение «{ $subject }» зарегистрировано под номером { $number }.
+    { $priority_line }Сроки по регламенту:
+    { $deadlines }
+
+    Чтобы дополнить заявку, ответьте на это письмо, не меняя тему.
+mail-out-reply = { $body }
+mail-out-customer_reply = Клиент ответил по заявке { $number } «{ $subject }»:
+
+    { $body }
+mail-out-status = Статус заявки { $number } «{ $subject }»: { $status }. { $reason }
+mail-out-extended = Срок «{ $target }» по заявке { $number } продлён на { $by }. Причина: { $reason }
+mail-out-assigned = Вам назначена заявка { $number } «{ $subject }».
+mail-out-handed_over = Заявка { $number } «{ $subject }» передана на вашу линию.
+mail-out-attachment_rejected = Файл «{ $file }» к заявке { $number } не принят: { $reason }
+mail-out-warn = Скоро истекает срок «{ $target }» по заявке { $number } «{ $subject }».
+mail-out-breach = Нарушен срок «{ $target }» по заявке { $number } «{ $subject }».
+mail-out-interim = Мы продолжаем работать над заявкой { $number } «{ $subject }».
+mail-out-other = Заявка { $number } «{ $subject }» изменилась.

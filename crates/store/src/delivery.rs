@@ -1,0 +1,143 @@
+//! Delivering the outbox at most once: claim a row for a while, mark it just before sending,
+//! mark it sent; a claim that ran out after the mark before sending is a message that may
+//! have gone, which fails visibly instead of going twice.
+
+use jiff::{SignedDuration, Timestamp};
+use reglament_domain::TicketId;
+use sqlx::Row;
+
+use crate::tickets::OutboxMessage;
+use crate::{Result, Store};
+
+/// How long a claim lasts: longer than any SMTP conversation.
+const LEASE: SignedDuration = SignedDuration::from_mins(5);
+/// Tries before a message fails for good.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+impl Store {
+    /// Claims the next message due for delivery, if any. Interrupted sends found on the way
+    /// fail for good, with the reason.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn claim_outbox(&self, now: Timestamp) -> Result<Option<(OutboxMessage, i64)>> {
+        let t = now.as_second();
+        // A claim that ran out after its message was handed to SMTP: it may have gone.
+        sqlx::query("UPDATE outbox SET failed_at = $1, last_error = 'the delivery was interrupted after the message was handed to the mail server; it may have been delivered, so it is not sent again' WHERE sent_at IS NULL AND failed_at IS NULL AND sending_at IS NOT NULL AND claimed_until < $2")
+            .bind(t)
+            .bind(t)
+            .execute(&self.pool)
+            .await?;
+        for _ in 0..5 {
+            let candidate: Option<(i64,)> = sqlx::query_as("SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $1) AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY id LIMIT 1")
+                .bind(t)
+                .bind(t)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some((id,)) = candidate else {
+                return Ok(None);
+            };
+            // Whoever changes the row first has it; another node finds it claimed.
+            let claimed = sqlx::query("UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 WHERE id = $2 AND sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)")
+                .bind((now + LEASE).as_second())
+                .bind(id)
+                .bind(t)
+                .execute(&self.pool)
+                .await?;
+            if claimed.rows_affected() == 1 {
+                let r = sqlx::query("SELECT id, ticket_id, kind, recipient, payload, attempts FROM outbox WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let payload: String = r.try_get("payload")?;
+                let m = OutboxMessage {
+                    id,
+                    ticket: r.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
+                    kind: r.try_get("kind")?,
+                    recipient: r.try_get("recipient")?,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|e| crate::StoreError::Other(e.to_string()))?,
+                };
+                return Ok(Some((m, r.try_get("attempts")?)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Marks a claimed message as being handed to the mail server, just before it is.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors: the message must then not be sent.
+    pub async fn outbox_sending(&self, id: i64, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE outbox SET sending_at = $1 WHERE id = $2")
+            .bind(now.as_second())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a message delivered.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn outbox_sent(&self, id: i64, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE outbox SET sent_at = $1, claimed_until = NULL WHERE id = $2")
+            .bind(now.as_second())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed try: the message waits and is tried again, with the wait doubling from
+    /// a minute, or after [`MAX_ATTEMPTS`] (or a permanent refusal) it fails for good.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn outbox_failed(
+        &self,
+        id: i64,
+        attempts: i64,
+        error: &str,
+        permanent: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        if permanent || attempts >= MAX_ATTEMPTS {
+            sqlx::query("UPDATE outbox SET failed_at = $1, last_error = $2, claimed_until = NULL, sending_at = NULL WHERE id = $3")
+                .bind(now.as_second())
+                .bind(error)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        } else {
+            let wait = 60i64 << (attempts - 1).clamp(0, 10);
+            sqlx::query("UPDATE outbox SET next_attempt_at = $1, last_error = $2, claimed_until = NULL, sending_at = NULL WHERE id = $3")
+                .bind(now.as_second() + wait)
+                .bind(error)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The `Message-ID` of the first message a ticket came with, for the replies' threading.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn first_message_id(&self, ticket: TicketId) -> Result<Option<String>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT message_id FROM inbound WHERE ticket_id = $1 AND message_id IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .bind(ticket.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|(m,)| m))
+    }
+}
