@@ -382,3 +382,40 @@ impl Desk {
         Ok(())
     }
 }
+
+impl Desk {
+    /// Claims a mailbox for this node for a minute, so that two nodes never poll one mailbox
+    /// at once; the holder renews it. `false` when another node holds it.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn claim_mailbox(&self, mailbox: &str, node: &str) -> Result<bool> {
+        let now = self.now();
+        Ok(self
+            .store
+            .claim_mailbox(mailbox, node, now, now + jiff::SignedDuration::from_mins(1))
+            .await?)
+    }
+
+    /// Where reading a mailbox stopped: its UIDVALIDITY and the last UID stored.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn mailbox_position(&self, mailbox: &str) -> Result<Option<(u32, u32)>> {
+        Ok(self.store.mailbox_position(mailbox).await?)
+    }
+
+    /// Records where reading a mailbox stopped, once the message at `uid` is stored.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn set_mailbox_position(&self, mailbox: &str, validity: u32, uid: u32) -> Result<()> {
+        Ok(self
+            .store
+            .set_mailbox_position(mailbox, validity, uid)
+            .await?)
+    }
+}

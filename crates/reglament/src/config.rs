@@ -21,6 +21,14 @@
 //! security = "starttls"              # "starttls", "tls" (implicit) or "none"
 //! username = "support@example.ru"
 //! password = "…"                     # or REGLAMENT_MAIL__SMTP__PASSWORD
+//!
+//! [[mail.imap]]                      # any number of mailboxes
+//! name = "support"
+//! host = "imap.example.ru"
+//! port = 993
+//! security = "tls"                   # or "none" for a server on this machine
+//! username = "support@example.ru"
+//! password = "…"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -74,6 +82,30 @@ pub struct MailSection {
     pub from_name: Option<String>,
     /// The SMTP server that delivers the outbox; without it, the outbox waits.
     pub smtp: Option<SmtpSection>,
+    /// Mailboxes to poll over IMAP.
+    #[serde(default)]
+    pub imap: Vec<ImapSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapSection {
+    /// A name for the mailbox, recorded with every message from it.
+    pub name: String,
+    pub host: String,
+    pub port: Option<u16>,
+    /// `tls` (implicit, port 993; the default) or `none` (a server on this machine only).
+    #[serde(default = "default_imap_security")]
+    pub security: String,
+    pub username: String,
+    /// Never logged.
+    pub password: secrecy::SecretString,
+    /// The folder to read; `INBOX` by default.
+    pub folder: Option<String>,
+}
+
+fn default_imap_security() -> String {
+    "tls".into()
 }
 
 #[derive(Debug, Deserialize)]

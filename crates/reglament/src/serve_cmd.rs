@@ -67,7 +67,7 @@ fn init_logs() {
 
 pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     init_logs();
-    let file = a.db.config.load()?;
+    let mut file = a.db.config.load()?;
     let regulation_path = a
         .regulation
         .clone()
@@ -139,6 +139,15 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(worker(store.clone(), regulation.clone(), stop_rx.clone()));
     let mail = tokio::spawn(mail_worker(mail_desk.clone(), stop_rx.clone()));
+    let mut pollers = Vec::new();
+    for m in std::mem::take(&mut file.mail.imap) {
+        tracing::info!(mailbox = %m.name, host = %m.host, "polling a mailbox over IMAP");
+        pollers.push(tokio::spawn(crate::imap::poll(
+            mail_desk.clone(),
+            m,
+            stop_rx.clone(),
+        )));
+    }
     // The outbox goes out when an SMTP server and a sender address are configured.
     let outbound = match (
         &file.mail.smtp,
@@ -169,6 +178,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let _ = stop_tx.send(true);
     let _ = worker.await;
     let _ = mail.await;
+    for p in pollers {
+        let _ = p.await;
+    }
     if let Some(o) = outbound {
         let _ = o.await;
     }

@@ -216,4 +216,61 @@ impl Store {
             .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    /// Claims a mailbox for this node until `until`, so that two nodes never poll it at once;
+    /// a node renews its own claim. `false` when another node holds it.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn claim_mailbox(
+        &self,
+        mailbox: &str,
+        node: &str,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<bool> {
+        let key = format!("imap-claim:{mailbox}");
+        let value = format!("{:020}|{node}", until.as_second());
+        let done = sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $3 WHERE settings.value < $4 OR settings.value LIKE $5")
+            .bind(&key)
+            .bind(&value)
+            .bind(&value)
+            .bind(format!("{:020}", now.as_second()))
+            .bind(format!("%|{node}"))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The last UID read from a mailbox, with its UIDVALIDITY.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn mailbox_position(&self, mailbox: &str) -> Result<Option<(u32, u32)>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
+            .bind(format!("imap-uid:{mailbox}"))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.and_then(|(v,)| {
+            let (a, b) = v.split_once(':')?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        }))
+    }
+
+    /// Records the last UID read from a mailbox.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn set_mailbox_position(&self, mailbox: &str, validity: u32, uid: u32) -> Result<()> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $3")
+            .bind(format!("imap-uid:{mailbox}"))
+            .bind(format!("{validity}:{uid}"))
+            .bind(format!("{validity}:{uid}"))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }
