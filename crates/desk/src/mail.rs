@@ -168,6 +168,8 @@ impl Desk {
             });
         }
         let Some(contact) = sender else {
+            self.answer(&from.email, "unknown_sender", &m, Vec::new())
+                .await?;
             return quarantine(Text::new("mail-unknown-sender").arg("email", from.email));
         };
         let who = Principal::Contact(contact.id, contact.organization);
@@ -204,21 +206,70 @@ impl Desk {
                 self.attach_mail_files(who, ticket, &m).await?;
                 Ok(MailOutcome::Opened { inbound, ticket })
             }
-            Err(DeskError::Invalid(problems)) => quarantine(
-                Text::new("mail-refused").arg(
-                    "why",
-                    problems
-                        .iter()
-                        .map(|p| p.text.render(Lang::Ru))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-            ),
+            Err(DeskError::Invalid(problems)) => {
+                // One answer lists every problem, so the sender can fix them at once.
+                let reasons: Vec<(String, String)> = problems
+                    .iter()
+                    .map(|p| (p.text.render(Lang::Ru), p.text.render(Lang::En)))
+                    .collect();
+                self.answer(&from.email, "refused", &m, reasons.clone())
+                    .await?;
+                quarantine(
+                    Text::new("mail-refused").arg(
+                        "why",
+                        reasons
+                            .iter()
+                            .map(|(ru, _)| ru.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                )
+            }
             Err(DeskError::Forbidden(t)) => {
                 quarantine(Text::new("mail-refused").arg("why", t.render(Lang::Ru)))
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Answers a message that did not become a ticket: to an unknown sender, the official
+    /// channels; to a refused one, every reason. At most three such answers go to one address
+    /// a day, so that two robots cannot keep each other busy.
+    async fn answer(
+        &self,
+        to: &str,
+        kind: &str,
+        m: &Inbound,
+        reasons: Vec<(String, String)>,
+    ) -> Result<()> {
+        let now = self.now();
+        let since = now - jiff::SignedDuration::from_hours(24);
+        if self.store.mail_to_address_since(to, since).await? >= 3 {
+            tracing::info!(
+                kind,
+                "automatic answer not sent: three to this address today"
+            );
+            return Ok(());
+        }
+        let channels: Vec<String> = self
+            .regulation
+            .channels
+            .iter()
+            .filter(|c| c.official)
+            .map(|c| match &c.address {
+                Some(a) => format!("{}: {a}", c.title),
+                None => c.title.clone(),
+            })
+            .collect();
+        let payload = serde_json::json!({
+            "subject": m.subject,
+            "in_reply_to": m.message_id,
+            "channels": channels.join("\n"),
+            "reasons_ru": reasons.iter().map(|(r, _)| format!("- {r}")).collect::<Vec<_>>().join("\n"),
+            "reasons_en": reasons.iter().map(|(_, e)| format!("- {e}")).collect::<Vec<_>>().join("\n"),
+        });
+        self.store.enqueue_mail(kind, to, &payload, now).await?;
+        Ok(())
     }
 
     /// A customer's message on a ticket: its new text as a reply (the quoted history stays in

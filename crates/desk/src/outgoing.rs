@@ -60,7 +60,11 @@ impl Desk {
             }
             let in_reply_to = match m.ticket {
                 Some(t) => self.store.first_message_id(t).await?,
-                None => None,
+                None => m
+                    .payload
+                    .get("in_reply_to")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
             };
             let domain = sender
                 .address
@@ -147,6 +151,7 @@ impl Desk {
             Err(e) => Err(DeskError::from(e)),
         };
         match kind {
+            "email" if value.contains('@') => Ok(vec![value.to_string()]),
             "contact" => match value.parse() {
                 Ok(id) => ok(self
                     .store
@@ -197,6 +202,8 @@ impl Desk {
             "warn",
             "breach",
             "interim",
+            "unknown_sender",
+            "refused",
         ];
         let kind = if known.contains(&m.kind.as_str()) {
             m.kind.as_str()
@@ -253,12 +260,26 @@ impl Desk {
                     },
                 )
                 .arg("deadlines", deadlines.clone())
+                .arg("channels", s("channels"))
+                .arg(
+                    "reasons",
+                    match lang {
+                        Lang::Ru => s("reasons_ru"),
+                        Lang::En => s("reasons_en"),
+                    },
+                )
                 .render(lang)
         };
-        let subject = Text::new("mail-out-subject")
-            .arg("number", number.clone())
-            .arg("subject", subject_line.clone())
-            .render(Lang::Ru);
+        let subject = if number.is_empty() {
+            Text::new("mail-out-subject-plain")
+                .arg("subject", subject_line.clone())
+                .render(Lang::Ru)
+        } else {
+            Text::new("mail-out-subject")
+                .arg("number", number.clone())
+                .arg("subject", subject_line.clone())
+                .render(Lang::Ru)
+        };
         let body = format!(
             "{}\n\n-- \n{}\n",
             text(Lang::Ru).trim_end(),

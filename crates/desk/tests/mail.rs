@@ -243,7 +243,64 @@ async fn unknown_senders_spam_and_broken_bytes_wait_in_the_quarantine(db: Db) {
     assert_eq!(app.desk.open_tickets().await.unwrap(), 0);
 }
 
+async fn an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_day(db: Db) {
+    let (app, email) = app(db).await;
+    for i in 0..4 {
+        let raw = mail(
+            "stranger@nowhere.test",
+            &format!("s{i}@nowhere.test"),
+            "Помогите",
+            "",
+            "Текст",
+        );
+        assert!(matches!(
+            app.desk.ingest_mail(&raw, "pipe").await.unwrap(),
+            MailOutcome::Quarantined { .. }
+        ));
+    }
+    // A refused message from a customer gets one answer listing every reason.
+    let empty = mail(&email, "e1@client.test", "Без описания", "", "");
+    assert!(matches!(
+        app.desk.ingest_mail(&empty, "pipe").await.unwrap(),
+        MailOutcome::Quarantined { .. }
+    ));
+    let sender = reglament_desk::Sender {
+        address: "support@saveit.pro".into(),
+        name: "Поддержка".into(),
+    };
+    let mut answers = Vec::new();
+    while let Some(m) = app.desk.next_outgoing(&sender).await.unwrap() {
+        app.desk.outgoing_sent(m.outbox).await.unwrap();
+        answers.push((m.to.clone(), reglament_mail::parse(&m.raw).unwrap()));
+    }
+    let to_stranger: Vec<_> = answers
+        .iter()
+        .filter(|(to, _)| to == &vec!["stranger@nowhere.test".to_string()])
+        .collect();
+    assert_eq!(to_stranger.len(), 3, "{answers:?}");
+    let first = &to_stranger[0].1;
+    assert_eq!(first.in_reply_to, vec!["s0@nowhere.test"]);
+    assert_eq!(first.subject, "Re: Помогите");
+    assert!(
+        first.text.contains("Официальные способы обращения"),
+        "{}",
+        first.text
+    );
+    assert!(first.text.contains("support@saveit.pro"), "{}", first.text);
+    assert_eq!(
+        first.automatic,
+        Some(reglament_mail::Automatic::AutoSubmitted)
+    );
+    let refused = answers
+        .iter()
+        .find(|(to, _)| to == &vec![email.clone()])
+        .expect("an answer to the customer");
+    assert!(refused.1.text.contains("нельзя"), "{}", refused.1.text);
+    assert!(refused.1.text.contains("- "), "{}", refused.1.text);
+}
+
 on_both_databases!(
+    an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_day,
     a_customers_message_opens_a_ticket_once_and_its_replies_join_it,
     a_stranger_quoting_a_number_is_held_and_writes_nothing,
     unknown_senders_spam_and_broken_bytes_wait_in_the_quarantine,

@@ -140,4 +140,47 @@ impl Store {
         .await?;
         Ok(row.and_then(|(m,)| m))
     }
+
+    /// Queues a message to an address that is nobody's account yet — the answer to an
+    /// unknown sender, say: recipient `email:<address>`.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn enqueue_mail(
+        &self,
+        kind: &str,
+        address: &str,
+        payload: &serde_json::Value,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id = crate::next_value(&mut tx, "outbox").await?;
+        sqlx::query("INSERT INTO outbox (id, ticket_id, kind, recipient, payload, created_at) VALUES ($1, NULL, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(kind)
+            .bind(format!("email:{}", address.to_lowercase()))
+            .bind(payload.to_string())
+            .bind(now.as_second())
+            .execute(&mut **tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// How many messages were queued to an address since an instant: the automatic answers'
+    /// rate limit.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn mail_to_address_since(&self, address: &str, since: Timestamp) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND created_at >= $2")
+                .bind(format!("email:{}", address.to_lowercase()))
+                .bind(since.as_second())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
 }

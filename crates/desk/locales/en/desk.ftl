@@ -183,6 +183,19 @@ mail-not-held = This message is not held: it has been dealt with already.
 
 # Outgoing mail. The subject carries the number; the body is Russian, then English.
 mail-out-priority-line = Priority: { $priority }.
+mail-out-subject-plain = Re: { $subject }
+mail-out-unknown_sender = Hello,
+
+    your message “{ $subject }” arrived, but the sender's address is not one of our customers' contacts, so no ticket was registered. A support agent has it.
+
+    The official ways to reach support:
+    { $channels }
+mail-out-refused = Hello,
+
+    your message “{ $subject }” arrived, but no ticket can be registered from it:
+    { $reasons }
+
+    Please fix this and send it again.
 mail-out-subject = [Ticket #{ $number }] { $subject }
 mail-out-registered = Hello,
 

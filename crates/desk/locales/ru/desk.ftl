@@ -186,6 +186,19 @@ mail-not-held = Это письмо не ждёт решения: его уже 
 
 # Outgoing mail. The subject carries the number; the body is Russian, then English.
 mail-out-priority-line = Приоритет: { $priority }.
+mail-out-subject-plain = Re: { $subject }
+mail-out-unknown_sender = Здравствуйте!
+
+    Ваше письмо «{ $subject }» получено, но адрес отправителя не найден среди контактных лиц наших клиентов, поэтому заявка не зарегистрирована. Письмо передано сотруднику поддержки.
+
+    Официальные способы обращения:
+    { $channels }
+mail-out-refused = Здравствуйте!
+
+    Ваше письмо «{ $subject }» получено, но заявку по нему зарегистрировать нельзя:
+    { $reasons }
+
+    Исправьте, пожалуйста, и отправьте письмо ещё раз.
 mail-out-subject = [Заявка #{ $number }] { $subject }
 mail-out-registered = Здравствуйте!
 
