@@ -177,11 +177,34 @@ impl Desk {
         command: DeskCommand,
         lang: Lang,
     ) -> Result<Acted> {
-        let acted = self.act_unannounced(who, id, command, lang).await?;
+        let acted = self.act_unannounced(who, id, command, lang, None).await?;
         let view = match &acted {
             Acted::Updated(v) => v,
             Acted::Opened(v) | Acted::Merged(v) => {
                 // The ticket acted on changed too: it links to the new one, or is merged.
+                self.announce_id(id).await;
+                v
+            }
+        };
+        self.announce(view).await;
+        Ok(acted)
+    }
+
+    /// As [`Desk::act`] for a customer's mail: the inbound message is marked as read into the
+    /// ticket in the same transaction as its reply.
+    pub(crate) async fn act_from_inbound(
+        &self,
+        who: Principal,
+        id: TicketId,
+        command: DeskCommand,
+        inbound: i64,
+    ) -> Result<Acted> {
+        let acted = self
+            .act_unannounced(who, id, command, Lang::Ru, Some(inbound))
+            .await?;
+        let view = match &acted {
+            Acted::Updated(v) => v,
+            Acted::Opened(v) | Acted::Merged(v) => {
                 self.announce_id(id).await;
                 v
             }
@@ -196,6 +219,7 @@ impl Desk {
         id: TicketId,
         command: DeskCommand,
         lang: Lang,
+        inbound: Option<i64>,
     ) -> Result<Acted> {
         permissions::check(who, command.action())?;
         // A customer writing to a merged duplicate, or again to a closed ticket that already has
@@ -315,7 +339,7 @@ impl Desk {
             _ => None,
         };
         match store
-            .execute(reg, id, actor, v, cmd, &self.numbers, now)
+            .execute_marking(reg, id, actor, v, cmd, &self.numbers, inbound, now)
             .await
             .map_err(|e| self.refusal(e))?
         {
@@ -328,13 +352,14 @@ impl Desk {
                     self.check_follow_up_filer(who, c, id).await?;
                 }
                 let new = store
-                    .follow_up(
+                    .follow_up_marking(
                         reg,
                         id,
                         message.unwrap_or_default(),
                         actor,
                         v,
                         &self.numbers,
+                        inbound,
                         now,
                     )
                     .await?;

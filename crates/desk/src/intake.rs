@@ -50,6 +50,9 @@ pub struct Request {
     pub fields: BTreeMap<String, String>,
     /// The medium it came through.
     pub via: Via,
+    /// The stored inbound message it comes from: marked as having opened the ticket in the
+    /// same transaction, so that a crash cannot make it open a second one.
+    pub inbound: Option<i64>,
 }
 
 impl Request {
@@ -64,6 +67,7 @@ impl Request {
             contact: None,
             fields: BTreeMap::new(),
             via: ChannelKind::Portal,
+            inbound: None,
         }
     }
 
@@ -191,10 +195,18 @@ impl Desk {
                 fields: r.fields,
             },
         );
-        let (id, journal) = self
-            .store
-            .create_and_register_with_journal(reg, received, &self.numbers, now)
-            .await?;
+        let (id, journal) = match r.inbound {
+            Some(message) => {
+                self.store
+                    .create_from_inbound(reg, received, &self.numbers, message, now)
+                    .await?
+            }
+            None => {
+                self.store
+                    .create_and_register_with_journal(reg, received, &self.numbers, now)
+                    .await?
+            }
+        };
         self.view_of(who, id, &journal, lang)
     }
 

@@ -198,6 +198,7 @@ impl Desk {
             },
             description: m.text.clone(),
             via: ChannelKind::Email,
+            inbound: Some(inbound),
             ..Request::new("", "")
         };
         match self.open_ticket(who, request, Lang::Ru).await {
@@ -228,6 +229,11 @@ impl Desk {
             Err(DeskError::Forbidden(t)) => {
                 quarantine(Text::new("mail-refused").arg("why", t.render(Lang::Ru)))
             }
+            // Read already — by another node, or before a crash: its ticket stands.
+            Err(DeskError::Conflict(_)) => match self.store.inbound(inbound).await?.ticket {
+                Some(ticket) => Ok(MailOutcome::Opened { inbound, ticket }),
+                None => Ok(MailOutcome::Duplicate { inbound }),
+            },
             Err(e) => Err(e),
         }
     }
@@ -288,15 +294,21 @@ impl Desk {
             body
         };
         let acted = match self
-            .act(
+            .act_from_inbound(
                 who,
                 ticket,
                 DeskCommand::Reply { body, public: true },
-                Lang::Ru,
+                inbound,
             )
             .await
         {
             Ok(a) => a,
+            // Read already — before a crash, or by another node: its reply stands.
+            Err(DeskError::Conflict(_))
+                if self.store.inbound(inbound).await?.state != "pending" =>
+            {
+                return Ok(MailOutcome::Duplicate { inbound });
+            }
             Err(DeskError::Conflict(t) | DeskError::Forbidden(t)) => {
                 return Ok(MailOutcome::Quarantined {
                     inbound,

@@ -214,6 +214,7 @@ async fn create_ticket(
         fields: t.fields,
         // Customers reach the API through the portal; staff name the channel a request came by.
         via: reglament_desk::Via::Portal,
+        inbound: None,
     };
     let view = s.desk.open_ticket(p, request, lang).await?;
     Ok(created(&s, view))

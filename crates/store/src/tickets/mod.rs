@@ -161,7 +161,10 @@ impl Store {
         received: JournalEntry,
         now: Timestamp,
     ) -> Result<TicketId> {
-        Ok(self.create_ticket_with(reg, received, None, now).await?.0)
+        Ok(self
+            .create_ticket_with(reg, received, None, None, now)
+            .await?
+            .0)
     }
 
     /// Creates a ticket and registers it with the next number of the format, in one
@@ -178,7 +181,27 @@ impl Store {
         numbers: &TicketNumberFormat,
         now: Timestamp,
     ) -> Result<(TicketId, Vec<JournalEntry>)> {
-        self.create_ticket_with(reg, received, Some(numbers), now)
+        self.create_ticket_with(reg, received, Some(numbers), None, now)
+            .await
+    }
+
+    /// As [`Store::create_and_register_with_journal`], for a ticket an inbound message opens:
+    /// the message is marked as having opened it in the same transaction, so a crash can never
+    /// leave a ticket whose message is still pending (and would open a second one).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::create_ticket`]; [`StoreError::Conflict`] when the message was already
+    /// read (by another node, or before a crash), and nothing is written.
+    pub async fn create_from_inbound(
+        &self,
+        reg: &Regulation,
+        received: JournalEntry,
+        numbers: &TicketNumberFormat,
+        inbound: i64,
+        now: Timestamp,
+    ) -> Result<(TicketId, Vec<JournalEntry>)> {
+        self.create_ticket_with(reg, received, Some(numbers), Some(inbound), now)
             .await
     }
 
@@ -187,6 +210,7 @@ impl Store {
         reg: &Regulation,
         received: JournalEntry,
         numbers: Option<&TicketNumberFormat>,
+        inbound: Option<i64>,
         now: Timestamp,
     ) -> Result<(TicketId, Vec<JournalEntry>)> {
         if !matches!(received.event, TicketEvent::Received { .. }) {
@@ -201,6 +225,9 @@ impl Store {
             register(&ticket, &mut entries, number, reg, now)?;
         }
         append_in(&mut tx, reg, id, 0, &[], entries.clone(), now).await?;
+        if let Some(message) = inbound {
+            mark_inbound(&mut tx, message, "ticket", id, now).await?;
+        }
         tx.commit().await?;
         Ok((id, entries))
     }
@@ -278,6 +305,29 @@ impl Store {
         numbers: &TicketNumberFormat,
         now: Timestamp,
     ) -> Result<Outcome> {
+        self.execute_marking(reg, id, actor, viewer, command, numbers, None, now)
+            .await
+    }
+
+    /// As [`Store::execute`]; with an inbound message, the message is marked as having joined
+    /// the ticket in the same transaction, so a crash can never journal its reply twice.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::execute`]; [`StoreError::Conflict`] when the message was read already,
+    /// and nothing is written.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn execute_marking(
+        &self,
+        reg: &Regulation,
+        id: TicketId,
+        actor: Actor,
+        viewer: Viewer,
+        command: Command,
+        numbers: &TicketNumberFormat,
+        inbound: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Outcome> {
         self.check_visible(id, viewer).await?;
         let mut tx = self.begin().await?;
         let command = match command {
@@ -287,6 +337,9 @@ impl Store {
             other => other,
         };
         let outcome = decide_in(&mut tx, reg, id, actor, command, now).await?;
+        if let (Some(message), Outcome::Events(_)) = (inbound, &outcome) {
+            mark_inbound(&mut tx, message, "reply", id, now).await?;
+        }
         tx.commit().await?;
         Ok(outcome)
     }
@@ -436,6 +489,28 @@ impl Store {
         numbers: &TicketNumberFormat,
         now: Timestamp,
     ) -> Result<TicketId> {
+        self.follow_up_marking(reg, closed, message, actor, viewer, numbers, None, now)
+            .await
+    }
+
+    /// As [`Store::follow_up`], marking the inbound message that wrote it in the same
+    /// transaction.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::follow_up`]; [`StoreError::Conflict`] when the message was read already.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn follow_up_marking(
+        &self,
+        reg: &Regulation,
+        closed: TicketId,
+        message: String,
+        actor: Actor,
+        viewer: Viewer,
+        numbers: &TicketNumberFormat,
+        inbound: Option<i64>,
+        now: Timestamp,
+    ) -> Result<TicketId> {
         self.check_visible(closed, viewer).await?;
         let mut tx = self.begin().await?;
         let new_id = spawn_linked(
@@ -450,6 +525,9 @@ impl Store {
             now,
         )
         .await?;
+        if let Some(m) = inbound {
+            mark_inbound(&mut tx, m, "reply", new_id, now).await?;
+        }
         tx.commit().await?;
         Ok(new_id)
     }
@@ -586,4 +664,26 @@ pub struct NewFile {
     pub data: Vec<u8>,
     /// The type its content shows, as an extension, when recognised.
     pub detected: Option<String>,
+}
+
+/// Marks a pending inbound message as read into a ticket, inside the write that did it.
+async fn mark_inbound(
+    tx: &mut crate::WriteTx,
+    message: i64,
+    state: &str,
+    ticket: TicketId,
+    now: Timestamp,
+) -> Result<()> {
+    let marked = sqlx::query("UPDATE inbound SET state = $1, ticket_id = $2, processed_at = $3 WHERE id = $4 AND state = 'pending'")
+        .bind(state)
+        .bind(ticket.0)
+        .bind(now.as_second())
+        .bind(message)
+        .execute(&mut ***tx)
+        .await?;
+    if marked.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict("the message was read already".into()))
+    }
 }

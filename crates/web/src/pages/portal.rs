@@ -215,6 +215,7 @@ pub async fn file(
         contact: None,
         fields,
         via: Via::Portal,
+        inbound: None,
     };
     let ticket = match s.desk.open_ticket(p, request, lang).await {
         Ok(t) => t,
