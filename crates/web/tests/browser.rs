@@ -303,6 +303,19 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
         )
         .await
         .unwrap();
+    app.desk
+        .create_agent(
+            OPERATOR,
+            AgentInput {
+                full_name: "Борис Руководитель".into(),
+                email: "boris@support.test".into(),
+                role: "admin".into(),
+                line: None,
+                password: Some("admin-pass-1".into()),
+            },
+        )
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = app.router.clone();
@@ -433,6 +446,22 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     screenshot(&c, db, "08-regulation").await;
     accessible(&c, "regulation").await;
     no_console_errors(&c, "the closing pages").await;
+    sign_out(&c).await;
+
+    // An administrator's directory: the forms to change it, and the mail quarantine.
+    sign_in(&c, &base, "boris@support.test", "admin-pass-1").await;
+    until_path(&c, "/queue").await;
+    c.goto(&format!("{base}/admin/organizations/{}", org.id))
+        .await
+        .unwrap();
+    until_text(&c, "Ольга Петрова").await;
+    screenshot(&c, db, "10-admin-organization").await;
+    accessible(&c, "admin organization").await;
+    c.goto(&format!("{base}/admin/mail")).await.unwrap();
+    until_text(&c, "quarantine").await;
+    screenshot(&c, db, "11-admin-mail").await;
+    accessible(&c, "admin mail").await;
+    no_console_errors(&c, "the admin's pages").await;
     c.close().await.unwrap();
     let _ = std::fs::remove_file(shot);
 }

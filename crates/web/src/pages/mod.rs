@@ -497,10 +497,31 @@ struct RegulationPage {
 
 /// The public regulation page: the document rendered from the configuration that is
 /// enforced, at a stable address, with no sign-in.
-async fn regulation(State(s): State<AppState>, PageLang(lang): PageLang) -> Response {
+async fn regulation(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let ui = Ui { lang };
+    // Signed in or not, the page is the same; a signed-in reader keeps the header's sections.
+    let signed = match crate::session_cookie(&headers) {
+        Some(token) => match s.desk.session(&token).await {
+            Ok((principal, csrf)) => Some(Signed {
+                principal,
+                name: s.desk.display_name(principal).await.unwrap_or_default(),
+                csrf: csrf.expose().to_string(),
+                token,
+            }),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    let chrome = match &signed {
+        Some(who) => Chrome::new(ui, who, "regulation", "/regulation"),
+        None => Chrome::public(ui, "regulation", "/regulation"),
+    };
     render(&RegulationPage {
-        chrome: Chrome::public(ui, "regulation", "/regulation"),
+        chrome,
         name: s.desk.regulation().name.clone(),
         document: s.desk.published_regulation(),
     })
