@@ -2,25 +2,12 @@
 //! aiosmtpd sink (PyPI `aiosmtpd`, which `.ci/run` installs) on 127.0.0.1 delivers the demo
 //! tickets' acknowledgments; each is read back and checked.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Killed(Child);
+mod support;
 
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::{Killed, free_port};
 
 #[test]
 fn the_demo_acknowledgments_are_delivered_over_smtp_with_the_number_and_auto_submitted() {

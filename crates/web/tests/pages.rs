@@ -29,6 +29,24 @@ async fn filed(customer: &Client, subject: &str) -> i64 {
     a.body["id"].as_i64().unwrap()
 }
 
+/// Signs in through the form as a browser would: the page's form token, then the form.
+async fn sign_in_form(visitor: &Client, email: &str, password: &str) -> reglament_testkit::Page {
+    let token = visitor.page("/").await.cookie("reglament_form").unwrap();
+    visitor
+        .browse(
+            "POST",
+            "/sign-in",
+            "application/x-www-form-urlencoded",
+            urlencoded(&[
+                ("email", email),
+                ("password", password),
+                ("form_token", &token),
+            ]),
+            Some(&format!("reglament_form={token}")),
+        )
+        .await
+}
+
 async fn the_root_is_a_sign_in_page_with_a_form_token_in_a_cookie_and_in_the_form(db: Db) {
     let app = app(db).await;
     let p = app.anonymous().page("/").await;
@@ -716,21 +734,7 @@ async fn a_supervisor_adds_an_organization_and_a_contact_who_can_then_sign_in(db
     assert!(p.text.contains("value=\"Другой\""));
     assert!(!p.text.contains("another-password"));
     // The contact signs in with the password given.
-    let visitor = app.anonymous();
-    let token = visitor.page("/").await.cookie("reglament_form").unwrap();
-    let signed = visitor
-        .browse(
-            "POST",
-            "/sign-in",
-            "application/x-www-form-urlencoded",
-            urlencoded(&[
-                ("email", "vasily@vasilek.test"),
-                ("password", "vasilek-password"),
-                ("form_token", &token),
-            ]),
-            Some(&format!("reglament_form={token}")),
-        )
-        .await;
+    let signed = sign_in_form(&app.anonymous(), "vasily@vasilek.test", "vasilek-password").await;
     assert_eq!(signed.location(), Some("/portal"), "{}", signed.text);
 }
 
@@ -829,21 +833,7 @@ async fn repeated_wrong_passwords_answer_429_with_retry_after(db: Db) {
         .unwrap();
     assert!((1..=60).contains(&after), "{after}");
     // The sign-in page says so in words.
-    let visitor = app.anonymous();
-    let token = visitor.page("/").await.cookie("reglament_form").unwrap();
-    let p = visitor
-        .browse(
-            "POST",
-            "/sign-in",
-            "application/x-www-form-urlencoded",
-            urlencoded(&[
-                ("email", "guess@example.ru"),
-                ("password", "guess-guess"),
-                ("form_token", &token),
-            ]),
-            Some(&format!("reglament_form={token}")),
-        )
-        .await;
+    let p = sign_in_form(&app.anonymous(), "guess@example.ru", "guess-guess").await;
     assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(p.text.contains("Повторите через 1 минуту."), "{}", p.text);
 }
