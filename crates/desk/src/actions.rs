@@ -178,16 +178,21 @@ impl Desk {
         lang: Lang,
     ) -> Result<Acted> {
         let acted = self.act_unannounced(who, id, command, lang, None).await?;
-        let view = match &acted {
+        self.announce_acted(id, &acted).await;
+        Ok(acted)
+    }
+
+    /// Tells live pages what an action changed: the ticket it shows, and the ticket acted on
+    /// when that is another one (it links to the new one, or is merged).
+    async fn announce_acted(&self, id: TicketId, acted: &Acted) {
+        let view = match acted {
             Acted::Updated(v) => v,
             Acted::Opened(v) | Acted::Merged(v) => {
-                // The ticket acted on changed too: it links to the new one, or is merged.
                 self.announce_id(id).await;
                 v
             }
         };
         self.announce(view).await;
-        Ok(acted)
     }
 
     /// As [`Desk::act`] for a customer's mail: the inbound message is marked as read into the
@@ -202,14 +207,7 @@ impl Desk {
         let acted = self
             .act_unannounced(who, id, command, Lang::Ru, Some(inbound))
             .await?;
-        let view = match &acted {
-            Acted::Updated(v) => v,
-            Acted::Opened(v) | Acted::Merged(v) => {
-                self.announce_id(id).await;
-                v
-            }
-        };
-        self.announce(view).await;
+        self.announce_acted(id, &acted).await;
         Ok(acted)
     }
 

@@ -273,12 +273,16 @@ impl Desk {
     /// Tells live pages that a ticket changed. A failure is logged, not returned: the change
     /// itself is committed, and pages refresh on their next load anyway.
     pub(crate) async fn announce(&self, view: &TicketView) {
-        let change = reglament_store::changes::TicketChange {
+        self.announce_change(reglament_store::changes::TicketChange {
             ticket: TicketId(view.id),
             organization: view.organization_id.map(reglament_domain::OrgId),
-        };
+        })
+        .await;
+    }
+
+    async fn announce_change(&self, change: reglament_store::changes::TicketChange) {
         if let Err(e) = self.store.announce(change).await {
-            tracing::warn!(error = %e, ticket = view.id, "cannot announce a ticket change");
+            tracing::warn!(error = %e, ticket = change.ticket.0, "cannot announce a ticket change");
         }
     }
 
@@ -292,13 +296,11 @@ impl Desk {
             Ok(t) => t.ticket.organization,
             Err(_) => return,
         };
-        let change = reglament_store::changes::TicketChange {
+        self.announce_change(reglament_store::changes::TicketChange {
             ticket: id,
             organization,
-        };
-        if let Err(e) = self.store.announce(change).await {
-            tracing::warn!(error = %e, ticket = id.0, "cannot announce a ticket change");
-        }
+        })
+        .await;
     }
 
     /// The tickets that change from now on, as a principal may hear of them: staff hear of

@@ -58,8 +58,9 @@ impl Desk {
     ///
     /// [`DeskError::Unavailable`] when the database cannot take it; the sender must retry.
     pub async fn receive_mail(&self, raw: &[u8], source: &str) -> Result<(i64, bool)> {
-        // The id is read leniently here: a message that does not parse is stored all the same.
-        let message_id = reglament_mail::parse(raw).ok().and_then(|m| m.message_id);
+        // Only the headers are read here: a message that does not parse is stored all the same,
+        // and its body is decoded once, when it is read.
+        let message_id = reglament_mail::message_id(raw);
         Ok(self
             .store
             .store_inbound(message_id.as_deref(), source, raw, self.now())

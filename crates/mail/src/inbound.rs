@@ -206,17 +206,40 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
     })
 }
 
+/// The `Message-ID` of a message, from its headers alone: what storing needs before the
+/// message is read, without decoding its body and files.
+///
+/// # Example
+///
+/// ```
+/// let raw = b"From: a@b.ru\r\nMessage-ID: <x1@b.ru>\r\n\r\nbody";
+/// assert_eq!(reglament_mail::message_id(raw).as_deref(), Some("x1@b.ru"));
+/// assert_eq!(reglament_mail::message_id(b"garbage"), None);
+/// ```
+pub fn message_id(raw: &[u8]) -> Option<String> {
+    let end = header_end(raw);
+    MessageParser::default()
+        .parse_headers(&raw[..end])?
+        .message_id()
+        .map(|i| i.trim().trim_matches(['<', '>']).to_string())
+        .filter(|i| !i.is_empty())
+}
+
+/// Where the header block ends: after the first empty line, or the whole message.
+fn header_end(raw: &[u8]) -> usize {
+    raw.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
+        .unwrap_or(raw.len())
+}
+
 /// Headers sent as raw 8-bit text in a legacy charset (which RFC 5322 forbids and mailers do
 /// anyway), re-encoded as UTF-8 so that they read as text: the charset the body declares,
 /// else whichever of windows-1251 and KOI8-R reads as more Russian. `None` when the headers
 /// are ASCII or UTF-8 already.
 fn utf8_headers(raw: &[u8]) -> Option<Vec<u8>> {
-    let end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| p + 4)
-        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
-        .unwrap_or(raw.len());
+    let end = header_end(raw);
     let head = &raw[..end];
     if std::str::from_utf8(head).is_ok() {
         return None;

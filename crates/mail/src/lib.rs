@@ -30,7 +30,7 @@ mod inbound;
 
 pub use compose::{Outgoing, compose};
 pub use guard::{Automatic, SpamVerdict};
-pub use inbound::{Address, Attachment, Inbound, parse, trim_quoted};
+pub use inbound::{Address, Attachment, Inbound, message_id, parse, trim_quoted};
 
 /// Why a message cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -21,6 +21,7 @@ use reglament_domain::Principal;
 
 pub use error::AppError;
 pub use pages::ROUTES as PAGE_ROUTES;
+pub use pages::ticket::OPS as TICKET_OPS;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -143,13 +144,7 @@ pub(crate) fn cookie_attributes(headers: &axum::http::HeaderMap) -> &'static str
 
 /// The session token in the request's cookie, if any.
 pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<Secret> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("reglament_session="))
-        .map(Secret::new)
+    pages::cookie(headers, "reglament_session").map(Secret::new)
 }
 
 /// The authenticated caller: an API token (`Authorization: Bearer …`) or a session cookie.

@@ -7,7 +7,7 @@ mod auth;
 mod form;
 mod portal;
 mod queue;
-mod ticket;
+pub(crate) mod ticket;
 
 use askama::Template;
 use axum::Router;

@@ -131,7 +131,7 @@ async fn show_with(
 }
 
 /// Every `op` a ticket form can send.
-const OPS: &[&str] = &[
+pub const OPS: &[&str] = &[
     "reply",
     "note",
     "status",
