@@ -236,20 +236,14 @@ impl Desk {
                 (r.organization, r.contact)
             }
         };
-        let (found_org, found_contact) = tokio::join!(
-            async {
-                match org {
-                    Some(o) => Some(self.store.organization(o).await),
-                    None => None,
-                }
-            },
-            async {
-                match contact {
-                    Some(c) => Some(self.store.contact(c).await),
-                    None => None,
-                }
-            }
-        );
+        let found_org = match org {
+            Some(o) => Some(self.store.organization(o).await),
+            None => None,
+        };
+        let found_contact = match contact {
+            Some(c) => Some(self.store.contact(c).await),
+            None => None,
+        };
         let organization = named(
             found_org,
             Problem::new(

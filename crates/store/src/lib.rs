@@ -14,6 +14,7 @@
 //! away: retry later) or other.
 
 pub mod accounts;
+mod batch;
 pub mod changes;
 pub mod delivery;
 pub mod directory;
@@ -341,6 +342,22 @@ impl Store {
         }
         Ok(WriteTx { tx, _guard: guard })
     }
+
+    /// As [`Store::begin`], reserving values of named counters as the transaction's first
+    /// statement (see [`reserve`]); on SQLite that write is what takes the write lock, so the
+    /// transaction costs no statement of its own.
+    pub(crate) async fn begin_reserving(
+        &self,
+        counts: &[(&str, i64)],
+    ) -> Result<(WriteTx, Vec<i64>)> {
+        let guard = match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let mut tx = self.pool.begin().await?;
+        let firsts = reserve(&mut tx, counts).await?;
+        Ok((WriteTx { tx, _guard: guard }, firsts))
+    }
 }
 
 /// The next value of a named counter, inside a transaction. Used for ids and ticket numbers, so
@@ -356,21 +373,41 @@ pub(crate) async fn next_value(tx: &mut Transaction<'static, Any>, name: &str) -
     Ok(v)
 }
 
-/// Reserves `n` consecutive values of a named counter in one statement and returns the first.
-pub(crate) async fn next_values(
+/// Reserves `n` consecutive values of each named counter in one statement, and returns the
+/// first value of each range in the order asked (0 for a count of 0, which reserves nothing).
+/// The rows are locked in name order, so two transactions reserving the same counters cannot
+/// deadlock on PostgreSQL.
+pub(crate) async fn reserve(
     tx: &mut Transaction<'static, Any>,
-    name: &str,
-    n: i64,
-) -> Result<i64> {
-    let (last,): (i64,) = sqlx::query_as(
-        "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counters.value + $3 RETURNING value",
-    )
-    .bind(name)
-    .bind(n)
-    .bind(n)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(last - n + 1)
+    counts: &[(&str, i64)],
+) -> Result<Vec<i64>> {
+    let mut asked: Vec<(&str, i64)> = counts.iter().copied().filter(|(_, n)| *n > 0).collect();
+    if asked.is_empty() {
+        return Ok(vec![0; counts.len()]);
+    }
+    asked.sort_unstable();
+    let sql = format!(
+        "INSERT INTO counters (name, value) VALUES {} ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING name, value",
+        placeholders(asked.len(), 2)
+    );
+    let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+    for (name, n) in &asked {
+        q = q.bind(*name).bind(*n);
+    }
+    let lasts = q.fetch_all(&mut **tx).await?;
+    counts
+        .iter()
+        .map(|(name, n)| {
+            if *n <= 0 {
+                return Ok(0);
+            }
+            lasts
+                .iter()
+                .find(|(got, _)| got == name)
+                .map(|(_, last)| last - n + 1)
+                .ok_or_else(|| StoreError::Other(format!("counter {name} was not reserved")))
+        })
+        .collect()
 }
 
 /// `($1, $2, …), (…)`: the placeholders of a multi-row `VALUES` of `rows` rows of `cols` values.

@@ -20,7 +20,7 @@ pub use search::stems;
 mod queries;
 
 pub(crate) use projection::{append_in, load_journal};
-use projection::{decide_in, insert_ticket_row, next_number, register, spawn_linked};
+use projection::{create_in, decide_in, next_number, number_counter, register, spawn_linked};
 
 /// Who is looking: staff see every ticket, a customer contact only their organization's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,15 +216,21 @@ impl Store {
         if !matches!(received.event, TicketEvent::Received { .. }) {
             return Err(bad("a ticket starts with a `received` event"));
         }
-        let mut tx = self.begin().await?;
-        let id = TicketId(next_value(&mut tx, "tickets").await?);
-        let ticket = insert_ticket_row(&mut tx, id, &received).await?;
+        // The ticket's id and number come in the transaction's first statement.
+        let numbering = numbers.map(|n| (n, number_counter(reg, n, now)));
+        let mut counts = vec![("tickets", 1)];
+        if let Some((_, (counter, _))) = &numbering {
+            counts.push((counter.as_str(), 1));
+        }
+        let (mut tx, firsts) = self.begin_reserving(&counts).await?;
+        let id = TicketId(firsts[0]);
+        let ticket = Ticket::replay(std::slice::from_ref(&received))?;
         let mut entries = vec![received];
-        if let Some(numbers) = numbers {
-            let number = next_number(&mut tx, reg, numbers, now).await?;
+        if let Some((numbers, (_, year))) = numbering {
+            let number = numbers.format(year, firsts[1] as u64);
             register(&ticket, &mut entries, number, reg, now)?;
         }
-        append_in(&mut tx, reg, id, 0, &[], entries.clone(), now).await?;
+        create_in(&mut tx, reg, id, &entries, now).await?;
         if let Some(message) = inbound {
             mark_inbound(&mut tx, message, "ticket", id, now).await?;
         }

@@ -2,26 +2,40 @@
 //! in the same transaction — the ticket row, the clock rows, the timer jobs and the outbox.
 
 use super::*;
+use crate::batch::{Batch, Value};
 
 /// `next_due` of a ticket with no running deadline: sorts after every real one.
 pub(super) const NO_DEADLINE: i64 = i64::MAX;
 
-/// Inserts the row a new ticket's projection updates, and returns the projection of `received`.
-pub(super) async fn insert_ticket_row(
+/// Writes a new ticket from its first entries: the row, already in its projected state (one
+/// insert, no update after it), the journal, the clocks, the timers and the notifications — as
+/// one [`Batch`].
+pub(super) async fn create_in(
     tx: &mut Transaction<'static, Any>,
+    reg: &Regulation,
     id: TicketId,
-    received: &JournalEntry,
-) -> Result<Ticket> {
-    let ticket = Ticket::replay(std::slice::from_ref(received))?;
-    sqlx::query("INSERT INTO tickets (id, status, open, channel, subject, out_of_turn, next_due, received_at, updated_at, journal_len) VALUES ($1, $2, 1, $3, $4, 0, 9223372036854775807, $5, $5, 0)")
-        .bind(id.0)
-        .bind(&ticket.status)
-        .bind(&ticket.channel)
-        .bind(&ticket.subject)
-        .bind(received.at.as_second())
-        .execute(&mut **tx)
-        .await?;
-    Ok(ticket)
+    entries: &[JournalEntry],
+    now: Timestamp,
+) -> Result<()> {
+    let Some(received) = entries.first() else {
+        return Err(bad("a ticket starts with a `received` event"));
+    };
+    let p = projection(reg, entries, now)?;
+    let mut batch = Batch::new(tx);
+    let sql = format!(
+        "INSERT INTO tickets ({ROW_COLUMNS}, received_at, id) VALUES ({})",
+        (1..=ROW_VALUES + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut values = row_values(&p);
+    values.push(received.at.as_second().into());
+    values.push(id.0.into());
+    batch.push(sql, values);
+    journal_statements(&mut batch, id, 0, entries)?;
+    effects(&mut batch, reg, id, &p, entries, true);
+    batch.run(tx).await
 }
 
 /// Registers a new ticket by the state machine, as the system, appending what it decides (the
@@ -93,7 +107,7 @@ pub(super) async fn spawn_linked(
             fields: original.fields.clone(),
         },
     );
-    let ticket = insert_ticket_row(tx, new_id, &received).await?;
+    let ticket = Ticket::replay(std::slice::from_ref(&received))?;
     let number = next_number(tx, reg, numbers, now).await?;
     // Registered as any new ticket is, so it is put on its line and its clocks start.
     let mut entries = vec![received];
@@ -106,7 +120,7 @@ pub(super) async fn spawn_linked(
             relation: relation.inverse(),
         },
     ));
-    append_in(tx, reg, new_id, 0, &[], entries, now).await?;
+    create_in(tx, reg, new_id, &entries, now).await?;
     Ok(new_id)
 }
 
@@ -141,14 +155,25 @@ pub(super) async fn next_number(
     numbers: &TicketNumberFormat,
     now: Timestamp,
 ) -> Result<reglament_domain::TicketNumber> {
+    let (counter, year) = number_counter(reg, numbers, now);
+    let seq = next_value(tx, &counter).await?;
+    Ok(numbers.format(year, seq as u64))
+}
+
+/// The counter the next ticket number comes from, and the year it is numbered in: a yearly
+/// sequence when the format has `{year}`.
+pub(super) fn number_counter(
+    reg: &Regulation,
+    numbers: &TicketNumberFormat,
+    now: Timestamp,
+) -> (String, i16) {
     let year = reg.timezone.to_datetime(now).year();
     let counter = if numbers.yearly() {
         format!("ticket_number:{year}")
     } else {
         "ticket_number".into()
     };
-    let seq = next_value(tx, &counter).await?;
-    Ok(numbers.format(year, seq as u64))
+    (counter, year)
 }
 
 pub(crate) async fn load_journal<'e, E>(exec: E, id: TicketId) -> Result<Vec<JournalEntry>>
@@ -188,43 +213,52 @@ pub(crate) async fn append_in(
     entries: Vec<JournalEntry>,
     now: Timestamp,
 ) -> Result<()> {
-    // One statement for all the entries: each round trip to the database costs more than the
-    // rows themselves.
-    if !entries.is_empty() {
-        let sql = format!(
-            "INSERT INTO journal (ticket_id, seq, at, actor, event) VALUES {}",
-            crate::placeholders(entries.len(), 5)
-        );
-        let mut q = sqlx::query(&sql);
-        for (i, e) in entries.iter().enumerate() {
-            q = q
-                .bind(id.0)
-                .bind(len + i as i64)
-                .bind(e.at.as_second())
-                .bind(serde_json::to_string(&e.actor).map_err(bad)?)
-                .bind(serde_json::to_string(&e.event).map_err(bad)?);
-        }
-        q.execute(&mut **tx)
-            .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict(_) => StoreError::Conflict(
-                    "the ticket changed meanwhile; reload and try again".into(),
-                ),
-                other => other,
-            })?;
-    }
-    super::search::index(tx, id, len, &entries).await?;
     let mut journal = existing.to_vec();
     journal.extend(entries.iter().cloned());
-    let (ticket, clocks) = project_with(tx, reg, id, &journal, now, existing.is_empty()).await?;
-    for e in &entries {
-        notify(tx, reg, id, &ticket, &clocks, e).await?;
+    let p = projection(reg, &journal, now)?;
+    let mut batch = Batch::new(tx);
+    journal_statements(&mut batch, id, len, &entries)?;
+    update_row(&mut batch, id, &p);
+    effects(&mut batch, reg, id, &p, &entries, false);
+    batch.run(tx).await.map_err(|e| match e {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict("the ticket changed meanwhile; reload and try again".into())
+        }
+        other => other,
+    })
+}
+
+/// Journal entries `len..` of a ticket, and their text indexed for search.
+fn journal_statements(
+    batch: &mut Batch,
+    id: TicketId,
+    len: i64,
+    entries: &[JournalEntry],
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "INSERT INTO journal (ticket_id, seq, at, actor, event) VALUES {}",
+        crate::placeholders(entries.len(), 5)
+    );
+    let mut values = Vec::with_capacity(entries.len() * 5);
+    for (i, e) in entries.iter().enumerate() {
+        values.extend([
+            id.0.into(),
+            (len + i as i64).into(),
+            e.at.as_second().into(),
+            serde_json::to_string(&e.actor).map_err(bad)?.into(),
+            serde_json::to_string(&e.event).map_err(bad)?.into(),
+        ]);
+    }
+    batch.push(sql, values);
+    super::search::index(batch, id, len, entries);
     Ok(())
 }
 
 /// Brings the ticket row, the clock rows and the pending timers in line with a journal under
-/// a regulation, and returns the projection and clocks.
+/// a regulation, and returns the projection and clocks. Nothing is notified.
 pub(super) async fn project(
     tx: &mut Transaction<'static, Any>,
     reg: &Regulation,
@@ -232,18 +266,30 @@ pub(super) async fn project(
     journal: &[JournalEntry],
     now: Timestamp,
 ) -> Result<(Ticket, Vec<Clock>)> {
-    project_with(tx, reg, id, journal, now, false).await
+    let p = projection(reg, journal, now)?;
+    let mut batch = Batch::new(tx);
+    update_row(&mut batch, id, &p);
+    effects(&mut batch, reg, id, &p, &[], false);
+    batch.run(tx).await?;
+    Ok((p.ticket, p.clocks))
 }
 
-/// As [`project`]; a `fresh` ticket has no clock or timer rows yet to replace.
-async fn project_with(
-    tx: &mut Transaction<'static, Any>,
-    reg: &Regulation,
-    id: TicketId,
-    journal: &[JournalEntry],
-    now: Timestamp,
-    fresh: bool,
-) -> Result<(Ticket, Vec<Clock>)> {
+/// What a journal comes to under a regulation at `now`, worked out before anything is written:
+/// the ticket, its clocks, the row's derived columns and the timers it needs.
+struct Projection {
+    ticket: Ticket,
+    clocks: Vec<Clock>,
+    open: bool,
+    out_of_turn: bool,
+    /// The nearest running deadline, its target and when that target warns.
+    next: Option<(Timestamp, String, Option<Timestamp>)>,
+    journal_len: i64,
+    /// `(kind, target, due)` of each timer.
+    timers: Vec<(&'static str, Option<String>, Timestamp)>,
+    updated_at: Timestamp,
+}
+
+fn projection(reg: &Regulation, journal: &[JournalEntry], now: Timestamp) -> Result<Projection> {
     let ticket = Ticket::replay(journal)?;
     let clocks = sla::evaluate(reg, &sla_events(journal), now).map_err(bad)?;
     let base = ticket.base_status(reg);
@@ -253,107 +299,45 @@ async fn project_with(
         .filter(|c| {
             matches!(c.state, ClockState::Running | ClockState::Breached) && c.stopped_at.is_none()
         })
-        .filter(|c| c.due.is_some())
-        .min_by_key(|c| c.due);
-    let next_due = next.and_then(|c| c.due);
+        .filter_map(|c| c.due.map(|due| (due, c)))
+        .min_by_key(|(due, _)| *due)
+        .map(|(due, c)| (due, c.target.clone(), c.warn_at));
     let out_of_turn = ticket
         .priority
         .as_deref()
         .and_then(|p| reg.priority(p))
         .is_some_and(|p| p.out_of_turn);
-    sqlx::query("UPDATE tickets SET number = $1, status = $2, open = $3, channel = $4, subject = $5, organization_id = $6, contact_id = $7, category = $8, level = $9, priority = $10, out_of_turn = $11, line = $12, assignee_id = $13, next_due = $14, updated_at = $15, closed_at = $16, rating = $17, journal_len = $18, next_target = $19, next_warn = $20 WHERE id = $21")
-        .bind(ticket.number.as_ref().map(|n| n.as_str().to_string()))
-        .bind(&ticket.status)
-        .bind(flag(open))
-        .bind(&ticket.channel)
-        .bind(&ticket.subject)
-        .bind(ticket.organization.map(|o| o.0))
-        .bind(ticket.contact.map(|c| c.0))
-        .bind(&ticket.category)
-        .bind(&ticket.level)
-        .bind(&ticket.priority)
-        .bind(flag(out_of_turn))
-        .bind(&ticket.line)
-        .bind(ticket.assignee.map(|a| a.0))
-        .bind(next_due.map_or(NO_DEADLINE, |t| t.as_second()))
-        .bind(ticket.updated_at.unwrap_or(now).as_second())
-        .bind(ticket.closed_at.map(|t| t.as_second()))
-        .bind(ticket.rating.map(|r| i64::from(r.stars())))
-        .bind(journal.len() as i64)
-        .bind(next.map(|c| c.target.clone()))
-        .bind(next.and_then(|c| c.warn_at).map(|t| t.as_second()))
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
-    store_clocks(tx, id, &clocks, fresh).await?;
-    schedule_jobs(tx, reg, id, &ticket, &clocks, now, fresh).await?;
-    Ok((ticket, clocks))
+    let timers = timers(reg, &ticket, &clocks, now)?;
+    Ok(Projection {
+        updated_at: ticket.updated_at.unwrap_or(now),
+        ticket,
+        clocks,
+        open,
+        out_of_turn,
+        next,
+        journal_len: journal.len() as i64,
+        timers,
+    })
 }
 
-async fn store_clocks(
-    tx: &mut Transaction<'static, Any>,
-    id: TicketId,
-    clocks: &[Clock],
-    fresh: bool,
-) -> Result<()> {
-    if !fresh {
-        sqlx::query("DELETE FROM clocks WHERE ticket_id = $1")
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await?;
-    }
-    if clocks.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) VALUES {}",
-        crate::placeholders(clocks.len(), 9)
-    );
-    let mut q = sqlx::query(&sql);
-    for c in clocks {
-        q = q
-            .bind(id.0)
-            .bind(&c.target)
-            .bind(c.state.to_string())
-            .bind(c.due.map(|t| t.as_second()))
-            .bind(c.warn_at.map(|t| t.as_second()))
-            .bind(c.started_at.map(|t| t.as_second()))
-            .bind(c.stopped_at.map(|t| t.as_second()))
-            .bind(c.elapsed.as_secs())
-            .bind(c.remaining.as_secs());
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
-}
-
-/// Replaces the ticket's pending timers with the ones its clocks and status call for now.
-async fn schedule_jobs(
-    tx: &mut Transaction<'static, Any>,
+/// The timers a ticket's clocks and status call for now: warnings, breaches and interim
+/// reports of running clocks still ahead, and the auto-close of a completed ticket.
+fn timers(
     reg: &Regulation,
-    id: TicketId,
     ticket: &Ticket,
     clocks: &[Clock],
     now: Timestamp,
-    fresh: bool,
-) -> Result<()> {
-    if !fresh {
-        sqlx::query(
-            "DELETE FROM jobs WHERE ticket_id = $1 AND done_at IS NULL AND claimed_by IS NULL",
-        )
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let mut jobs: Vec<(&str, Option<&str>, Timestamp)> = Vec::new();
+) -> Result<Vec<(&'static str, Option<String>, Timestamp)>> {
+    let mut jobs = Vec::new();
     for c in clocks.iter().filter(|c| c.state == ClockState::Running) {
         if let Some(w) = c.warn_at.filter(|w| *w > now) {
-            jobs.push(("warn", Some(&c.target), w));
+            jobs.push(("warn", Some(c.target.clone()), w));
         }
         if let Some(d) = c.due.filter(|d| *d > now) {
-            jobs.push(("breach", Some(&c.target), d));
+            jobs.push(("breach", Some(c.target.clone()), d));
         }
         if let Some(i) = c.interim_at.filter(|i| *i > now) {
-            jobs.push(("interim", Some(&c.target), i));
+            jobs.push(("interim", Some(c.target.clone()), i));
         }
     }
     if ticket.base_status(reg) == BaseStatus::Completed
@@ -366,40 +350,209 @@ async fn schedule_jobs(
         let at = s.working.deadline(done, term).map_err(bad)?.at;
         jobs.push(("auto_close", None, at));
     }
-    if jobs.is_empty() {
-        return Ok(());
-    }
-    let first = crate::next_values(tx, "jobs", jobs.len() as i64).await?;
-    let sql = format!(
-        "INSERT INTO jobs (id, kind, ticket_id, target, due_at, attempts) VALUES {}",
-        crate::placeholders(jobs.len(), 6)
-    );
-    let mut q = sqlx::query(&sql);
-    for (i, (kind, target, due)) in jobs.into_iter().enumerate() {
-        q = q
-            .bind(first + i as i64)
-            .bind(kind)
-            .bind(id.0)
-            .bind(target)
-            .bind(due.as_second())
-            .bind(0i64);
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    Ok(jobs)
 }
 
-/// Writes the notifications an entry calls for, in the same transaction as the entry.
-async fn notify(
-    tx: &mut Transaction<'static, Any>,
+/// The ticket row's projected columns, in the order [`row_values`] gives them.
+const ROW_COLUMNS: &str = "number, status, open, channel, subject, organization_id, contact_id, category, level, priority, out_of_turn, line, assignee_id, next_due, updated_at, closed_at, rating, journal_len, next_target, next_warn";
+const ROW_VALUES: usize = 20;
+
+fn row_values(p: &Projection) -> Vec<Value> {
+    let t = &p.ticket;
+    vec![
+        t.number.as_ref().map(|n| n.as_str().to_string()).into(),
+        t.status.clone().into(),
+        flag(p.open).into(),
+        t.channel.clone().into(),
+        t.subject.clone().into(),
+        t.organization.map(|o| o.0).into(),
+        t.contact.map(|c| c.0).into(),
+        t.category.clone().into(),
+        t.level.clone().into(),
+        t.priority.clone().into(),
+        flag(p.out_of_turn).into(),
+        t.line.clone().into(),
+        t.assignee.map(|a| a.0).into(),
+        p.next
+            .as_ref()
+            .map_or(NO_DEADLINE, |n| n.0.as_second())
+            .into(),
+        p.updated_at.as_second().into(),
+        t.closed_at.map(|t| t.as_second()).into(),
+        t.rating.map(|r| i64::from(r.stars())).into(),
+        p.journal_len.into(),
+        p.next.as_ref().map(|n| n.1.clone()).into(),
+        p.next
+            .as_ref()
+            .and_then(|n| n.2)
+            .map(|t| t.as_second())
+            .into(),
+    ]
+}
+
+fn update_row(batch: &mut Batch, id: TicketId, p: &Projection) {
+    let sets: Vec<String> = ROW_COLUMNS
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE tickets SET {} WHERE id = ${}",
+        sets.join(", "),
+        ROW_VALUES + 1
+    );
+    let mut values = row_values(p);
+    values.push(id.0.into());
+    batch.push(sql, values);
+}
+
+/// What follows from a projection besides the ticket row: the clock rows, the pending timers
+/// (replacing the old ones) and the notifications `entries` call for. The timers' and
+/// messages' ids are reserved from their counters in one statement and computed by the
+/// inserts, so nothing has to come back before the batch runs. A `fresh` ticket has no rows
+/// to replace.
+fn effects(
+    batch: &mut Batch,
     reg: &Regulation,
     id: TicketId,
+    p: &Projection,
+    entries: &[JournalEntry],
+    fresh: bool,
+) {
+    if !fresh {
+        batch.push("DELETE FROM clocks WHERE ticket_id = $1", vec![id.0.into()]);
+        batch.push(
+            "DELETE FROM jobs WHERE ticket_id = $1 AND done_at IS NULL AND claimed_by IS NULL",
+            vec![id.0.into()],
+        );
+    }
+    clock_rows(batch, id, &p.clocks);
+    let messages: Vec<(&str, String, serde_json::Value, Timestamp)> = entries
+        .iter()
+        .flat_map(|e| {
+            notifications(reg, &p.ticket, &p.clocks, e)
+                .into_iter()
+                .map(|(kind, to, payload)| (kind, to, payload, e.at))
+        })
+        .collect();
+    let counts: Vec<(&str, i64)> = [
+        ("jobs", p.timers.len() as i64),
+        ("outbox", messages.len() as i64),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect();
+    if counts.is_empty() {
+        return;
+    }
+    batch.push(
+        format!(
+            "INSERT INTO counters (name, value) VALUES {} ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value",
+            crate::placeholders(counts.len(), 2)
+        ),
+        counts
+            .iter()
+            .flat_map(|(name, n)| [Value::from(*name), Value::from(*n)])
+            .collect(),
+    );
+    if !p.timers.is_empty() {
+        let n = p.timers.len() as i64;
+        let rows = counted_rows("jobs", p.timers.len(), 6);
+        let mut values = Vec::with_capacity(p.timers.len() * 6);
+        for (i, (kind, target, due)) in p.timers.iter().enumerate() {
+            values.extend([
+                (n - 1 - i as i64).into(),
+                (*kind).into(),
+                id.0.into(),
+                target.clone().into(),
+                due.as_second().into(),
+                0i64.into(),
+            ]);
+        }
+        batch.push(
+            format!(
+                "INSERT INTO jobs (id, kind, ticket_id, target, due_at, attempts) VALUES {}",
+                rows
+            ),
+            values,
+        );
+    }
+    if !messages.is_empty() {
+        let n = messages.len() as i64;
+        let rows = counted_rows("outbox", messages.len(), 6);
+        let mut values = Vec::with_capacity(messages.len() * 6);
+        for (i, (kind, to, payload, at)) in messages.into_iter().enumerate() {
+            values.extend([
+                (n - 1 - i as i64).into(),
+                id.0.into(),
+                kind.into(),
+                to.into(),
+                payload.to_string().into(),
+                at.as_second().into(),
+            ]);
+        }
+        batch.push(
+            format!(
+                "INSERT INTO outbox (id, ticket_id, kind, recipient, payload, created_at) VALUES {}",
+                rows
+            ),
+            values,
+        );
+    }
+}
+
+/// `VALUES` rows of `cols` placeholders whose first column is an id from `counter`, just
+/// reserved: row i of n is bound `n - 1 - i` and takes `last - (n - 1 - i)`, `last` being the
+/// counter's value after the reservation.
+fn counted_rows(counter: &str, rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let rest: Vec<String> = (2..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!(
+                "((SELECT value FROM counters WHERE name = '{counter}') - ${}, {})",
+                r * cols + 1,
+                rest.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn clock_rows(batch: &mut Batch, id: TicketId, clocks: &[Clock]) {
+    if clocks.is_empty() {
+        return;
+    }
+    let sql = format!(
+        "INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) VALUES {}",
+        crate::placeholders(clocks.len(), 9)
+    );
+    let mut values = Vec::with_capacity(clocks.len() * 9);
+    for c in clocks {
+        values.extend([
+            id.0.into(),
+            c.target.clone().into(),
+            c.state.to_string().into(),
+            c.due.map(|t| t.as_second()).into(),
+            c.warn_at.map(|t| t.as_second()).into(),
+            c.started_at.map(|t| t.as_second()).into(),
+            c.stopped_at.map(|t| t.as_second()).into(),
+            c.elapsed.as_secs().into(),
+            c.remaining.as_secs().into(),
+        ]);
+    }
+    batch.push(sql, values);
+}
+
+/// The notifications an entry calls for: `(kind, recipient, payload)`.
+fn notifications(
+    reg: &Regulation,
     ticket: &Ticket,
     clocks: &[Clock],
     e: &JournalEntry,
-) -> Result<()> {
+) -> Vec<(&'static str, String, serde_json::Value)> {
     let customer = ticket.contact.map(|ContactId(c)| format!("contact:{c}"));
     let number = ticket.number.as_ref().map(|n| n.as_str().to_string());
-    let mut out: Vec<(&str, String, serde_json::Value)> = Vec::new();
+    let mut out: Vec<(&'static str, String, serde_json::Value)> = Vec::new();
     match &e.event {
         TicketEvent::Registered { number: n } => {
             if let Some(c) = &customer {
@@ -494,17 +647,5 @@ async fn notify(
         }
         _ => {}
     }
-    for (kind, recipient, payload) in out {
-        let msg_id = next_value(tx, "outbox").await?;
-        sqlx::query("INSERT INTO outbox (id, ticket_id, kind, recipient, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(msg_id)
-            .bind(id.0)
-            .bind(kind)
-            .bind(recipient)
-            .bind(payload.to_string())
-            .bind(e.at.as_second())
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+    out
 }

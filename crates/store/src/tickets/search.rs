@@ -3,12 +3,11 @@
 //! over text stemmed with the Snowball Russian and English stemmers (`rust-stemmers`), query and
 //! documents alike. Internal notes are indexed for staff only.
 
-use reglament_domain::{JournalEntry, TicketEvent};
-use rust_stemmers::{Algorithm, Stemmer};
-use sqlx::{Any, Transaction};
-
 use super::*;
 use crate::Backend;
+use crate::batch::{Batch, Value};
+use reglament_domain::{JournalEntry, TicketEvent};
+use rust_stemmers::{Algorithm, Stemmer};
 
 /// The text an entry makes searchable, and whether a customer may find it.
 fn searchable(e: &JournalEntry) -> Option<(String, bool)> {
@@ -50,48 +49,37 @@ pub fn stems(text: &str) -> String {
         .join(" ")
 }
 
-/// Whether a transaction is on PostgreSQL.
-fn on_postgres(tx: &mut Transaction<'static, Any>) -> bool {
-    #[allow(unused_imports)]
-    use sqlx::Connection;
-    (**tx).backend_name() == "PostgreSQL"
-}
-
-/// Indexes the searchable text of journal entries `len..` of a ticket, in the write's
-/// transaction.
-pub(crate) async fn index(
-    tx: &mut Transaction<'static, Any>,
-    id: TicketId,
-    len: i64,
-    entries: &[JournalEntry],
-) -> Result<()> {
+/// Indexes the searchable text of journal entries `len..` of a ticket, in the write's batch.
+pub(crate) fn index(batch: &mut Batch, id: TicketId, len: i64, entries: &[JournalEntry]) {
     let docs: Vec<(i64, String, bool)> = entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| searchable(e).map(|(t, p)| (len + i as i64, t, p)))
         .collect();
     if docs.is_empty() {
-        return Ok(());
+        return;
     }
-    let pg = on_postgres(tx);
-    let sql = if pg {
-        format!(
-            "INSERT INTO search_docs (ticket_id, seq, public, body) VALUES {}",
-            crate::placeholders(docs.len(), 4)
-        )
+    let pg = batch.postgres();
+    let table = if pg {
+        "search_docs (ticket_id, seq, public, body)"
     } else {
-        format!(
-            "INSERT INTO search_fts (ticket_id, seq, public, stems) VALUES {}",
-            crate::placeholders(docs.len(), 4)
-        )
+        "search_fts (ticket_id, seq, public, stems)"
     };
-    let mut q = sqlx::query(&sql);
+    let sql = format!(
+        "INSERT INTO {table} VALUES {}",
+        crate::placeholders(docs.len(), 4)
+    );
+    let mut values = Vec::with_capacity(docs.len() * 4);
     for (seq, text, public) in docs {
         let body = if pg { text } else { stems(&text) };
-        q = q.bind(id.0).bind(seq).bind(i64::from(public)).bind(body);
+        values.extend([
+            Value::from(id.0),
+            seq.into(),
+            i64::from(public).into(),
+            body.into(),
+        ]);
     }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    batch.push(sql, values);
 }
 
 impl Store {
@@ -133,7 +121,9 @@ impl Store {
             let mut tx = self.begin().await?;
             for (id,) in ids {
                 let journal = super::load_journal(&mut **tx, TicketId(id)).await?;
-                index(&mut tx, TicketId(id), 0, &journal).await?;
+                let mut batch = Batch::new(&mut tx);
+                index(&mut batch, TicketId(id), 0, &journal);
+                batch.run(&mut tx).await?;
             }
             tx.commit().await?;
             after = last;
