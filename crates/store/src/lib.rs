@@ -211,6 +211,10 @@ impl Store {
         };
         let options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            // A SQLite connection is a file handle in this process: testing it with a ping on
+            // every acquire is one more hand-off to its thread and tells nothing. A PostgreSQL
+            // connection can have died with the server, so it is tested.
+            .test_before_acquire(backend == Backend::Postgres)
             .acquire_timeout(std::time::Duration::from_secs(5));
         let options = if backend == Backend::Sqlite {
             options.after_connect(|conn, _| {
