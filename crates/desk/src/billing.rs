@@ -182,7 +182,7 @@ impl Desk {
             .map(|(_, e)| e)
             .collect();
         let st = billing::bill(reg, first, plan.as_deref(), &entries)
-            .map_err(|e| DeskError::Conflict(Text::plain(e.to_string())))?;
+            .map_err(|e| DeskError::Conflict(billing_text(&e)))?;
         let staff = !who.is_customer();
         let tz = &reg.timezone;
         Ok(Statement {
@@ -218,5 +218,21 @@ impl Desk {
             total_kopecks: st.total.kopecks(),
             total: st.total.to_string(),
         })
+    }
+}
+
+/// Why a statement cannot be made, for the person who asked for it.
+fn billing_text(e: &reglament_regulation::BillingError) -> Text {
+    use reglament_regulation::BillingError as E;
+    match e {
+        E::NoBilling => Text::new("billing-none"),
+        E::UnknownActivity {
+            activity, known, ..
+        } => Text::new("billing-unknown-activity")
+            .arg("activity", activity.clone())
+            .arg("expected", known.clone()),
+        E::UnknownPlan(plan) => Text::new("billing-unknown-plan").arg("plan", plan.clone()),
+        E::NegativeDuration(at) => Text::new("billing-negative").arg("at", at.clone()),
+        E::Calendar(c) => Text::new("billing-calendar").arg("detail", c.to_string()),
     }
 }

@@ -135,7 +135,7 @@ impl From<StoreError> for DeskError {
     fn from(e: StoreError) -> DeskError {
         match e {
             StoreError::NotFound => DeskError::NotFound,
-            StoreError::Conflict(m) => DeskError::Conflict(Text::plain(m)),
+            StoreError::Conflict(c) => DeskError::Conflict(Text::new(c.id())),
             StoreError::Refused(d) => d.into(),
             StoreError::Unavailable(_) => DeskError::Unavailable,
             StoreError::Other(m) => DeskError::Internal(m),
@@ -146,7 +146,9 @@ impl From<StoreError> for DeskError {
 impl From<DomainError> for DeskError {
     fn from(d: DomainError) -> DeskError {
         match d {
-            DomainError::Forbidden(m) => DeskError::Forbidden(Text::plain(m)),
+            DomainError::Forbidden { id, action, .. } => {
+                DeskError::Forbidden(Text::new(id).arg("action", action))
+            }
             DomainError::Invalid(m) => DeskError::field("command", Text::plain(m)),
             DomainError::Empty { what } => DeskError::field(
                 match what {
@@ -186,7 +188,6 @@ impl From<DomainError> for DeskError {
                     .arg("from", from)
                     .arg("to", to),
             ),
-            other @ DomainError::State(_) => DeskError::Conflict(Text::plain(other.to_string())),
         }
     }
 }

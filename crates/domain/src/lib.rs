@@ -54,12 +54,18 @@ pub enum DomainError {
     /// A value or argument that is not valid; the message names it.
     #[error("{0}")]
     Invalid(String),
-    /// The actor may not do this.
-    #[error("{0}")]
-    Forbidden(String),
-    /// The ticket's present state refuses this (already linked, already met, finished).
-    #[error("{0}")]
-    State(String),
+    /// The actor may not do this: `id` names the message for translations (`domain-staff-only`,
+    /// `domain-customer-only`, `domain-timer-only`), `action` what was refused (`assign`,
+    /// `confirm`, …), `text` says it in English.
+    #[error("{text}")]
+    Forbidden {
+        /// The message id.
+        id: &'static str,
+        /// The refused action.
+        action: &'static str,
+        /// The message in English.
+        text: String,
+    },
     /// The lifecycle does not allow this status change.
     #[error("a ticket in status `{from}` cannot move to `{to}`")]
     Transition {

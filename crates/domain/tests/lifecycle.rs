@@ -252,7 +252,7 @@ fn only_the_timer_auto_closes_and_only_a_completed_ticket() {
     d.run("2026-11-23T12:00:00+03:00", AGENT, status("completed"));
     let by_agent = d.try_run("2026-11-24T12:00:00+03:00", AGENT, Command::AutoClose);
     assert!(
-        matches!(by_agent, Err(DomainError::Forbidden(_))),
+        matches!(by_agent, Err(DomainError::Forbidden { .. })),
         "{by_agent:?}"
     );
     // An integration's token acts for staff, never for the timers.
@@ -262,7 +262,7 @@ fn only_the_timer_auto_closes_and_only_a_completed_ticket() {
         Command::AutoClose,
     );
     assert!(
-        matches!(by_token, Err(DomainError::Forbidden(_))),
+        matches!(by_token, Err(DomainError::Forbidden { .. })),
         "{by_token:?}"
     );
     d.run(
@@ -426,7 +426,7 @@ fn customers_may_not_do_staff_work_and_staff_may_not_confirm_for_customers() {
     ] {
         let r = d.try_run("2026-11-23T11:00:00+03:00", CUSTOMER, cmd.clone());
         assert!(
-            matches!(r, Err(DomainError::Forbidden(_))),
+            matches!(r, Err(DomainError::Forbidden { .. })),
             "{cmd:?}: {r:?}"
         );
     }
@@ -446,7 +446,7 @@ fn customers_may_not_do_staff_work_and_staff_may_not_confirm_for_customers() {
     ] {
         let r = d.try_run("2026-11-23T13:00:00+03:00", AGENT, cmd.clone());
         assert!(
-            matches!(r, Err(DomainError::Forbidden(_))),
+            matches!(r, Err(DomainError::Forbidden { .. })),
             "{cmd:?}: {r:?}"
         );
     }

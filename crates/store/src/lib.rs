@@ -42,9 +42,9 @@ pub enum StoreError {
     /// The row does not exist, or the viewer may not see it.
     #[error("not found")]
     NotFound,
-    /// A unique value is taken, or the row changed meanwhile; the message says which.
+    /// A unique value is taken, or the row changed meanwhile; the kind says which.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Conflict),
     /// The domain refused the command; the error keeps its kind (invalid, forbidden, state or
     /// transition) for the caller to answer accordingly.
     #[error("{0}")]
@@ -105,29 +105,81 @@ impl From<reglament_domain::DomainError> for StoreError {
 }
 
 /// Names the taken value from a backend's unique-violation message, for the user.
-fn unique_what(message: &str) -> String {
+fn unique_what(message: &str) -> Conflict {
     for (needle, what) in [
-        ("contacts_email", "a contact with this email already exists"),
-        ("contacts.email", "a contact with this email already exists"),
-        ("agents_email", "an agent with this email already exists"),
-        ("agents.email", "an agent with this email already exists"),
-        (
-            "organizations_name",
-            "an organization with this name already exists",
-        ),
-        (
-            "organizations.name",
-            "an organization with this name already exists",
-        ),
-        ("tickets_number", "this ticket number is taken"),
-        ("tickets.number", "this ticket number is taken"),
-        ("journal", "the ticket changed meanwhile"),
+        ("contacts_email", Conflict::ContactEmailTaken),
+        ("contacts.email", Conflict::ContactEmailTaken),
+        ("agents_email", Conflict::AgentEmailTaken),
+        ("agents.email", Conflict::AgentEmailTaken),
+        ("organizations_name", Conflict::OrganizationNameTaken),
+        ("organizations.name", Conflict::OrganizationNameTaken),
+        ("tickets_number", Conflict::TicketNumberTaken),
+        ("tickets.number", Conflict::TicketNumberTaken),
+        ("journal", Conflict::ChangedMeanwhile),
     ] {
         if message.contains(needle) {
-            return what.to_string();
+            return what;
         }
     }
-    "a unique value is taken".to_string()
+    Conflict::ValueTaken
+}
+
+/// What a write conflicts with.
+///
+/// # Example
+///
+/// ```
+/// use reglament_store::Conflict;
+///
+/// assert_eq!(Conflict::ContactEmailTaken.to_string(), "a contact with this email already exists");
+/// assert_eq!(Conflict::ContactEmailTaken.id(), "store-contact-email-taken");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// Another write changed the ticket between reading and writing it.
+    #[error("the ticket changed meanwhile; reload and try again")]
+    ChangedMeanwhile,
+    /// A contact has this email address.
+    #[error("a contact with this email already exists")]
+    ContactEmailTaken,
+    /// An agent has this email address.
+    #[error("an agent with this email already exists")]
+    AgentEmailTaken,
+    /// An organization has this name.
+    #[error("an organization with this name already exists")]
+    OrganizationNameTaken,
+    /// A ticket has this number.
+    #[error("this ticket number is taken")]
+    TicketNumberTaken,
+    /// Another unique value is taken.
+    #[error("a unique value is taken")]
+    ValueTaken,
+    /// A ticket linked or merged with itself.
+    #[error("a ticket cannot be linked or merged with itself")]
+    SameTicket,
+    /// Tickets of two organizations linked or merged.
+    #[error("tickets of different organizations cannot be linked or merged")]
+    OtherOrganization,
+    /// An inbound message already read (by another node, or before a crash).
+    #[error("the message was read already")]
+    MessageRead,
+}
+
+impl Conflict {
+    /// The id of the message that tells a person about it, in the desk's Fluent files.
+    pub fn id(self) -> &'static str {
+        match self {
+            Conflict::ChangedMeanwhile => "store-changed-meanwhile",
+            Conflict::ContactEmailTaken => "store-contact-email-taken",
+            Conflict::AgentEmailTaken => "store-agent-email-taken",
+            Conflict::OrganizationNameTaken => "store-organization-name-taken",
+            Conflict::TicketNumberTaken => "store-ticket-number-taken",
+            Conflict::ValueTaken => "store-value-taken",
+            Conflict::SameTicket => "store-same-ticket",
+            Conflict::OtherOrganization => "store-other-organization",
+            Conflict::MessageRead => "store-message-read",
+        }
+    }
 }
 
 /// The result type of storage operations.

@@ -10,7 +10,7 @@ use reglament_store::accounts::{self, Principal, Secret};
 use reglament_store::directory::{NewAgent, NewContact, NewOrganization};
 use reglament_store::jobs::JobOutcome;
 use reglament_store::tickets::{QueueFilter, Viewer};
-use reglament_store::{Store, StoreError};
+use reglament_store::{Conflict, Store, StoreError};
 
 async fn expired_sessions_are_purged_and_live_ones_kept(s: Store) {
     let (org, contact) = org_with_contact(&s, "ООО «Сеансы»", "sessions@client.ru").await;
@@ -479,9 +479,7 @@ async fn a_taken_email_is_a_conflict_that_names_it(s: Store) {
         .await;
     assert_eq!(
         again,
-        Err(StoreError::Conflict(
-            "a contact with this email already exists".into()
-        ))
+        Err(StoreError::Conflict(Conflict::ContactEmailTaken))
     );
     let missing_org = s
         .create_contact(&NewContact {
@@ -1135,9 +1133,11 @@ async fn a_split_registers_a_new_linked_ticket_with_the_originals_facts(s: Store
         .unwrap_err();
     assert_eq!(
         err,
-        StoreError::Refused(DomainError::Forbidden(
-            "only support staff may link tickets".into()
-        ))
+        StoreError::Refused(DomainError::Forbidden {
+            id: "domain-staff-only",
+            action: "link",
+            text: "only support staff may link tickets".into()
+        })
     );
     assert_eq!(
         s.queue(&QueueFilter::default(), Viewer::Staff)
@@ -1221,20 +1221,12 @@ async fn merging_across_organizations_or_into_a_closed_ticket_is_refused_and_wri
         .merge(&reg(), b, a, AGENT, Viewer::Staff, when)
         .await
         .unwrap_err();
-    assert_eq!(
-        err,
-        StoreError::Conflict(
-            "tickets of different organizations cannot be linked or merged".into()
-        )
-    );
+    assert_eq!(err, StoreError::Conflict(Conflict::OtherOrganization));
     let err = s
         .merge(&reg(), a, a, AGENT, Viewer::Staff, when)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict(ref m) if m.contains("itself")),
-        "{err:?}"
-    );
+    assert!(err == StoreError::Conflict(Conflict::SameTicket), "{err:?}");
     // Close `a`, then try to merge `a2` into it: refused, and `a2` is untouched.
     run(&s, a, AGENT, register(), "2026-11-23T10:01:00+03:00").await;
     run(

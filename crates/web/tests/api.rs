@@ -843,7 +843,7 @@ async fn staff_split_and_merge_tickets_and_customers_may_not(app: App) {
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
     assert_eq!(
         body["message"],
-        "tickets of different organizations cannot be linked or merged"
+        "Заявки разных организаций нельзя связывать и объединять."
     );
 }
 

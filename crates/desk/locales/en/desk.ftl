@@ -217,3 +217,38 @@ mail-out-warn = The deadline “{ $target }” of ticket { $number } “{ $subje
 mail-out-breach = The deadline “{ $target }” of ticket { $number } “{ $subject }” is breached.
 mail-out-interim = We are still working on ticket { $number } “{ $subject }”.
 mail-out-other = Ticket { $number } “{ $subject }” changed.
+
+billing-unknown-activity = A time entry has the activity `{ $activity }`, which the regulation does not define ({ $expected }); no statement can be made until it is corrected.
+billing-unknown-plan = The regulation has no plan `{ $plan }`.
+billing-negative = The time entry of { $at } has a negative duration.
+billing-calendar = The statement cannot be worked out on the production calendar: { $detail }
+domain-staff-only = Only support staff may { $action ->
+    [register] register tickets
+    [assign] assign tickets
+    [hand-over] hand tickets over to another line
+    [status] change the status
+    [priority] change the priority
+    [level] change the level
+    [time] log time
+    [extend] extend deadlines
+    [reopen] reopen tickets
+    [link] link tickets
+    [merge] merge tickets
+   *[other] do this
+}.
+domain-customer-only = Only the customer may { $action ->
+    [confirm] confirm completion
+    [object] object to completion
+    [rate] rate the service
+   *[other] do this
+}.
+domain-timer-only = Only the auto-close timer closes tickets automatically.
+store-changed-meanwhile = The ticket has just been changed: reload the page and try again.
+store-contact-email-taken = A contact with this email address already exists.
+store-agent-email-taken = An agent with this email address already exists.
+store-organization-name-taken = An organization with this name already exists.
+store-ticket-number-taken = A ticket with this number already exists.
+store-value-taken = This value is already taken.
+store-same-ticket = A ticket cannot be linked or merged with itself.
+store-other-organization = Tickets of different organizations cannot be linked or merged.
+store-message-read = This message has already been processed.

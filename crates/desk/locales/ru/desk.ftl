@@ -220,3 +220,38 @@ mail-out-warn = Скоро истекает срок «{ $target }» по зая
 mail-out-breach = Нарушен срок «{ $target }» по заявке { $number } «{ $subject }».
 mail-out-interim = Мы продолжаем работать над заявкой { $number } «{ $subject }».
 mail-out-other = Заявка { $number } «{ $subject }» изменилась.
+
+billing-unknown-activity = В учёте времени есть вид работ `{ $activity }`, которого нет в регламенте ({ $expected }); выписку нельзя составить, пока запись не исправлена.
+billing-unknown-plan = Тарифного плана `{ $plan }` нет в регламенте.
+billing-negative = Запись учёта времени от { $at } имеет отрицательную длительность.
+billing-calendar = Выписку нельзя рассчитать по производственному календарю: { $detail }
+domain-staff-only = { $action ->
+    [register] Регистрировать заявки
+    [assign] Назначать исполнителя
+    [hand-over] Передавать заявку на другую линию
+    [status] Менять статус
+    [priority] Менять приоритет
+    [level] Менять уровень
+    [time] Учитывать время
+    [extend] Продлевать сроки
+    [reopen] Возобновлять заявки
+    [link] Связывать заявки
+    [merge] Объединять заявки
+   *[other] Это
+} может только сотрудник поддержки.
+domain-customer-only = { $action ->
+    [confirm] Подтвердить выполнение
+    [object] Не согласиться с выполнением
+    [rate] Оценить работу
+   *[other] Это
+} может только клиент.
+domain-timer-only = Автоматически заявки закрывает только таймер автозакрытия.
+store-changed-meanwhile = Заявку только что изменили: обновите страницу и повторите.
+store-contact-email-taken = Контакт с таким адресом электронной почты уже есть.
+store-agent-email-taken = Сотрудник с таким адресом электронной почты уже есть.
+store-organization-name-taken = Организация с таким названием уже есть.
+store-ticket-number-taken = Заявка с таким номером уже есть.
+store-value-taken = Такое значение уже занято.
+store-same-ticket = Заявку нельзя связать или объединить с ней самой.
+store-other-organization = Заявки разных организаций нельзя связывать и объединять.
+store-message-read = Это письмо уже обработано.

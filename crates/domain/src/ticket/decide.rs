@@ -191,7 +191,7 @@ impl Ticket {
     /// let t = Ticket::replay(&journal)?;
     /// assert_eq!(t.status, "completed");
     /// // Only the customer confirms completion.
-    /// assert!(matches!(t.decide(&journal, Command::Confirm, agent, &reg, at("2026-11-23T12:00:00+03:00")), Err(DomainError::Forbidden(_))));
+    /// assert!(matches!(t.decide(&journal, Command::Confirm, agent, &reg, at("2026-11-23T12:00:00+03:00")), Err(DomainError::Forbidden { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decide(
@@ -202,28 +202,32 @@ impl Ticket {
         reg: &Regulation,
         now: Timestamp,
     ) -> Result<Outcome, DomainError> {
-        let staff_only = |what: &str| -> Result<(), DomainError> {
+        let staff_only = |action: &'static str, what: &str| -> Result<(), DomainError> {
             if actor.is_customer() {
-                Err(DomainError::Forbidden(format!(
-                    "only support staff may {what}"
-                )))
+                Err(forbidden(
+                    "domain-staff-only",
+                    action,
+                    format!("only support staff may {what}"),
+                ))
             } else {
                 Ok(())
             }
         };
-        let customer_only = |what: &str| -> Result<(), DomainError> {
+        let customer_only = |action: &'static str, what: &str| -> Result<(), DomainError> {
             if actor.is_customer() {
                 Ok(())
             } else {
-                Err(DomainError::Forbidden(format!(
-                    "only the customer may {what}"
-                )))
+                Err(forbidden(
+                    "domain-customer-only",
+                    action,
+                    format!("only the customer may {what}"),
+                ))
             }
         };
         let base = self.base_status(reg);
         let events = match cmd {
             Command::Register { number } => {
-                staff_or_system(actor, "register a ticket")?;
+                staff_or_system(actor, "register", "register a ticket")?;
                 if base != BaseStatus::New {
                     return Err(DomainError::Transition {
                         from: self.status.clone(),
@@ -243,7 +247,7 @@ impl Ticket {
                 ev
             }
             Command::Assign { agent } => {
-                staff_only("assign a ticket")?;
+                staff_only("assign", "assign a ticket")?;
                 let mut ev = vec![TicketEvent::Assigned { agent }];
                 if base == BaseStatus::Registered {
                     ev.push(self.change_status(reg, BaseStatus::InProgress.id(), None)?);
@@ -251,7 +255,7 @@ impl Ticket {
                 ev
             }
             Command::HandOver { line } => {
-                staff_only("hand a ticket over")?;
+                staff_only("hand-over", "hand a ticket over")?;
                 known("line", &line, reg.lines.iter().map(|x| x.id.as_str()))?;
                 if matches!(
                     base,
@@ -265,11 +269,11 @@ impl Ticket {
                 vec![TicketEvent::HandedOver { line }]
             }
             Command::SetStatus { status, reason } => {
-                staff_or_system(actor, "change the status")?;
+                staff_or_system(actor, "status", "change the status")?;
                 vec![self.change_status(reg, &status, reason)?]
             }
             Command::ChangePriority { priority, reason } => {
-                staff_only("change the priority")?;
+                staff_only("priority", "change the priority")?;
                 known(
                     "priority",
                     &priority,
@@ -279,7 +283,7 @@ impl Ticket {
                 vec![TicketEvent::PriorityChanged { priority, reason }]
             }
             Command::ChangeLevel { level, reason } => {
-                staff_only("change the level")?;
+                staff_only("level", "change the level")?;
                 known("level", &level, reg.levels.iter().map(|x| x.id.as_str()))?;
                 non_empty(&reason, "level_change")?;
                 vec![TicketEvent::LevelChanged { level, reason }]
@@ -315,7 +319,7 @@ impl Ticket {
                 minutes,
                 description,
             } => {
-                staff_only("log time")?;
+                staff_only("time", "log time")?;
                 if minutes == 0 {
                     return Err(rule(
                         "domain-time-too-short",
@@ -353,7 +357,7 @@ impl Ticket {
                 }]
             }
             Command::Extend { target, by, reason } => {
-                staff_only("extend a deadline")?;
+                staff_only("extend", "extend a deadline")?;
                 non_empty(&reason, "extension")?;
                 let t = reg.target(&target).ok_or_else(|| {
                     rule(
@@ -418,7 +422,7 @@ impl Ticket {
                 vec![event]
             }
             Command::Confirm => {
-                customer_only("confirm completion")?;
+                customer_only("confirm", "confirm completion")?;
                 if base != BaseStatus::Completed {
                     return Err(DomainError::Transition {
                         from: self.status.clone(),
@@ -428,7 +432,7 @@ impl Ticket {
                 vec![self.change_status(reg, BaseStatus::Closed.id(), None)?]
             }
             Command::Object { reason } => {
-                customer_only("object to completion")?;
+                customer_only("object", "object to completion")?;
                 non_empty(&reason, "objection")?;
                 if base != BaseStatus::Completed {
                     return Err(DomainError::Transition {
@@ -443,7 +447,9 @@ impl Ticket {
             }
             Command::AutoClose => {
                 if actor != Actor::System {
-                    return Err(DomainError::Forbidden(
+                    return Err(forbidden(
+                        "domain-timer-only",
+                        "auto-close",
                         "only the auto-close timer closes tickets automatically".into(),
                     ));
                 }
@@ -456,7 +462,7 @@ impl Ticket {
                 vec![self.change_status(reg, BaseStatus::Closed.id(), None)?]
             }
             Command::Reopen { reason } => {
-                staff_only("reopen a ticket")?;
+                staff_only("reopen", "reopen a ticket")?;
                 non_empty(&reason, "reopening")?;
                 if !matches!(
                     base,
@@ -473,7 +479,7 @@ impl Ticket {
                 ]
             }
             Command::Rate { rating, comment } => {
-                customer_only("rate the service")?;
+                customer_only("rate", "rate the service")?;
                 if !reg.lifecycle.rating {
                     return Err(DomainError::RatingsOff);
                 }
@@ -483,7 +489,7 @@ impl Ticket {
                 vec![TicketEvent::Rated { rating, comment }]
             }
             Command::Link { ticket, relation } => {
-                staff_only("link tickets")?;
+                staff_only("link", "link tickets")?;
                 if self.links.iter().any(|(t, _)| *t == ticket) {
                     return Err(rule(
                         "domain-already-linked",
@@ -507,7 +513,7 @@ impl Ticket {
                 vec![TicketEvent::Linked { ticket, relation }]
             }
             Command::MergeInto { ticket } => {
-                staff_only("merge tickets")?;
+                staff_only("merge", "merge tickets")?;
                 if matches!(base, BaseStatus::Closed | BaseStatus::Rejected) {
                     return Err(rule(
                         "domain-finished",
@@ -622,11 +628,13 @@ impl Ticket {
     }
 }
 
-fn staff_or_system(actor: Actor, what: &str) -> Result<(), DomainError> {
+fn staff_or_system(actor: Actor, action: &'static str, what: &str) -> Result<(), DomainError> {
     if actor.is_customer() {
-        Err(DomainError::Forbidden(format!(
-            "only support staff may {what}"
-        )))
+        Err(forbidden(
+            "domain-staff-only",
+            action,
+            format!("only support staff may {what}"),
+        ))
     } else {
         Ok(())
     }
@@ -647,6 +655,11 @@ fn known<'a>(
         id: id.to_string(),
         expected: all.join(", "),
     })
+}
+
+/// A refusal of who is acting: `id` is the message, `action` what was refused.
+fn forbidden(id: &'static str, action: &'static str, text: String) -> DomainError {
+    DomainError::Forbidden { id, action, text }
 }
 
 /// A refusal by a rule of the lifecycle.

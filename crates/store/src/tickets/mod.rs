@@ -636,9 +636,7 @@ impl Store {
 
     async fn check_pair(&self, a: TicketId, b: TicketId, viewer: Viewer) -> Result<()> {
         if a == b {
-            return Err(StoreError::Conflict(
-                "a ticket cannot be linked or merged with itself".into(),
-            ));
+            return Err(StoreError::Conflict(crate::Conflict::SameTicket));
         }
         self.check_visible(a, viewer).await?;
         self.check_visible(b, viewer).await?;
@@ -651,9 +649,7 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
         if orgs.len() == 2 && orgs[0] != orgs[1] {
-            return Err(StoreError::Conflict(
-                "tickets of different organizations cannot be linked or merged".into(),
-            ));
+            return Err(StoreError::Conflict(crate::Conflict::OtherOrganization));
         }
         Ok(())
     }
@@ -690,6 +686,6 @@ async fn mark_inbound(
     if marked.rows_affected() == 1 {
         Ok(())
     } else {
-        Err(StoreError::Conflict("the message was read already".into()))
+        Err(StoreError::Conflict(crate::Conflict::MessageRead))
     }
 }

@@ -2,6 +2,7 @@
 //! in the same transaction — the ticket row, the clock rows, the timer jobs and the outbox.
 
 use super::*;
+use crate::Conflict;
 use crate::batch::{Batch, Value};
 
 /// `next_due` of a ticket with no running deadline: sorts after every real one.
@@ -221,9 +222,7 @@ pub(crate) async fn append_in(
     update_row(&mut batch, id, &p);
     effects(&mut batch, reg, id, &p, &entries, false);
     batch.run(tx).await.map_err(|e| match e {
-        StoreError::Conflict(_) => {
-            StoreError::Conflict("the ticket changed meanwhile; reload and try again".into())
-        }
+        StoreError::Conflict(_) => StoreError::Conflict(Conflict::ChangedMeanwhile),
         other => other,
     })
 }
