@@ -161,9 +161,10 @@ impl Ticket {
     ///
     /// [`DomainError::Forbidden`] for a command the actor may not give,
     /// [`DomainError::Transition`] for a status change the lifecycle does not allow, and
-    /// [`DomainError::Invalid`] for unknown ids, missing reasons or extensions past the bound, and
-    /// [`DomainError::State`] for a command the ticket's present state refuses (an existing link,
-    /// a met clock, a finished ticket).
+    /// [`DomainError::Unknown`], [`DomainError::NeedsReason`] and [`DomainError::Empty`] for
+    /// unknown ids, missing reasons and missing texts, and [`DomainError::Rule`] for a rule of
+    /// the lifecycle — `state` set when the ticket's present state refuses the command (an
+    /// existing link, a met clock, a finished ticket).
     ///
     /// # Example
     ///
