@@ -447,8 +447,13 @@ impl Desk {
                     size,
                     url: format!("/api/v1/tickets/{}/attachments/{attachment}", id.0),
                 }),
-                TicketEvent::AttachmentRejected { reason, .. } => {
-                    refused.push(Problem::new("file", Text::plain(reason)));
+                TicketEvent::AttachmentRejected {
+                    reason, refusal, ..
+                } => {
+                    refused.push(Problem::new(
+                        "file",
+                        crate::text::attachment_refusal(refusal.as_ref(), &reason),
+                    ));
                 }
                 _ => {}
             }

@@ -60,7 +60,7 @@ pub use mail::{HeldMail, MailOutcome};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
-pub use text::{Lang, Text, duration_text};
+pub use text::{Lang, Text, duration_text, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 pub use workspace::{Abilities, CustomerCard, FormField, IntakeForm, TicketPage, TimelineEntry};
 

@@ -97,6 +97,10 @@ impl Lang {
 enum Arg {
     Str(String),
     Num(f64),
+    /// Another message, rendered in the same language.
+    Text(Box<Text>),
+    /// A size in bytes, written the language's way.
+    Size(u64),
 }
 
 /// A message for a person, not yet in a language: a Fluent message id and its arguments.
@@ -176,6 +180,37 @@ impl Text {
         self
     }
 
+    /// Adds another message as an argument, rendered in the same language.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{Lang, Text};
+    ///
+    /// let t = Text::new("plain").text("text", Text::new("intake-subject-required"));
+    /// assert_eq!(t.render(Lang::En), "Enter a subject.");
+    /// ```
+    pub fn text(mut self, name: &'static str, value: Text) -> Text {
+        self.args.push((name, Arg::Text(Box::new(value))));
+        self
+    }
+
+    /// Adds a size in bytes, written as `10 МБ` in Russian and `10 MB` in English.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{Lang, Text};
+    ///
+    /// let t = Text::new("plain").size("text", 10 << 20);
+    /// assert_eq!(t.render(Lang::Ru), "10 МБ");
+    /// assert_eq!(t.render(Lang::En), "10 MB");
+    /// ```
+    pub fn size(mut self, name: &'static str, bytes: u64) -> Text {
+        self.args.push((name, Arg::Size(bytes)));
+        self
+    }
+
     /// The Fluent message id.
     ///
     /// # Example
@@ -205,6 +240,8 @@ impl Text {
                 let value = match v {
                     Arg::Str(s) => FluentValue::from(s.as_str()),
                     Arg::Num(n) => FluentValue::from(*n),
+                    Arg::Text(t) => FluentValue::from(t.render(lang)),
+                    Arg::Size(b) => FluentValue::from(size_text(*b, lang)),
                 };
                 (Cow::Borrowed(*k), value)
             })
@@ -240,4 +277,60 @@ pub fn duration_text(d: jiff::SignedDuration, lang: Lang) -> String {
         _ => format!("{} {}", hours.render(lang), minutes.render(lang)),
     };
     format!("{sign}{text}")
+}
+
+/// A size in bytes the language's way: `10 МБ`, `512 КБ`, `100 Б`; `10 MB`, `512 KB`, `100 B`.
+///
+/// # Example
+///
+/// ```
+/// use reglament_desk::{Lang, size_text};
+///
+/// assert_eq!(size_text(512 * 1024, Lang::Ru), "512 КБ");
+/// assert_eq!(size_text(512 * 1024, Lang::En), "512 KB");
+/// ```
+pub fn size_text(bytes: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => reglament_regulation::format_size(bytes),
+        Lang::En => {
+            if bytes.is_multiple_of(1024 * 1024) && bytes > 0 {
+                format!("{} MB", bytes / 1024 / 1024)
+            } else if bytes.is_multiple_of(1024) && bytes > 0 {
+                format!("{} KB", bytes / 1024)
+            } else {
+                format!("{bytes} B")
+            }
+        }
+    }
+}
+
+/// Why a file was refused, in the reader's language; entries journaled before the refusal
+/// was recorded keep their Russian words.
+pub(crate) fn attachment_refusal(
+    refusal: Option<&reglament_regulation::AttachmentRefusal>,
+    journaled: &str,
+) -> Text {
+    use reglament_regulation::AttachmentRule as R;
+    let Some(r) = refusal else {
+        return Text::plain(journaled);
+    };
+    let rule = match &r.rule {
+        R::TooBig { max } => Text::new("attachment-too-big")
+            .arg("file", r.file.clone())
+            .size("max", *max),
+        R::ArchiveOnly { ext } => Text::new("attachment-archive-only").arg("ext", ext.clone()),
+        R::TypeNotAllowed { allowed } => Text::new("attachment-type")
+            .arg("file", r.file.clone())
+            .arg("allowed", allowed.join(", ")),
+        R::TotalTooBig { max } => Text::new("attachment-total")
+            .arg("file", r.file.clone())
+            .size("max", *max),
+    };
+    match &r.real_type {
+        Some(real) => Text::new("attachment-disguised")
+            .arg("file", r.file.clone())
+            .arg("real", real.to_uppercase())
+            .text("rule", rule),
+        None => rule,
+    }
 }

@@ -533,16 +533,21 @@ impl Desk {
                 "system",
                 Text::new("ui-event-attached")
                     .arg("name", name.clone())
-                    .arg("size", crate::format_size(*size))
+                    .size("size", *size)
                     .render(lang),
                 None,
             ),
-            TicketEvent::AttachmentRejected { name, reason, .. } => (
+            TicketEvent::AttachmentRejected {
+                name,
+                reason,
+                refusal,
+                ..
+            } => (
                 "system",
                 Text::new("ui-event-attachment-rejected")
                     .arg("name", name.clone())
                     .render(lang),
-                Some(reason.clone()),
+                Some(crate::text::attachment_refusal(refusal.as_ref(), reason).render(lang)),
             ),
         };
         let tz = &reg.timezone;

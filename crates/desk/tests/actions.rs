@@ -505,10 +505,16 @@ async fn files_are_judged_by_their_content_and_empty_ones_are_refused(db: Db) {
         .attach(customer, id, vec![file("screen.png", bmp)])
         .await
     {
-        Err(DeskError::Invalid(p)) => assert_eq!(
-            p[0].text.render(Lang::Ru),
-            "Файл «screen.png» на самом деле BMP. Файлы .bmp принимаются только в архиве ZIP или RAR"
-        ),
+        Err(DeskError::Invalid(p)) => {
+            assert_eq!(
+                p[0].text.render(Lang::Ru),
+                "Файл «screen.png» на самом деле BMP. Файлы .bmp принимаются только в архиве ZIP или RAR."
+            );
+            assert_eq!(
+                p[0].text.render(Lang::En),
+                "The file “screen.png” is really BMP. .bmp files are accepted only inside a ZIP or RAR archive."
+            );
+        }
         other => panic!("{other:?}"),
     }
     match app

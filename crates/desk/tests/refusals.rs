@@ -1,6 +1,7 @@
 //! Refusals that come from below the desk — the store's conflicts, the domain's "only staff
 //! may" — reach people in Russian and in English, from the Fluent files, never as a message id
-//! or an English-only string.
+//! or an English-only string. (Attachment refusals are checked with the attachments, in
+//! `actions.rs`.)
 
 use reglament_desk::{DeskCommand, DeskError, Lang, Request};
 use reglament_domain::{DomainError, Role, TicketId};

@@ -63,7 +63,8 @@ pub use billing::{
 };
 pub use error::{Diagnostic, RegulationError};
 pub use model::{
-    AttachmentPolicy, BaseStatus, Calendars, Category, Channel, ChannelKind, EventPattern, Fields,
-    KNOWN_FIELDS, Level, Lifecycle, Line, NamedSchedule, Priority, Reason, Regulation, ReopenRule,
-    Status, Target, TermSource, TicketFacts, Warning, format_size,
+    AttachmentPolicy, AttachmentRefusal, AttachmentRule, BaseStatus, Calendars, Category, Channel,
+    ChannelKind, EventPattern, Fields, KNOWN_FIELDS, Level, Lifecycle, Line, NamedSchedule,
+    Priority, Reason, Regulation, ReopenRule, Status, Target, TermSource, TicketFacts, Warning,
+    format_size,
 };

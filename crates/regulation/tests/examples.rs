@@ -743,6 +743,7 @@ fn saveit_requires_the_appendix_1_fields_and_accepts_bmp_only_archived() {
     assert!(
         a.check("screen.bmp", 1000)
             .unwrap_err()
+            .russian()
             .contains("ZIP или RAR")
     );
     assert!(a.check("report.docx", 1000).is_err());

@@ -564,16 +564,18 @@ impl Ticket {
                         let verdict = reg
                             .attachments
                             .check_content(&f.name, f.detected.as_deref(), f.size)
-                            .and_then(|()| {
-                            match reg.attachments.max_total {
-                                Some(max) if total + f.size > max => Err(format!(
-                                    "Файл «{}» не принят: вложения одного сообщения больше {} в сумме",
-                                    f.name,
-                                    reglament_regulation::format_size(max)
-                                )),
+                            .and_then(|()| match reg.attachments.max_total {
+                                Some(max) if total + f.size > max => {
+                                    Err(reglament_regulation::AttachmentRefusal {
+                                        file: f.name.clone(),
+                                        rule: reglament_regulation::AttachmentRule::TotalTooBig {
+                                            max,
+                                        },
+                                        real_type: None,
+                                    })
+                                }
                                 _ => Ok(()),
-                            }
-                        });
+                            });
                         match verdict {
                             Ok(()) => {
                                 total += f.size;
@@ -584,10 +586,11 @@ impl Ticket {
                                     size: f.size,
                                 }
                             }
-                            Err(reason) => TicketEvent::AttachmentRejected {
+                            Err(refusal) => TicketEvent::AttachmentRejected {
                                 name: f.name,
                                 size: f.size,
-                                reason,
+                                reason: refusal.russian(),
+                                refusal: Some(refusal),
                             },
                         }
                     })

@@ -271,8 +271,12 @@ pub enum TicketEvent {
         name: String,
         /// The size in bytes.
         size: u64,
-        /// Why, in Russian, for the customer.
+        /// Why, in Russian, as the journal keeps it.
         reason: String,
+        /// Why, for channels to word in their reader's language (absent in entries written
+        /// before it was recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refusal: Option<reglament_regulation::AttachmentRefusal>,
     },
 }
 

@@ -779,8 +779,8 @@ impl Fields {
 /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[attachments]\nmax_size = \"10 MB\"\nallowed = [\"png\", \"zip\"]\narchived_only = [\"bmp\"]\n")?;
 /// let p = &reg.attachments;
 /// assert!(p.check("screen.PNG", 1_000).is_ok());
-/// assert!(p.check("screen.bmp", 1_000).unwrap_err().contains("ZIP"));
-/// assert!(p.check("big.png", 20 * 1024 * 1024).unwrap_err().contains("10 МБ"));
+/// assert!(p.check("screen.bmp", 1_000).unwrap_err().russian().contains("ZIP"));
+/// assert!(p.check("big.png", 20 * 1024 * 1024).unwrap_err().russian().contains("10 МБ"));
 /// # Ok::<(), reglament_regulation::RegulationError>(())
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -796,11 +796,11 @@ pub struct AttachmentPolicy {
 }
 
 impl AttachmentPolicy {
-    /// Checks one file; the error is a Russian message for the customer.
+    /// Checks one file by its name and size.
     ///
     /// # Errors
     ///
-    /// Returns the reason the file is rejected.
+    /// Returns why the file is rejected.
     ///
     /// # Example
     ///
@@ -808,7 +808,14 @@ impl AttachmentPolicy {
     /// let p = reglament_regulation::AttachmentPolicy::default();
     /// assert!(p.check("anything.exe", 5).is_ok());
     /// ```
-    pub fn check(&self, file_name: &str, size: u64) -> Result<(), String> {
+    pub fn check(&self, file_name: &str, size: u64) -> Result<(), AttachmentRefusal> {
+        let refuse = |rule| {
+            Err(AttachmentRefusal {
+                file: file_name.to_string(),
+                rule,
+                real_type: None,
+            })
+        };
         let ext = file_name
             .rsplit_once('.')
             .map(|(_, e)| e.to_lowercase())
@@ -816,31 +823,25 @@ impl AttachmentPolicy {
         if let Some(max) = self.max_size
             && size > max
         {
-            return Err(format!(
-                "Файл «{file_name}» больше допустимого размера {}",
-                format_size(max)
-            ));
+            return refuse(AttachmentRule::TooBig { max });
         }
         if self.archived_only.contains(&ext) {
-            return Err(format!(
-                "Файлы .{ext} принимаются только в архиве ZIP или RAR"
-            ));
+            return refuse(AttachmentRule::ArchiveOnly { ext });
         }
         if !self.allowed.is_empty() && !self.allowed.contains(&ext) {
-            return Err(format!(
-                "Тип файла «{file_name}» не принимается; допустимы: {}",
-                self.allowed.join(", ")
-            ));
+            return refuse(AttachmentRule::TypeNotAllowed {
+                allowed: self.allowed.clone(),
+            });
         }
         Ok(())
     }
 
     /// Checks one file by its name and, when it was recognised, by the type its content shows:
-    /// a BMP renamed `.png` is judged as a BMP. The error is a Russian message for the customer.
+    /// a BMP renamed `.png` is judged as a BMP.
     ///
     /// # Errors
     ///
-    /// Returns the reason the file is rejected.
+    /// Returns why the file is rejected.
     ///
     /// # Example
     ///
@@ -848,14 +849,15 @@ impl AttachmentPolicy {
     /// let p = reglament_regulation::AttachmentPolicy { allowed: vec!["png".into()], archived_only: vec!["bmp".into()], ..Default::default() };
     /// assert!(p.check_content("screen.png", Some("png"), 5).is_ok());
     /// let e = p.check_content("screen.png", Some("bmp"), 5).unwrap_err();
-    /// assert_eq!(e, "Файл «screen.png» на самом деле BMP. Файлы .bmp принимаются только в архиве ZIP или RAR");
+    /// assert_eq!(e.real_type.as_deref(), Some("bmp"));
+    /// assert_eq!(e.russian(), "Файл «screen.png» на самом деле BMP. Файлы .bmp принимаются только в архиве ZIP или RAR");
     /// ```
     pub fn check_content(
         &self,
         file_name: &str,
         detected: Option<&str>,
         size: u64,
-    ) -> Result<(), String> {
+    ) -> Result<(), AttachmentRefusal> {
         self.check(file_name, size)?;
         let named = file_name
             .rsplit_once('.')
@@ -870,17 +872,113 @@ impl AttachmentPolicy {
             norm(a) == norm(b)
         };
         match detected.map(str::to_lowercase) {
-            Some(real) if !same(&real, &named) => {
-                let judged = format!("{file_name}.{real}");
-                self.check(&judged, size).map_err(|reason| {
-                    format!(
-                        "Файл «{file_name}» на самом деле {}. {}",
-                        real.to_uppercase(),
-                        reason.replace(&judged, file_name)
-                    )
-                })
-            }
+            Some(real) if !same(&real, &named) => self
+                .check(&format!("{file_name}.{real}"), size)
+                .map_err(|r| AttachmentRefusal {
+                    file: file_name.to_string(),
+                    rule: r.rule,
+                    real_type: Some(real),
+                }),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Why the attachment policy refused a file: the rule, and the type its content showed when
+/// that differs from its name. Channels word it in their reader's language; [`russian`]
+/// words it for the journal.
+///
+/// [`russian`]: AttachmentRefusal::russian
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::{AttachmentRefusal, AttachmentRule};
+///
+/// let r = AttachmentRefusal { file: "big.zip".into(), rule: AttachmentRule::TooBig { max: 10 << 20 }, real_type: None };
+/// assert_eq!(r.russian(), "Файл «big.zip» больше допустимого размера 10 МБ");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AttachmentRefusal {
+    /// The file's name as sent.
+    pub file: String,
+    /// The rule that refused it.
+    pub rule: AttachmentRule,
+    /// The type its content showed, when that is not the one its name says.
+    pub real_type: Option<String>,
+}
+
+/// A rule of the attachment policy that refuses a file.
+///
+/// # Example
+///
+/// ```
+/// let rule = reglament_regulation::AttachmentRule::ArchiveOnly { ext: "exe".into() };
+/// assert!(matches!(rule, reglament_regulation::AttachmentRule::ArchiveOnly { .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum AttachmentRule {
+    /// Larger than `max_size` bytes.
+    TooBig {
+        /// The limit in bytes.
+        max: u64,
+    },
+    /// A type accepted only inside an archive.
+    ArchiveOnly {
+        /// The extension, lower case.
+        ext: String,
+    },
+    /// Not among the allowed types.
+    TypeNotAllowed {
+        /// The allowed extensions.
+        allowed: Vec<String>,
+    },
+    /// The message's files together are larger than `max_total` bytes.
+    TotalTooBig {
+        /// The limit in bytes.
+        max: u64,
+    },
+}
+
+impl AttachmentRefusal {
+    /// The refusal in Russian, as the journal keeps it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_regulation::{AttachmentRefusal, AttachmentRule};
+    ///
+    /// let r = AttachmentRefusal { file: "a.exe".into(), rule: AttachmentRule::TypeNotAllowed { allowed: vec!["png".into(), "zip".into()] }, real_type: None };
+    /// assert_eq!(r.russian(), "Тип файла «a.exe» не принимается; допустимы: png, zip");
+    /// ```
+    pub fn russian(&self) -> String {
+        let file = &self.file;
+        let rule = match &self.rule {
+            AttachmentRule::TooBig { max } => {
+                format!(
+                    "Файл «{file}» больше допустимого размера {}",
+                    format_size(*max)
+                )
+            }
+            AttachmentRule::ArchiveOnly { ext } => {
+                format!("Файлы .{ext} принимаются только в архиве ZIP или RAR")
+            }
+            AttachmentRule::TypeNotAllowed { allowed } => format!(
+                "Тип файла «{file}» не принимается; допустимы: {}",
+                allowed.join(", ")
+            ),
+            AttachmentRule::TotalTooBig { max } => format!(
+                "Файл «{file}» не принят: вложения одного сообщения больше {} в сумме",
+                format_size(*max)
+            ),
+        };
+        match &self.real_type {
+            Some(real) => format!(
+                "Файл «{file}» на самом деле {}. {rule}",
+                real.to_uppercase()
+            ),
+            None => rule,
         }
     }
 }
