@@ -245,7 +245,9 @@ async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
         "ANALYZE".to_string(),
     ];
     for sql in statements {
-        reglament_store::raw_execute(&store, &sql).await.unwrap();
+        reglament_store::raw_execute_unbounded(&store, &sql)
+            .await
+            .unwrap();
     }
     if !postgres {
         reglament_store::raw_execute(&store, "PRAGMA wal_checkpoint(TRUNCATE)")

@@ -69,7 +69,11 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) => {
                 if db.is_unique_violation() {
                     StoreError::Conflict(unique_what(db.message()))
-                } else if db.code().as_deref().is_some_and(unavailable_code) {
+                } else if db
+                    .code()
+                    .as_deref()
+                    .is_some_and(|c| unavailable_code(backend_of(db.as_ref()), c))
+                {
                     StoreError::Unavailable(db.message().to_string())
                 } else {
                     StoreError::Other(db.message().to_string())
@@ -80,21 +84,77 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// How long a PostgreSQL statement may run: longer than any query of a healthy database, short
+/// enough that a stalled one frees its requests well before clients give up.
+pub const STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Error codes that mean the database cannot serve now, though the request was fine: retrying
 /// later can succeed.
-fn unavailable_code(code: &str) -> bool {
-    // PostgreSQL: connection exceptions (08), insufficient resources (53), operator
-    // intervention such as a shutdown (57), and a database that is not there (3D000).
-    let postgres = code.starts_with("08")
-        || code.starts_with("53")
-        || code.starts_with("57")
-        || code == "3D000";
-    // SQLite: busy or locked past the busy timeout, I/O errors, a full disk, a file that cannot
-    // be opened (primary result codes 5, 6, 10, 13, 14; extended codes keep them in the low byte).
-    let sqlite = code
-        .parse::<u32>()
-        .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14));
-    postgres || sqlite
+fn unavailable_code(backend: Backend, code: &str) -> bool {
+    match backend {
+        // PostgreSQL: connection exceptions (08), insufficient resources (53), operator
+        // intervention such as a shutdown or a statement timeout (57), and a database that is
+        // not there (3D000). Data exceptions (22…) and privileges (42…) are the request's fault.
+        Backend::Postgres => {
+            code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57")
+                || code == "3D000"
+        }
+        // SQLite: busy or locked past the busy timeout, I/O errors, a full disk, a file that
+        // cannot be opened (primary result codes 5, 6, 10, 13, 14; extended codes keep them in
+        // the low byte).
+        Backend::Sqlite => code
+            .parse::<u32>()
+            .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14)),
+    }
+}
+
+/// Which backend raised a database error. Their codes overlap as strings — PostgreSQL's
+/// SQLSTATE `22021` read as a SQLite code would be "busy" — so each is read by its own rules.
+fn backend_of(db: &dyn sqlx::error::DatabaseError) -> Backend {
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        Backend::Sqlite
+    } else {
+        Backend::Postgres
+    }
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use super::{Backend, unavailable_code};
+
+    #[test]
+    fn each_backend_reads_only_its_own_codes_as_unavailable() {
+        let table = [
+            (Backend::Postgres, "08006", true),
+            (Backend::Postgres, "53300", true),
+            (Backend::Postgres, "57014", true),
+            (Backend::Postgres, "57P01", true),
+            (Backend::Postgres, "3D000", true),
+            // Data exceptions and privileges: the request's fault, not an outage.
+            (Backend::Postgres, "22021", false),
+            (Backend::Postgres, "22022", false),
+            (Backend::Postgres, "22026", false),
+            (Backend::Postgres, "22030", false),
+            (Backend::Postgres, "42501", false),
+            (Backend::Postgres, "23505", false),
+            (Backend::Sqlite, "5", true),
+            (Backend::Sqlite, "517", true),
+            (Backend::Sqlite, "10", true),
+            (Backend::Sqlite, "13", true),
+            (Backend::Sqlite, "14", true),
+            (Backend::Sqlite, "19", false),
+            (Backend::Sqlite, "2067", false),
+        ];
+        for (backend, code, unavailable) in table {
+            assert_eq!(
+                unavailable_code(backend, code),
+                unavailable,
+                "{backend:?} {code}"
+            );
+        }
+    }
 }
 
 /// A stored value that no longer parses as a domain value is a storage fault, not user input.
@@ -194,6 +254,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// PostgreSQL's `statement_timeout` on every pooled connection, in milliseconds.
+    statement_timeout_ms: u128,
     url: String,
     /// On SQLite, the turn of this process's writers.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
@@ -237,6 +299,17 @@ impl Store {
     /// [`StoreError::Unavailable`] when the database cannot be reached; [`StoreError::Other`] for
     /// an unsupported URL.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, STATEMENT_TIMEOUT).await
+    }
+
+    /// As [`Store::connect`], with the longest a PostgreSQL statement may run before the
+    /// server cancels it — a stalled database then answers "unavailable" instead of holding
+    /// the request. SQLite's wait for the write lock is bounded by its busy timeout instead.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Store::connect`].
+    pub async fn connect_with(url: &str, statement_timeout: std::time::Duration) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if let Some(path) = url.strip_prefix("sqlite:") {
             let path = path.trim_start_matches("//");
@@ -261,6 +334,7 @@ impl Store {
                 redact(url)
             )));
         };
+        let statement_timeout_ms = statement_timeout.as_millis().max(1);
         let options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
             // A SQLite connection is a file handle in this process: testing it with a ping on
@@ -280,7 +354,15 @@ impl Store {
                 })
             })
         } else {
-            options
+            let ms = statement_timeout_ms;
+            options.after_connect(move |conn, _| {
+                Box::pin(async move {
+                    use sqlx::Executor;
+                    conn.execute(format!("SET statement_timeout = {ms}").as_str())
+                        .await?;
+                    Ok(())
+                })
+            })
         };
         let pool = options
             .connect(&url)
@@ -292,6 +374,7 @@ impl Store {
         Ok(Store {
             pool,
             backend,
+            statement_timeout_ms,
             url,
             writer: Default::default(),
             feed: Default::default(),
@@ -324,10 +407,14 @@ impl Store {
     /// Any storage error; a failed migration leaves the database as it was before it.
     pub async fn migrate(&self) -> Result<()> {
         self.adopt_earlier_migrations().await?;
-        MIGRATOR.run(&self.pool).await.map_err(|e| match e {
+        // A migration may rebuild an index of a million tickets: no statement timeout for it.
+        let mut conn = self.unbounded().await?;
+        let ran = MIGRATOR.run(&mut *conn).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::Execute(e) => StoreError::from(e),
             other => StoreError::Other(format!("cannot migrate the database: {other}")),
-        })?;
+        });
+        self.bounded_again(conn).await?;
+        ran?;
         self.ensure_search().await
     }
 
@@ -371,6 +458,32 @@ impl Store {
     /// [`StoreError::Unavailable`] when it does not.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A connection with no statement timeout, for work that may run long; give it back with
+    /// [`Store::bounded_again`].
+    async fn unbounded(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET statement_timeout = 0")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(conn)
+    }
+
+    /// Puts the statement timeout back on a connection from [`Store::unbounded`] before it
+    /// returns to the pool.
+    async fn bounded_again(&self, mut conn: sqlx::pool::PoolConnection<Any>) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            let set = format!("SET statement_timeout = {}", self.statement_timeout_ms);
+            if let Err(e) = sqlx::query(&set).execute(&mut *conn).await {
+                // A connection that cannot be bounded again must not serve anyone else.
+                conn.detach();
+                return Err(e.into());
+            }
+        }
         Ok(())
     }
 
@@ -526,5 +639,19 @@ pub(crate) fn flag(b: bool) -> i64 {
 /// Any storage error.
 pub async fn raw_execute(store: &Store, sql: &str) -> Result<()> {
     sqlx::query(sql).execute(&store.pool).await?;
+    Ok(())
+}
+
+/// As [`raw_execute`], with no statement timeout: for maintenance that may run long, such as
+/// filling a benchmark database.
+///
+/// # Errors
+///
+/// Any storage error.
+pub async fn raw_execute_unbounded(store: &Store, sql: &str) -> Result<()> {
+    let mut conn = store.unbounded().await?;
+    let done = sqlx::query(sql).execute(&mut *conn).await;
+    store.bounded_again(conn).await?;
+    done?;
     Ok(())
 }

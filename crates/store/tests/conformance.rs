@@ -54,6 +54,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    a_bad_value_is_an_error_of_the_request_not_an_unavailable_database,
     migrations_apply_once_and_again_without_harm,
     the_outbox_is_delivered_at_most_once_even_across_a_crash,
     a_search_finds_russian_word_forms_in_subjects_descriptions_and_replies,
@@ -202,6 +203,33 @@ fn register() -> Command {
     Command::Register {
         number: TicketNumberFormat::default().format(1, 1),
     }
+}
+
+async fn a_bad_value_is_an_error_of_the_request_not_an_unavailable_database(s: Store) {
+    // On PostgreSQL an invalid UTF-8 byte sequence is SQLSTATE 22021, which read by SQLite's
+    // rule (low byte 5, "busy") used to answer "the database is unavailable, try again".
+    let err = reglament_store::raw_execute(&s, "SELECT convert_from('\\xc3'::bytea, 'UTF8')")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Other(_)), "{err:?}");
+    // The database still answers.
+    s.ping().await.unwrap();
+}
+
+/// A statement that runs past the timeout is cancelled by PostgreSQL and answers
+/// "unavailable" (SQLSTATE 57014), so a stalled database never holds a request for long.
+#[tokio::test]
+async fn a_postgres_statement_past_the_timeout_is_cancelled_as_unavailable() {
+    let db = reglament_testkit::TestDb::new(reglament_testkit::Db::Postgres).await;
+    let s = Store::connect_with(&db.url, std::time::Duration::from_millis(300))
+        .await
+        .unwrap();
+    // Without the timeout the sleep would simply succeed after five seconds.
+    let err = reglament_store::raw_execute(&s, "SELECT pg_sleep(5)")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    s.close().await;
 }
 
 async fn a_change_announced_on_one_node_reaches_the_subscribers_of_another(s: Store) {
