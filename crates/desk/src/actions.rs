@@ -7,7 +7,7 @@ use reglament_domain::{
 use reglament_regulation::BaseStatus;
 use reglament_store::tickets::NewFile;
 
-use crate::intake::check_subject;
+use crate::limits::check_subject;
 use crate::permissions::{self, Action, viewer};
 use crate::{AttachmentView, Desk, DeskError, Lang, Problem, Result, Text, TicketView};
 
@@ -116,6 +116,58 @@ pub enum DeskCommand {
 }
 
 impl DeskCommand {
+    /// Every text the command carries, with its field name and the longest it may be.
+    fn texts(&self) -> Vec<(&'static str, &str, usize)> {
+        use crate::limits::{MAX_NAME, MAX_TEXT};
+        match self {
+            DeskCommand::Reply { body, .. } | DeskCommand::Note { body } => {
+                vec![("body", body, MAX_TEXT)]
+            }
+            DeskCommand::Status { status, reason } => {
+                let mut v = vec![("status", status.as_str(), MAX_NAME)];
+                v.extend(reason.as_deref().map(|r| ("reason", r, MAX_NAME)));
+                v
+            }
+            DeskCommand::Priority {
+                priority: id,
+                reason,
+            }
+            | DeskCommand::Level { level: id, reason } => {
+                vec![("id", id, MAX_NAME), ("reason", reason, MAX_TEXT)]
+            }
+            DeskCommand::HandOver { line } => vec![("line", line, MAX_NAME)],
+            DeskCommand::LogTime {
+                activity,
+                description,
+                ..
+            } => vec![
+                ("activity", activity, MAX_NAME),
+                ("description", description, MAX_TEXT),
+            ],
+            DeskCommand::Extend { target, by, reason } => vec![
+                ("target", target, MAX_NAME),
+                ("by", by, MAX_NAME),
+                ("reason", reason, MAX_TEXT),
+            ],
+            DeskCommand::Object { reason } | DeskCommand::Reopen { reason } => {
+                vec![("reason", reason, MAX_TEXT)]
+            }
+            DeskCommand::Rate { comment, .. } => comment
+                .as_deref()
+                .map(|c| ("comment", c, MAX_TEXT))
+                .into_iter()
+                .collect(),
+            DeskCommand::Split {
+                subject: _,
+                description,
+            } => vec![("description", description, MAX_TEXT)],
+            DeskCommand::Assign { .. }
+            | DeskCommand::Link { .. }
+            | DeskCommand::Confirm
+            | DeskCommand::MergeInto { .. } => Vec::new(),
+        }
+    }
+
     /// The permission a command needs.
     pub fn action(&self) -> Action {
         match self {
@@ -220,6 +272,13 @@ impl Desk {
         inbound: Option<i64>,
     ) -> Result<Acted> {
         permissions::check(who, command.action())?;
+        let mut problems = Vec::new();
+        for (field, text, max) in command.texts() {
+            crate::limits::check_len(text, field, max, &mut problems);
+        }
+        if !problems.is_empty() {
+            return Err(DeskError::Invalid(problems));
+        }
         // A customer writing to a merged duplicate, or again to a closed ticket that already has
         // an open follow-up, is writing to that ticket.
         let id = match &command {
@@ -269,14 +328,7 @@ impl Desk {
                     .map_err(|e| self.refusal(e))?;
                 return Ok(Acted::Merged(self.view(who, ticket, lang).await?));
             }
-            DeskCommand::Reply { body, public } => {
-                let mut problems = Vec::new();
-                crate::intake::check_text(&body, "body", &mut problems);
-                if !problems.is_empty() {
-                    return Err(DeskError::Invalid(problems));
-                }
-                Command::Reply { public, body }
-            }
+            DeskCommand::Reply { body, public } => Command::Reply { public, body },
             DeskCommand::Note { body } => Command::Reply {
                 public: false,
                 body,

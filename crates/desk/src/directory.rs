@@ -8,6 +8,7 @@ use reglament_store::directory::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::limits::{MAX_NAME, MAX_PRODUCTS, check_count, check_len, check_opt};
 use crate::permissions::{self, Action, scope};
 use crate::{Desk, DeskError, Problem, Result, Text};
 
@@ -230,6 +231,21 @@ impl Desk {
     async fn check_organization(&self, o: OrganizationInput) -> Result<NewOrganization> {
         let mut problems = Vec::new();
         required(&o.name, "name", &mut problems);
+        check_len(&o.name, "name", MAX_NAME, &mut problems);
+        for (field, value) in [
+            ("contract_number", &o.contract_number),
+            ("contract_from", &o.contract_from),
+            ("contract_to", &o.contract_to),
+            ("tariff", &o.tariff),
+            ("state_contract_number", &o.state_contract_number),
+        ] {
+            check_opt(value.as_deref(), field, MAX_NAME, &mut problems);
+        }
+        check_count(o.products.len(), "products", MAX_PRODUCTS, &mut problems);
+        for p in o.products.iter().take(MAX_PRODUCTS) {
+            check_len(&p.name, "products", MAX_NAME, &mut problems);
+            check_opt(p.version.as_deref(), "products", MAX_NAME, &mut problems);
+        }
         let mut dates = Vec::new();
         for (field, value) in [
             ("contract_from", &o.contract_from),
@@ -325,6 +341,9 @@ impl Desk {
         permissions::check(who, Action::ManageContacts)?;
         let mut problems = Vec::new();
         required(&c.full_name, "full_name", &mut problems);
+        check_len(&c.full_name, "full_name", MAX_NAME, &mut problems);
+        check_opt(c.position.as_deref(), "position", MAX_NAME, &mut problems);
+        check_opt(c.phone.as_deref(), "phone", MAX_NAME, &mut problems);
         let address = email(&c.email, &mut problems);
         password(c.password.as_deref(), &mut problems);
         let Some(address) = address.filter(|_| problems.is_empty()) else {
@@ -403,6 +422,7 @@ impl Desk {
         permissions::check(who, Action::ManageAgents)?;
         let mut problems = Vec::new();
         required(&a.full_name, "full_name", &mut problems);
+        check_len(&a.full_name, "full_name", MAX_NAME, &mut problems);
         let address = email(&a.email, &mut problems);
         let role = match a.role.parse::<Role>() {
             Ok(r) => Some(r),

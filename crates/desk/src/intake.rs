@@ -12,11 +12,11 @@ use reglament_regulation::{Channel, ChannelKind, Regulation, TicketFacts};
 use reglament_store::StoreError;
 use reglament_store::directory::{Contact, Organization};
 
+use crate::limits::{
+    MAX_FIELD, MAX_FIELDS, MAX_NAME, MAX_TEXT, check_count, check_len, check_subject,
+};
 use crate::permissions::{self, Action};
 use crate::{Desk, DeskError, Lang, Problem, Result, Text, TicketView};
-
-/// The longest subject, in characters.
-pub const MAX_SUBJECT: usize = 500;
 
 /// The kind of medium a request physically came through, as the channel adapter knows it.
 pub type Via = ChannelKind;
@@ -130,9 +130,11 @@ impl Desk {
         let reg = &*self.regulation;
         let mut problems = Vec::new();
         check_subject(&r.subject, "subject", &mut problems);
-        check_text(&r.description, "description", &mut problems);
-        for (k, v) in &r.fields {
-            check_text(v, &format!("fields.{k}"), &mut problems);
+        check_len(&r.description, "description", MAX_TEXT, &mut problems);
+        check_count(r.fields.len(), "fields", MAX_FIELDS, &mut problems);
+        for (k, v) in r.fields.iter().take(MAX_FIELDS) {
+            check_len(k, "fields", MAX_NAME, &mut problems);
+            check_len(v, &format!("fields.{k}"), MAX_FIELD, &mut problems);
         }
         if let Some(c) = &r.category
             && reg.category(c).is_none()
@@ -290,27 +292,6 @@ fn named<T>(
         }
         Some(Err(e)) => Err(e.into()),
         None => Ok(None),
-    }
-}
-
-/// Refuses a text with a NUL character: no one typed it, PostgreSQL cannot store it, and it
-/// cuts strings short in other programs.
-pub(crate) fn check_text(text: &str, field: &str, problems: &mut Vec<Problem>) {
-    if text.contains('\0') {
-        problems.push(Problem::new(field, Text::new("intake-nul")));
-    }
-}
-
-/// Checks a subject's presence and length.
-pub(crate) fn check_subject(subject: &str, field: &str, problems: &mut Vec<Problem>) {
-    check_text(subject, field, problems);
-    if subject.trim().is_empty() {
-        problems.push(Problem::new(field, Text::new("intake-subject-required")));
-    } else if subject.chars().count() > MAX_SUBJECT {
-        problems.push(Problem::new(
-            field,
-            Text::new("intake-subject-too-long").num("max", MAX_SUBJECT as f64),
-        ));
     }
 }
 

@@ -35,6 +35,7 @@ mod directory;
 mod error;
 mod identity;
 mod intake;
+pub mod limits;
 mod mail;
 mod outgoing;
 pub mod permissions;
@@ -55,7 +56,8 @@ pub use billing::{Multiplier, Statement, StatementLine, TimeEntries, TimeEntryVi
 pub use directory::{AgentInput, ContactInput, MIN_PASSWORD, OrganizationInput, OrganizationView};
 pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
-pub use intake::{MAX_SUBJECT, Request, Via};
+pub use intake::{Request, Via};
+pub use limits::MAX_SUBJECT;
 pub use mail::{HeldMail, MailOutcome};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;

@@ -184,6 +184,7 @@ on_both_backends!(
     staff_create_a_ticket_that_is_registered_with_a_number_and_explained_clocks,
     a_customer_files_a_ticket_for_their_own_organization_and_cannot_see_others,
     invalid_requests_answer_422_with_the_field,
+    over_long_texts_and_too_many_fields_answer_422_naming_the_field,
     a_cookie_session_change_without_the_csrf_token_is_refused,
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
     the_lifecycle_runs_through_the_api_with_the_right_actors,
@@ -343,6 +344,58 @@ async fn a_customer_files_a_ticket_for_their_own_organization_and_cannot_see_oth
         .map(|i| &i["id"])
         .collect();
     assert_eq!(ids, vec![&mine["id"]]);
+}
+
+async fn over_long_texts_and_too_many_fields_answer_422_naming_the_field(app: App) {
+    let ticket = customer_ticket(&app, "Лимиты").await;
+    let long = "я".repeat(reglament_desk::limits::MAX_TEXT + 1);
+    let name = "О".repeat(reglament_desk::limits::MAX_NAME + 1);
+    let many: serde_json::Map<String, Value> = (0..=reglament_desk::limits::MAX_FIELDS)
+        .map(|i| (format!("f{i}"), json!("x")))
+        .collect();
+    let reply = format!("/api/v1/tickets/{}/actions", ticket["id"]);
+    let table: Vec<(&str, Value, &str)> = vec![
+        (
+            "/api/v1/tickets",
+            json!({ "subject": "x", "description": long, "fields": saveit_fields() }),
+            "description",
+        ),
+        (
+            "/api/v1/tickets",
+            json!({ "subject": "x", "description": "y", "fields": many }),
+            "fields",
+        ),
+        ("/api/v1/organizations", json!({ "name": name }), "name"),
+        (&reply, json!({ "action": "reply", "body": long }), "body"),
+    ];
+    for (path, body, field) in table {
+        let auth = if path == "/api/v1/organizations" {
+            Auth::Bearer(&app.staff_token)
+        } else {
+            Auth::Cookie(&app.customer_a)
+        };
+        let (status, answer) = call(&app, "POST", path, auth, Some(body)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {field}: {answer}"
+        );
+        let said = answer["details"][field].as_str().unwrap_or_default();
+        assert!(
+            said.starts_with("Слишком"),
+            "{path}: `{field}` must be named: {answer}"
+        );
+    }
+    // Nothing was written: the customer's organization still has the one ticket.
+    let (_, list) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets",
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
 }
 
 async fn invalid_requests_answer_422_with_the_field(app: App) {

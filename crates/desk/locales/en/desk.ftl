@@ -257,3 +257,8 @@ attachment-archive-only = .{ $ext } files are accepted only inside a ZIP or RAR 
 attachment-type = Files like “{ $file }” are not accepted; allowed: { $allowed }.
 attachment-total = The file “{ $file }” was not accepted: the files of one message exceed { $max } together.
 attachment-disguised = The file “{ $file }” is really { $real }. { $rule }
+limit-too-long = Too long: at most { $max } { $max ->
+    [one] character
+   *[other] characters
+}.
+limit-too-many = Too many: at most { $max }.

@@ -260,3 +260,8 @@ attachment-archive-only = Файлы .{ $ext } принимаются тольк
 attachment-type = Тип файла «{ $file }» не принимается; допустимы: { $allowed }.
 attachment-total = Файл «{ $file }» не принят: вложения одного сообщения больше { $max } в сумме.
 attachment-disguised = Файл «{ $file }» на самом деле { $real }. { $rule }
+limit-too-long = Слишком длинный текст: не больше { $max } { $max ->
+    [one] символа
+   *[other] символов
+}.
+limit-too-many = Слишком много: не больше { $max }.
