@@ -1,8 +1,7 @@
 //! The directory: organizations (contract, tariff, products, account manager, programmer), their
 //! contacts and the agents, each change checked against the regulation and the directory.
 
-use reglament_domain::{AgentId, EmailAddress, OrgId, Principal, Role};
-use reglament_store::accounts::{Secret, hash_password};
+use reglament_domain::{AgentId, ContactId, EmailAddress, OrgId, Principal, Role};
 use reglament_store::directory::{
     Agent, Contact, NewAgent, NewContact, NewOrganization, Organization, Product,
 };
@@ -146,15 +145,6 @@ fn password(value: Option<&str>, problems: &mut Vec<Problem>) {
             Text::new("dir-password-short").num("min", MIN_PASSWORD as f64),
         ));
     }
-}
-
-/// Hashes a password with argon2id off the async executor.
-pub(crate) async fn hash(password: String) -> Result<String> {
-    let secret = Secret::new(password);
-    tokio::task::spawn_blocking(move || hash_password(&secret))
-        .await
-        .map_err(|e| DeskError::Internal(e.to_string()))?
-        .map_err(Into::into)
 }
 
 impl Desk {
@@ -351,7 +341,7 @@ impl Desk {
         };
         self.check_email_free(&address).await?;
         let hash = match c.password {
-            Some(pw) => Some(hash(pw).await?),
+            Some(pw) => Some(self.hashed(pw).await?),
             None => None,
         };
         let id = self
@@ -367,7 +357,7 @@ impl Desk {
             })
             .await?;
         if let Some(h) = hash {
-            self.store.set_contact_password(id, &h).await?;
+            self.store.set_contact_password(id, &h, None).await?;
         }
         Ok(self.store.contact(id).await?)
     }
@@ -456,7 +446,7 @@ impl Desk {
         };
         self.check_email_free(&address).await?;
         let hash = match a.password {
-            Some(pw) => Some(hash(pw).await?),
+            Some(pw) => Some(self.hashed(pw).await?),
             None => None,
         };
         let id = self
@@ -469,7 +459,7 @@ impl Desk {
             })
             .await?;
         if let Some(h) = hash {
-            self.store.set_agent_password(id, &h).await?;
+            self.store.set_agent_password(id, &h, None).await?;
         }
         Ok(self.store.agent(id).await?)
     }
@@ -494,4 +484,102 @@ impl Desk {
         self.store.set_agent_active(id, active).await?;
         Ok(self.store.agent(id).await?)
     }
+
+    /// Changes an agent: active or not, role, password (a reset by an administrator). A
+    /// deactivation, a new role or a new password ends the agent's sessions.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] for an unknown role or a short password; [`DeskError::Conflict`]
+    /// for an administrator deactivating or demoting themselves; [`DeskError::NotFound`] for
+    /// an unknown id; [`DeskError::Forbidden`] for roles other than admin.
+    pub async fn update_agent(
+        &self,
+        who: Principal,
+        id: AgentId,
+        change: AccountChange,
+    ) -> Result<Agent> {
+        permissions::check(who, Action::ManageAgents)?;
+        let mut problems = Vec::new();
+        password(change.password.as_deref(), &mut problems);
+        let role = match change.role.as_deref().map(str::parse::<Role>) {
+            Some(Ok(r)) => Some(r),
+            Some(Err(_)) => {
+                problems.push(Problem::new(
+                    "role",
+                    Text::new("dir-bad-role").arg("value", change.role.clone().unwrap_or_default()),
+                ));
+                None
+            }
+            None => None,
+        };
+        if !problems.is_empty() {
+            return Err(DeskError::Invalid(problems));
+        }
+        if role.is_some_and(|r| r != Role::Admin) && who == Principal::Agent(id, Role::Admin) {
+            return Err(DeskError::Conflict(Text::new("dir-self-demote")));
+        }
+        self.store.agent(id).await?;
+        if let Some(active) = change.active {
+            self.set_agent_active(who, id, active).await?;
+        }
+        if let Some(role) = role {
+            self.store.set_agent_role(id, role).await?;
+        }
+        if let Some(pw) = change.password {
+            let h = self.hashed(pw).await?;
+            self.store.set_agent_password(id, &h, None).await?;
+        }
+        Ok(self.store.agent(id).await?)
+    }
+
+    /// Changes a contact: active or not, password (a reset by staff who manage contacts). A
+    /// deactivated contact cannot sign in, and a deactivation or a new password ends the
+    /// contact's sessions.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] for a short password or a role (contacts have none);
+    /// [`DeskError::NotFound`] for an unknown id; [`DeskError::Forbidden`] for principals who
+    /// do not manage contacts.
+    pub async fn update_contact(
+        &self,
+        who: Principal,
+        id: ContactId,
+        change: AccountChange,
+    ) -> Result<Contact> {
+        permissions::check(who, Action::ManageContacts)?;
+        let mut problems = Vec::new();
+        password(change.password.as_deref(), &mut problems);
+        if change.role.is_some() {
+            problems.push(Problem::new("role", Text::new("dir-contact-role")));
+        }
+        if !problems.is_empty() {
+            return Err(DeskError::Invalid(problems));
+        }
+        self.store.contact(id).await?;
+        if let Some(active) = change.active {
+            self.store.set_contact_active(id, active).await?;
+        }
+        if let Some(pw) = change.password {
+            let h = self.hashed(pw).await?;
+            self.store.set_contact_password(id, &h, None).await?;
+        }
+        Ok(self.store.contact(id).await?)
+    }
+}
+
+/// What an administrator changes about an account; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChange {
+    /// Active (may sign in) or not.
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A new role, for agents.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// A new password: a reset.
+    #[serde(default)]
+    pub password: Option<String>,
 }

@@ -6,7 +6,7 @@ use reglament_domain::{EmailAddress, Principal};
 use reglament_store::StoreError;
 use reglament_store::accounts::{Secret, hash_password, new_token, verify_password};
 
-use crate::{Desk, DeskError, Result};
+use crate::{Desk, DeskError, Result, Text};
 
 /// How long a session lasts.
 pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(12);
@@ -131,20 +131,7 @@ impl Desk {
         let hash = known
             .as_ref()
             .map_or_else(|| dummy_hash().to_string(), |(_, h)| h.clone());
-        // A short wait smooths a burst; beyond it the caller is told to come back.
-        let permit = tokio::time::timeout(
-            std::time::Duration::from_secs(1),
-            self.hashing.clone().acquire_owned(),
-        )
-        .await
-        .map_err(|_| DeskError::Busy)?
-        .map_err(|_| DeskError::Busy)?;
-        let ok = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            verify_password(&password, &hash)
-        })
-        .await
-        .map_err(|e| DeskError::Internal(e.to_string()))?;
+        let ok = self.verified(password, hash).await?;
         let Some((principal, _)) = known.filter(|_| ok) else {
             // The address helps tell an attack from a forgotten password; the password never
             // leaves this function.
@@ -168,6 +155,90 @@ impl Desk {
             csrf: session.csrf,
             expires_at: session.expires_at,
         })
+    }
+
+    /// A turn at argon2id: at most as many checks or hashes run at once as the machine has
+    /// cores, each taking about 19 MiB; a request waits a second for its turn, then is told to
+    /// come back.
+    async fn hashing_turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            self.hashing.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| DeskError::Busy)?
+        .map_err(|_| DeskError::Busy)
+    }
+
+    /// Whether a password matches a stored hash, in a hashing turn, off the executor.
+    async fn verified(&self, password: Secret, hash: String) -> Result<bool> {
+        let permit = self.hashing_turn().await?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            verify_password(&password, &hash)
+        })
+        .await
+        .map_err(|e| DeskError::Internal(e.to_string()))
+    }
+
+    /// A new password's argon2id hash, in a hashing turn, off the executor.
+    pub(crate) async fn hashed(&self, password: String) -> Result<String> {
+        let permit = self.hashing_turn().await?;
+        let secret = Secret::new(password);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            hash_password(&secret)
+        })
+        .await
+        .map_err(|e| DeskError::Internal(e.to_string()))?
+        .map_err(Into::into)
+    }
+
+    /// Changes the signed-in account's own password, given the current one. Every other
+    /// session of the account ends; the one that made the change (`session`) stays.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Invalid`] on `current_password` when it is wrong and on `new_password`
+    /// when it is too short; [`DeskError::Forbidden`] for an API token, which has no password;
+    /// [`DeskError::Busy`] when every password check is taken.
+    pub async fn change_password(
+        &self,
+        who: Principal,
+        session: &Secret,
+        current: Secret,
+        new: String,
+    ) -> Result<()> {
+        if matches!(who, Principal::Token(..)) {
+            return Err(DeskError::Forbidden(Text::new("identity-token-password")));
+        }
+        if new.chars().count() < crate::MIN_PASSWORD {
+            return Err(DeskError::field(
+                "new_password",
+                Text::new("dir-password-short").num("min", crate::MIN_PASSWORD as f64),
+            ));
+        }
+        let stored = self.store.password_hash(who).await?;
+        // An account without a password checks against the dummy, at the same cost.
+        let hash = stored.clone().unwrap_or_else(|| dummy_hash().to_string());
+        if !(self.verified(current, hash).await? && stored.is_some()) {
+            tracing::warn!("password change refused: the current password is wrong");
+            return Err(DeskError::field(
+                "current_password",
+                Text::new("identity-wrong-password"),
+            ));
+        }
+        let h = self.hashed(new).await?;
+        match who {
+            Principal::Agent(a, _) => self.store.set_agent_password(a, &h, Some(session)).await?,
+            Principal::Contact(c, _) => {
+                self.store
+                    .set_contact_password(c, &h, Some(session))
+                    .await?
+            }
+            Principal::Token(..) => unreachable!("refused above"),
+        }
+        Ok(())
     }
 
     /// A fresh random token for a form that comes before any session, such as the sign-in

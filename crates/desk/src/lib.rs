@@ -53,7 +53,9 @@ use reglament_store::Store;
 
 pub use actions::{Acted, DeskCommand, Upload};
 pub use billing::{Multiplier, Statement, StatementLine, TimeEntries, TimeEntryView};
-pub use directory::{AgentInput, ContactInput, MIN_PASSWORD, OrganizationInput, OrganizationView};
+pub use directory::{
+    AccountChange, AgentInput, ContactInput, MIN_PASSWORD, OrganizationInput, OrganizationView,
+};
 pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{Request, Via};

@@ -130,38 +130,76 @@ fn token_hash(token: &Secret) -> String {
 }
 
 impl Store {
-    /// Sets an agent's password hash.
+    /// Sets an agent's password hash and ends the agent's sessions but `keep` (the session
+    /// that changed its own password).
     ///
     /// # Errors
     ///
     /// [`StoreError::NotFound`] when there is no such agent.
-    pub async fn set_agent_password(&self, id: AgentId, hash: &str) -> Result<()> {
-        let r = sqlx::query("UPDATE agents SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id.0)
-            .execute(self.pool())
-            .await?;
-        if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    pub async fn set_agent_password(
+        &self,
+        id: AgentId,
+        hash: &str,
+        keep: Option<&Secret>,
+    ) -> Result<()> {
+        self.set_password("agents", "agent", id.0, hash, keep).await
     }
 
-    /// Sets a contact's password hash.
+    /// Sets a contact's password hash and ends the contact's sessions but `keep`.
     ///
     /// # Errors
     ///
     /// [`StoreError::NotFound`] when there is no such contact.
-    pub async fn set_contact_password(&self, id: ContactId, hash: &str) -> Result<()> {
-        let r = sqlx::query("UPDATE contacts SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id.0)
-            .execute(self.pool())
-            .await?;
+    pub async fn set_contact_password(
+        &self,
+        id: ContactId,
+        hash: &str,
+        keep: Option<&Secret>,
+    ) -> Result<()> {
+        self.set_password("contacts", "contact", id.0, hash, keep)
+            .await
+    }
+
+    async fn set_password(
+        &self,
+        table: &str,
+        kind: &str,
+        id: i64,
+        hash: &str,
+        keep: Option<&Secret>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(&format!(
+            "UPDATE {table} SET password_hash = $1 WHERE id = $2"
+        ))
+        .bind(hash)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        end_sessions_in(&mut tx, kind, id, keep).await?;
+        tx.commit().await
+    }
+
+    /// The stored password hash of a principal's account, if it has one.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] for tokens and unknown accounts.
+    pub async fn password_hash(&self, principal: Principal) -> Result<Option<String>> {
+        let (table, id) = match principal {
+            Principal::Agent(a, _) => ("agents", a.0),
+            Principal::Contact(c, _) => ("contacts", c.0),
+            Principal::Token(..) => return Err(StoreError::NotFound),
+        };
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as(&format!("SELECT password_hash FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|(h,)| h).ok_or(StoreError::NotFound)
     }
 
     /// The account and stored hash for a login email: an active agent first, then a contact.
@@ -182,7 +220,7 @@ impl Store {
             return Ok((Principal::Agent(AgentId(id), role), hash));
         }
         let contact: Option<(i64, i64, Option<String>)> = sqlx::query_as(
-            "SELECT id, organization_id, password_hash FROM contacts WHERE email = $1",
+            "SELECT id, organization_id, password_hash FROM contacts WHERE email = $1 AND active = 1",
         )
         .bind(&e)
         .fetch_optional(self.pool())
@@ -259,6 +297,9 @@ impl Store {
             }
             _ => {
                 let c = self.contact(ContactId(id)).await?;
+                if !c.active {
+                    return Err(StoreError::NotFound);
+                }
                 Principal::Contact(c.id, c.organization)
             }
         };
@@ -381,4 +422,22 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Ends an account's sessions, but `keep`, inside a write.
+pub(crate) async fn end_sessions_in(
+    tx: &mut crate::WriteTx,
+    kind: &str,
+    id: i64,
+    keep: Option<&Secret>,
+) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM sessions WHERE subject_kind = $1 AND subject_id = $2 AND token_hash <> $3",
+    )
+    .bind(kind)
+    .bind(id)
+    .bind(keep.map(token_hash).unwrap_or_default())
+    .execute(&mut ***tx)
+    .await?;
+    Ok(())
 }

@@ -84,6 +84,8 @@ pub struct Contact {
     pub trusted: bool,
     /// The organization's owner contact, the only one who may make sensitive requests.
     pub owner: bool,
+    /// Able to sign in; a deactivated contact's sessions have ended.
+    pub active: bool,
 }
 
 /// A new contact.
@@ -167,6 +169,7 @@ fn contact_from(r: &sqlx::any::AnyRow) -> Result<Contact> {
         email: email(r.try_get("email")?)?,
         trusted: r.try_get::<i64, _>("trusted")? != 0,
         owner: r.try_get::<i64, _>("owner")? != 0,
+        active: r.try_get::<i64, _>("active")? != 0,
     })
 }
 
@@ -200,7 +203,7 @@ fn bind_org<'q>(
 
 const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id";
 const CONTACT_COLUMNS: &str =
-    "id, organization_id, full_name, position, phone, email, trusted, owner";
+    "id, organization_id, full_name, position, phone, email, trusted, owner, active";
 const AGENT_COLUMNS: &str = "id, full_name, email, role, line, active";
 
 impl Store {
@@ -376,15 +379,54 @@ impl Store {
     ///
     /// [`StoreError::NotFound`] when there is none.
     pub async fn set_agent_active(&self, id: AgentId, active: bool) -> Result<()> {
-        let r = sqlx::query("UPDATE agents SET active = $1 WHERE id = $2")
-            .bind(flag(active))
+        self.set_active("agents", "agent", id.0, active).await
+    }
+
+    /// Activates or deactivates a contact; an inactive contact cannot sign in, and
+    /// deactivating ends their sessions.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn set_contact_active(&self, id: ContactId, active: bool) -> Result<()> {
+        self.set_active("contacts", "contact", id.0, active).await
+    }
+
+    /// Changes an agent's role; their sessions end, so no page keeps the old role's forms.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::NotFound`] when there is none.
+    pub async fn set_agent_role(&self, id: AgentId, role: reglament_domain::Role) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query("UPDATE agents SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        crate::accounts::end_sessions_in(&mut tx, "agent", id.0, None).await?;
+        tx.commit().await
+    }
+
+    /// Sets `active` on an account; deactivating ends its sessions in the same transaction,
+    /// so reactivating later does not bring them back.
+    async fn set_active(&self, table: &str, kind: &str, id: i64, active: bool) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let r = sqlx::query(&format!("UPDATE {table} SET active = $1 WHERE id = $2"))
+            .bind(flag(active))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            crate::accounts::end_sessions_in(&mut tx, kind, id, None).await?;
+        }
+        tx.commit().await
     }
 
     /// An agent by id.

@@ -406,7 +406,7 @@ async fn migrations_apply_once_and_again_without_harm(s: Store) {
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 6);
+    assert_eq!(n, 7);
 }
 
 async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: Store) {
@@ -453,7 +453,7 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 6);
+    assert_eq!(n, 7);
     assert_eq!(
         s.organization(org).await.unwrap().name,
         "ООО «До обновления»"

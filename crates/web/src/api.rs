@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             get(download),
         )
         .route("/api/v1/session", post(login).delete(logout))
+        .route("/api/v1/session/password", post(change_password))
 }
 
 #[derive(Deserialize)]
@@ -84,6 +85,28 @@ async fn login(
         })),
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the signed-in account's own password; the account's other sessions end, this one
+/// stays.
+async fn change_password(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: axum::http::HeaderMap,
+    ApiJson(c): ApiJson<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    let session = crate::session_cookie(&headers).unwrap_or_else(|| Secret::new(String::new()));
+    s.desk
+        .change_password(p, &session, Secret::new(c.current_password), c.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn logout(

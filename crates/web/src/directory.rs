@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use reglament_desk::{Agent, Contact};
 use reglament_desk::{AgentInput, ContactInput, OrganizationInput, OrganizationView};
 use reglament_domain::{AgentId, OrgId};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{ApiJson, ApiPath, AppError, AppState, Caller};
 
@@ -24,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/organizations/{id}/contacts",
             get(list_contacts).post(create_contact),
+        )
+        .route(
+            "/api/v1/contacts/{id}",
+            axum::routing::patch(update_contact),
         )
         .route("/api/v1/agents", get(list_agents).post(create_agent))
         .route("/api/v1/agents/{id}", get(get_agent).patch(update_agent))
@@ -115,20 +119,25 @@ async fn create_agent(
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgentPatch {
-    active: bool,
-}
-
 async fn update_agent(
     State(s): State<AppState>,
     Caller(p): Caller,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(a): ApiJson<AgentPatch>,
+    ApiJson(a): ApiJson<reglament_desk::AccountChange>,
 ) -> Result<Json<Agent>, AppError> {
+    Ok(Json(s.desk.update_agent(p, AgentId(id), a).await?))
+}
+
+async fn update_contact(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(c): ApiJson<reglament_desk::AccountChange>,
+) -> Result<Json<Contact>, AppError> {
     Ok(Json(
-        s.desk.set_agent_active(p, AgentId(id), a.active).await?,
+        s.desk
+            .update_contact(p, reglament_domain::ContactId(id), c)
+            .await?,
     ))
 }
 

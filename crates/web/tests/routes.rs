@@ -47,6 +47,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "401/401 401/401 401/401 401/401 401/401 401/401 401/401",
     ),
     (
+        "POST",
+        "/api/v1/session/password",
+        "401/401 422/422 422/422 422/422 422/422 422/422 403/403",
+    ),
+    (
         "GET",
         "/api/v1/tickets",
         "401/401 200/200 200/200 200/200 200/200 200/200 200/200",
@@ -115,6 +120,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "POST",
         "/api/v1/organizations/{id}/contacts",
         "401/401 403/403 403/403 403/403 201/201 201/201 403/403",
+    ),
+    (
+        "PATCH",
+        "/api/v1/contacts/{id}",
+        "401/401 403/403 403/403 403/403 200/200 200/200 403/403",
     ),
     (
         "GET",
@@ -226,6 +236,7 @@ fn request(
         .replace("/tickets/{id}", &format!("/tickets/{}", s.ticket))
         .replace("/organizations/{id}", &format!("/organizations/{}", s.org))
         .replace("/agents/{id}", &format!("/agents/{agent}"))
+        .replace("/contacts/{id}", &format!("/contacts/{}", s.contact))
         .replace("/tokens/{id}", &format!("/tokens/{}", s.token));
     let body = match route {
         // A new address each time: the back-off after wrong passwords is tested on its own.
@@ -250,7 +261,11 @@ fn request(
         "/api/v1/agents" => Some(
             json!({ "full_name": "Новый", "email": format!("agent{n}@support.ru"), "role": "agent" }),
         ),
-        "/api/v1/agents/{id}" => Some(json!({ "active": true })),
+        "/api/v1/agents/{id}" | "/api/v1/contacts/{id}" => Some(json!({ "active": true })),
+        // A wrong current password: the account keeps its password for the other rows.
+        "/api/v1/session/password" => Some(
+            json!({ "current_password": "not-the-password", "new_password": "a-new-long-password" }),
+        ),
         _ => None,
     };
     let path = match route {

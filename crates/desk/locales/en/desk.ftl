@@ -262,3 +262,7 @@ limit-too-long = Too long: at most { $max } { $max ->
    *[other] characters
 }.
 limit-too-many = Too many: at most { $max }.
+dir-self-demote = Administrators cannot take the administrator role from themselves.
+dir-contact-role = Customer contacts have no roles.
+identity-token-password = An API token has no password.
+identity-wrong-password = The current password is wrong.

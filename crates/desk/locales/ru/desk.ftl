@@ -265,3 +265,7 @@ limit-too-long = Слишком длинный текст: не больше { $
    *[other] символов
 }.
 limit-too-many = Слишком много: не больше { $max }.
+dir-self-demote = Нельзя снять с себя роль администратора.
+dir-contact-role = У контактов клиента нет ролей.
+identity-token-password = У API-токена нет пароля.
+identity-wrong-password = Текущий пароль указан неверно.
