@@ -606,7 +606,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refus
     ))
     .unwrap();
     app.store
-        .set_agent_password(reglament_domain::AgentId(1), &hash)
+        .set_agent_password(reglament_domain::AgentId(1), &hash, None)
         .await
         .unwrap();
     let login = |body: Value| {
