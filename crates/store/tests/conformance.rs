@@ -990,8 +990,8 @@ async fn passwords_sessions_and_tokens_authenticate_the_right_principal(s: Store
     .unwrap()
     .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
-    s.set_agent_password(agent, &hash).await.unwrap();
-    s.set_contact_password(contact, &hash).await.unwrap();
+    s.set_agent_password(agent, &hash, None).await.unwrap();
+    s.set_contact_password(contact, &hash, None).await.unwrap();
     let (who, stored) = s
         .credentials(&"ADMIN@support.ru".parse().unwrap())
         .await
