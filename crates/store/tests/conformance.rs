@@ -444,6 +444,9 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
             .await
             .unwrap();
     }
+    reglament_store::raw_execute(&s, "ALTER TABLE contacts DROP COLUMN active")
+        .await
+        .unwrap();
     let (org, _) = org_with_contact(&s, "ООО «До обновления»", "old@client.ru").await;
     // Applying the migrations again would fail on the existing tables; they are adopted instead,
     // and the later ones run.
