@@ -931,7 +931,7 @@ async fn attachments_upload_and_download_and_a_refused_file_keeps_the_ticket(app
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
     assert_eq!(
         refusal["message"],
-        "Файлы .bmp принимаются только в архиве ZIP или RAR"
+        "Файлы .bmp принимаются только в архиве ZIP или RAR."
     );
     let (_, seen) = call(
         &app,
@@ -1530,7 +1530,7 @@ async fn the_openapi_document_is_served_and_every_operation_in_it_is_routed(app:
             );
         }
     }
-    assert_eq!(operations, 28);
+    assert_eq!(operations, 30);
 }
 
 async fn a_customer_reply_to_a_rejected_ticket_opens_a_linked_follow_up(app: App) {
