@@ -10,6 +10,8 @@
 //! listen = "0.0.0.0:8080"
 //! regulation = "regulation.toml"   # relative to this file
 //! ticket_number = "{year}-{seq:5}"
+//! header_timeout_seconds = 10        # to send a request head; also the idle time between requests
+//! max_connections = 1024             # served at once; beyond, new connections are closed
 //!
 //! [mail]
 //! from = "support@example.ru"       # the support address mail goes out from
@@ -71,6 +73,11 @@ pub struct ServerSection {
     pub listen: Option<String>,
     pub regulation: Option<PathBuf>,
     pub ticket_number: Option<String>,
+    /// How long a client has to send a request's head, and the longest a connection may sit
+    /// idle between requests (default 10).
+    pub header_timeout_seconds: Option<u64>,
+    /// How many connections are served at once (default 1024); beyond, new ones are closed.
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]

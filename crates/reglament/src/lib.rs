@@ -8,6 +8,7 @@ mod accounts_cmd;
 mod calendar_cmd;
 mod config;
 mod deadline;
+mod http;
 mod imap;
 mod mail_cmd;
 mod regulation_cmd;

@@ -168,13 +168,23 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
             None
         }
     };
-    axum::serve(listener, reglament_web::router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-        })
-        .await
-        .context("the server failed")?;
+    let defaults = crate::http::Limits::default();
+    let limits = crate::http::Limits {
+        header_timeout: file
+            .server
+            .header_timeout_seconds
+            .map_or(defaults.header_timeout, std::time::Duration::from_secs),
+        max_connections: file
+            .server
+            .max_connections
+            .unwrap_or(defaults.max_connections),
+        ..defaults
+    };
+    crate::http::serve(listener, reglament_web::router(state), limits, async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+    })
+    .await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     let _ = mail.await;

@@ -49,6 +49,8 @@ pub enum AppError {
     Query(String),
     /// 413: the body is larger than the server reads.
     TooLarge(String),
+    /// 503: the answer took longer than the request deadline; try again shortly.
+    Deadline,
     /// 500: a bug or an unexpected failure; the cause is logged, never shown.
     Internal(String),
 }
@@ -79,6 +81,7 @@ impl AppError {
             AppError::BadPath(_) => StatusCode::BAD_REQUEST,
             AppError::Body(_) | AppError::Query(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Deadline => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -171,6 +174,12 @@ impl IntoResponse for AppError {
                 json!({ "query": m }),
             ),
             AppError::TooLarge(m) => ("too_large", m, json!({})),
+            AppError::Deadline => {
+                let body =
+                    json!({ "code": "timeout", "message": say("http-deadline"), "details": {} });
+                return (status, [(axum::http::header::RETRY_AFTER, "5")], Json(body))
+                    .into_response();
+            }
             AppError::Internal(cause) => {
                 log_internal(&cause);
                 ("internal", say("http-internal"), json!({}))
@@ -181,5 +190,29 @@ impl IntoResponse for AppError {
             Json(json!({ "code": code, "message": message, "details": details })),
         )
             .into_response()
+    }
+}
+
+/// The longest a handler may take to produce its answer. A streamed body (the live `/events`
+/// stream) is not counted: only the time until its head is ready.
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Answers 503 with `Retry-After` when a handler has not answered within [`REQUEST_DEADLINE`],
+/// so no request holds its client (and its connection slot) for longer.
+pub(crate) async fn deadline(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |m| m.as_str())
+        .to_string();
+    match tokio::time::timeout(REQUEST_DEADLINE, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            tracing::warn!(route, "request deadline passed; answered 503");
+            AppError::Deadline.into_response()
+        }
     }
 }

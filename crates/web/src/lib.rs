@@ -53,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(error::deadline))
+        // A body that stops arriving for this long fails, and the request with it.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            std::time::Duration::from_secs(20),
+        ))
         .layer(axum::middleware::from_fn(error::in_language))
         .layer(
             // One log line per request, with its method, route, status and latency; never its

@@ -266,3 +266,4 @@ dir-self-demote = Administrators cannot take the administrator role from themsel
 dir-contact-role = Customer contacts have no roles.
 identity-token-password = An API token has no password.
 identity-wrong-password = The current password is wrong.
+http-deadline = The answer took too long. Try again in a few seconds.

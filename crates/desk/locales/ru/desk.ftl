@@ -269,3 +269,4 @@ dir-self-demote = Нельзя снять с себя роль админист�
 dir-contact-role = У контактов клиента нет ролей.
 identity-token-password = У API-токена нет пароля.
 identity-wrong-password = Текущий пароль указан неверно.
+http-deadline = Ответ готовился слишком долго. Повторите запрос через несколько секунд.
