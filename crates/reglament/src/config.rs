@@ -12,6 +12,7 @@
 //! ticket_number = "{year}-{seq:5}"
 //! header_timeout_seconds = 10        # to send a request head; also the idle time between requests
 //! max_connections = 1024             # served at once; beyond, new connections are closed
+//! metrics_token = "…"                # /metrics asks for it (or REGLAMENT_SERVER__METRICS_TOKEN)
 //!
 //! [mail]
 //! from = "support@example.ru"       # the support address mail goes out from
@@ -78,6 +79,8 @@ pub struct ServerSection {
     pub header_timeout_seconds: Option<u64>,
     /// How many connections are served at once (default 1024); beyond, new ones are closed.
     pub max_connections: Option<usize>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 #[derive(Debug, Default, Deserialize)]

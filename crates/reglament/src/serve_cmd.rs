@@ -111,7 +111,15 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         .with_context(|| format!("cannot listen on `{listen}`"))?;
     let addr = listener.local_addr()?;
     let mail_desk = desk.clone();
-    let state = reglament_web::AppState::new(desk);
+    let mut state = reglament_web::AppState::new(desk);
+    if let Some(t) = &file.server.metrics_token {
+        use secrecy::ExposeSecret;
+        state = state.with_metrics_token(reglament_desk::Secret::new(t.expose_secret()));
+    } else if !addr.ip().is_loopback() {
+        tracing::warn!(
+            "/metrics is open to anyone who reaches {addr}: set [server] metrics_token or put it behind a proxy"
+        );
+    }
     // The banner is best effort: a closed standard output must not stop the server.
     let banner = || -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();

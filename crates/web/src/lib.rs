@@ -30,6 +30,8 @@ pub struct AppState {
     pub desk: Desk,
     /// Counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The bearer token `/metrics` asks for, when one is configured.
+    metrics_token: Option<Arc<Secret>>,
 }
 
 impl AppState {
@@ -38,7 +40,14 @@ impl AppState {
         AppState {
             desk,
             metrics: Default::default(),
+            metrics_token: None,
         }
+    }
+
+    /// `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    pub fn with_metrics_token(mut self, token: Secret) -> AppState {
+        self.metrics_token = Some(Arc::new(token));
+        self
     }
 }
 

@@ -87,8 +87,19 @@ pub async fn count(State(s): State<AppState>, req: Request, next: Next) -> Respo
     resp
 }
 
-/// The Prometheus text exposition.
-pub async fn render(State(s): State<AppState>) -> Response {
+/// The Prometheus text exposition; with a metrics token configured, only for requests that
+/// carry it.
+pub async fn render(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = &s.metrics_token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !same(given.as_bytes(), expected.expose().as_bytes()) {
+            return crate::AppError::Unauthorized.into_response();
+        }
+    }
     let up = s.desk.ping().await.is_ok();
     let open = if up {
         s.desk.open_tickets().await.ok()
@@ -106,4 +117,9 @@ pub async fn render(State(s): State<AppState>) -> Response {
         s.metrics.handle.render(),
     )
         .into_response()
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -184,6 +184,7 @@ on_both_backends!(
     staff_create_a_ticket_that_is_registered_with_a_number_and_explained_clocks,
     a_customer_files_a_ticket_for_their_own_organization_and_cannot_see_others,
     invalid_requests_answer_422_with_the_field,
+    with_a_metrics_token_metrics_answer_only_requests_that_carry_it,
     over_long_texts_and_too_many_fields_answer_422_naming_the_field,
     a_cookie_session_change_without_the_csrf_token_is_refused,
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
@@ -396,6 +397,44 @@ async fn over_long_texts_and_too_many_fields_answer_422_naming_the_field(app: Ap
     )
     .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+}
+
+async fn with_a_metrics_token_metrics_answer_only_requests_that_carry_it(app: App) {
+    let desk = reglament_desk::Desk::new(
+        app.store.clone(),
+        Arc::new(Regulation::parse(REG).unwrap()),
+        Arc::new(TicketNumberFormat::default()),
+    );
+    let guarded = App {
+        router: router(
+            AppState::new(desk).with_metrics_token(reglament_desk::Secret::new("scrape-me")),
+        ),
+        store: app.store.clone(),
+        _db: app._db,
+        staff_token: app.staff_token.clone(),
+        customer_a: app.customer_a.clone(),
+        customer_b: app.customer_b.clone(),
+    };
+    for auth in [
+        Auth::None,
+        Auth::Bearer("Bearer scrape-m"),
+        Auth::Bearer("Bearer scrape-me!"),
+        // Staff tokens are for the API, not for scraping.
+        Auth::Bearer(&app.staff_token),
+    ] {
+        let (status, body) = call(&guarded, "GET", "/metrics", auth, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["code"], "unauthorized");
+    }
+    let req = Request::builder()
+        .uri("/metrics")
+        .header("authorization", "Bearer scrape-me")
+        .body(Body::empty())
+        .unwrap();
+    let resp = guarded.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let text = resp.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&text).contains("reglament_database_up 1"));
 }
 
 async fn invalid_requests_answer_422_with_the_field(app: App) {
