@@ -26,6 +26,9 @@ pub struct SignedIn {
 
 /// Wrong passwords per account before the account waits.
 const FREE_FAILURES: u32 = 5;
+/// Wrong passwords from one client address, over any accounts, before the address waits: many
+/// more, since an office or a mobile network shares one address.
+const FREE_FAILURES_PER_ADDRESS: u32 = 30;
 /// The first wait; each further failure doubles it, up to [`MAX_WAIT`].
 const FIRST_WAIT: SignedDuration = SignedDuration::from_mins(1);
 /// The longest wait.
@@ -38,20 +41,41 @@ const REMEMBERED: usize = 10_000;
 /// Wrong passwords by account: after a few, the account must wait a growing while before the
 /// next check, so guessing is slow while the owner, who knows the password, waits at most
 /// minutes. It is this node's memory: several nodes each count their own.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Throttle {
+    /// Failures allowed before the first wait.
+    free: u32,
     failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Timestamp)>>,
 }
 
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle::new(FREE_FAILURES)
+    }
+}
+
 impl Throttle {
+    /// A throttle that lets `free` failures pass before the first wait.
+    pub(crate) fn new(free: u32) -> Throttle {
+        Throttle {
+            free,
+            failures: Default::default(),
+        }
+    }
+
+    /// The throttle of client addresses.
+    pub(crate) fn per_address() -> Throttle {
+        Throttle::new(FREE_FAILURES_PER_ADDRESS)
+    }
+
     /// The wait left for an account, if any.
     fn wait(&self, key: &str, now: Timestamp) -> Option<SignedDuration> {
         let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         let &(count, last) = map.get(key)?;
-        if count < FREE_FAILURES {
+        if count < self.free {
             return None;
         }
-        let extra = (count - FREE_FAILURES).min(10);
+        let extra = (count - self.free).min(10);
         let wait = (FIRST_WAIT * (1i32 << extra)).min(MAX_WAIT);
         let until = last + wait;
         (until > now).then(|| until.duration_since(now))
@@ -102,18 +126,56 @@ impl Desk {
     /// passwords for the account, for a minute, then two, doubling up to fifteen; storage
     /// errors.
     pub async fn sign_in(&self, email: &str, password: Secret) -> Result<SignedIn> {
+        self.sign_in_from(email, password, None).await
+    }
+
+    /// As [`Desk::sign_in`], from a client address: besides each account, each address gets
+    /// thirty wrong passwords (over any accounts) before it waits the same growing while, so
+    /// one client cannot try a password on every account. A success clears the account's
+    /// count, never the address's.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Desk::sign_in`].
+    pub async fn sign_in_from(
+        &self,
+        email: &str,
+        password: Secret,
+        from: Option<std::net::IpAddr>,
+    ) -> Result<SignedIn> {
         let key = email.trim().to_lowercase();
-        if let Some(wait) = self.throttle.wait(&key, self.now()) {
+        let address = from.map(|a| a.to_string());
+        let now = self.now();
+        let waits = [
+            (self.throttle.wait(&key, now), "the account"),
+            (
+                address
+                    .as_deref()
+                    .and_then(|a| self.address_throttle.wait(a, now)),
+                "the client address",
+            ),
+        ];
+        if let Some((wait, whose)) = waits
+            .iter()
+            .filter_map(|(w, whose)| w.map(|w| (w, *whose)))
+            .max_by_key(|(w, _)| *w)
+        {
             tracing::warn!(
                 wait_s = wait.as_secs(),
-                "sign-in refused: too many wrong passwords for the account"
+                client = address.as_deref().unwrap_or("unknown"),
+                "sign-in refused: too many wrong passwords for {whose}"
             );
             return Err(DeskError::TooManyAttempts(wait.as_secs().max(1) as u64));
         }
         let signed = self.check_password(email, password).await;
         match &signed {
             Ok(_) => self.throttle.succeeded(&key),
-            Err(DeskError::Unauthorized) => self.throttle.failed(&key, self.now()),
+            Err(DeskError::Unauthorized) => {
+                self.throttle.failed(&key, self.now());
+                if let Some(a) = &address {
+                    self.address_throttle.failed(a, self.now());
+                }
+            }
             Err(_) => {}
         }
         signed

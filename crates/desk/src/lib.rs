@@ -96,6 +96,8 @@ pub struct Desk {
     hashing: Arc<tokio::sync::Semaphore>,
     /// Wrong passwords by account.
     throttle: Arc<identity::Throttle>,
+    /// Wrong passwords by client address.
+    address_throttle: Arc<identity::Throttle>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -124,6 +126,7 @@ impl Desk {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             throttle: Default::default(),
+            address_throttle: Arc::new(identity::Throttle::per_address()),
         }
     }
 

@@ -275,3 +275,51 @@ on_both_databases!(
     changing_ones_password_ends_the_other_sessions_and_keeps_this_one,
     an_administrators_reset_or_role_change_ends_the_agents_sessions
 );
+
+async fn one_address_trying_many_accounts_waits_after_thirty_wrong_passwords(db: Db) {
+    let app = TestApp::spawn(db, SAVEIT).await;
+    contact_with_password(&app, "target@client.test").await;
+    let attacker: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+    let office: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+    // Thirty accounts, one wrong password each: no account reaches its own limit.
+    for n in 0..30 {
+        let r = app
+            .desk
+            .sign_in_from(
+                &format!("user{n}@client.test"),
+                Secret::new("guess"),
+                Some(attacker),
+            )
+            .await
+            .map(|_| ());
+        assert_eq!(r, Err(DeskError::Unauthorized), "attempt {n}");
+    }
+    // Now the address waits about a minute (the checks above took a moment of it), even with
+    // a right password.
+    let r = app
+        .desk
+        .sign_in_from(
+            "target@client.test",
+            Secret::new("a long portal password"),
+            Some(attacker),
+        )
+        .await
+        .map(|_| ());
+    assert!(
+        matches!(r, Err(DeskError::TooManyAttempts(s)) if (50..=60).contains(&s)),
+        "{r:?}"
+    );
+    // Another address, and the owner, are not affected.
+    assert!(
+        app.desk
+            .sign_in_from(
+                "target@client.test",
+                Secret::new("a long portal password"),
+                Some(office)
+            )
+            .await
+            .is_ok()
+    );
+}
+
+on_both_databases!(one_address_trying_many_accounts_waits_after_thirty_wrong_passwords);

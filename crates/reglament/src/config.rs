@@ -13,6 +13,7 @@
 //! header_timeout_seconds = 10        # to send a request head; also the idle time between requests
 //! max_connections = 1024             # served at once; beyond, new connections are closed
 //! metrics_token = "…"                # /metrics asks for it (or REGLAMENT_SERVER__METRICS_TOKEN)
+//! client_address_header = "X-Forwarded-For"  # only behind a proxy that sets it
 //!
 //! [mail]
 //! from = "support@example.ru"       # the support address mail goes out from
@@ -81,6 +82,9 @@ pub struct ServerSection {
     pub max_connections: Option<usize>,
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     pub metrics_token: Option<secrecy::SecretString>,
+    /// Behind a reverse proxy: the header it puts the client's address in (`X-Forwarded-For`),
+    /// trusted for the sign-in back-off. Without it, the connection's address counts.
+    pub client_address_header: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -112,6 +112,12 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
     let mail_desk = desk.clone();
     let mut state = reglament_web::AppState::new(desk);
+    if let Some(h) = &file.server.client_address_header {
+        let name = axum::http::HeaderName::try_from(h.as_str()).with_context(|| {
+            format!("[server] client_address_header `{h}` is not a header name")
+        })?;
+        state = state.with_client_header(name);
+    }
     if let Some(t) = &file.server.metrics_token {
         use secrecy::ExposeSecret;
         state = state.with_metrics_token(reglament_desk::Secret::new(t.expose_secret()));

@@ -59,9 +59,15 @@ fn principal_json(p: Principal) -> Value {
 async fn login(
     State(s): State<AppState>,
     headers: axum::http::HeaderMap,
+    extensions: axum::http::Extensions,
     ApiJson(l): ApiJson<Login>,
 ) -> Result<Response, AppError> {
-    let signed = match s.desk.sign_in(&l.email, Secret::new(l.password)).await {
+    let from = crate::client_address(&s, &headers, &extensions);
+    let signed = match s
+        .desk
+        .sign_in_from(&l.email, Secret::new(l.password), from)
+        .await
+    {
         Ok(signed) => signed,
         Err(e) => {
             if e == reglament_desk::DeskError::Unauthorized {

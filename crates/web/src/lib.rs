@@ -32,6 +32,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The bearer token `/metrics` asks for, when one is configured.
     metrics_token: Option<Arc<Secret>>,
+    /// The header a trusted reverse proxy puts the client's address in, when there is one.
+    client_header: Option<axum::http::HeaderName>,
 }
 
 impl AppState {
@@ -41,13 +43,43 @@ impl AppState {
             desk,
             metrics: Default::default(),
             metrics_token: None,
+            client_header: None,
         }
+    }
+
+    /// Behind a reverse proxy, the client's address is the last one the proxy appended to this
+    /// header (`X-Forwarded-For`, say), not the connection's, which is the proxy's.
+    pub fn with_client_header(mut self, header: axum::http::HeaderName) -> AppState {
+        self.client_header = Some(header);
+        self
     }
 
     /// `/metrics` answers only requests with `Authorization: Bearer <token>`.
     pub fn with_metrics_token(mut self, token: Secret) -> AppState {
         self.metrics_token = Some(Arc::new(token));
         self
+    }
+}
+
+/// The address a request came from, for the sign-in back-off: the last address in the
+/// configured proxy header (the one the proxy itself appended; those before it are the
+/// client's to invent), else the connection's peer, which the server's accept loop records.
+pub(crate) fn client_address(
+    s: &AppState,
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<std::net::IpAddr> {
+    match &s.client_header {
+        Some(h) => headers
+            .get_all(h)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|a| a.trim().parse().ok()),
+        None => extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip()),
     }
 }
 

@@ -185,6 +185,7 @@ on_both_backends!(
     a_customer_files_a_ticket_for_their_own_organization_and_cannot_see_others,
     invalid_requests_answer_422_with_the_field,
     with_a_metrics_token_metrics_answer_only_requests_that_carry_it,
+    behind_a_proxy_the_sign_in_back_off_counts_the_address_the_proxy_appended,
     over_long_texts_and_too_many_fields_answer_422_naming_the_field,
     a_cookie_session_change_without_the_csrf_token_is_refused,
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
@@ -397,6 +398,46 @@ async fn over_long_texts_and_too_many_fields_answer_422_naming_the_field(app: Ap
     )
     .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+}
+
+async fn behind_a_proxy_the_sign_in_back_off_counts_the_address_the_proxy_appended(app: App) {
+    let desk = reglament_desk::Desk::new(
+        app.store.clone(),
+        Arc::new(Regulation::parse(REG).unwrap()),
+        Arc::new(TicketNumberFormat::default()),
+    );
+    let router = router(
+        AppState::new(desk)
+            .with_client_header(axum::http::HeaderName::from_static("x-forwarded-for")),
+    );
+    let sign_in = |forwarded: String, n: usize| {
+        let router = router.clone();
+        async move {
+            let body = json!({ "email": format!("nobody{n}@example.ru"), "password": "wrong" });
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/v1/session")
+                .header("content-type", "application/json")
+                .header("x-forwarded-for", forwarded)
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    // The client invents the first address each time; the proxy's is the last.
+    for n in 0..30 {
+        let forged = format!("10.0.0.{n}, 203.0.113.9");
+        assert_eq!(sign_in(forged, n).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        sign_in("192.0.2.1, 203.0.113.9".into(), 99).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_in("203.0.113.9, 198.51.100.20".into(), 100).await,
+        StatusCode::UNAUTHORIZED,
+        "another client of the proxy is not held back"
+    );
 }
 
 async fn with_a_metrics_token_metrics_answer_only_requests_that_carry_it(app: App) {

@@ -111,9 +111,11 @@ pub async fn sign_in(
     State(s): State<AppState>,
     PageLang(lang): PageLang,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     axum::Form(f): axum::Form<SignInForm>,
 ) -> Response {
     let ui = Ui { lang };
+    let from = crate::client_address(&s, &headers, &extensions);
     let next = Some(f.next.clone()).filter(|n| !n.is_empty());
     if cookie(&headers, "reglament_form") != Some(f.form_token.as_str()) || f.form_token.is_empty()
     {
@@ -127,7 +129,11 @@ pub async fn sign_in(
             StatusCode::FORBIDDEN,
         );
     }
-    match s.desk.sign_in(&f.email, Secret::new(f.password)).await {
+    match s
+        .desk
+        .sign_in_from(&f.email, Secret::new(f.password), from)
+        .await
+    {
         Ok(signed) => {
             let attrs = cookie_attributes(&headers);
             let session = format!(
