@@ -5,13 +5,13 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{Killed, free_port};
+use support::spawn_on_own_port;
 
 /// `VmHWM` (peak) and `VmRSS` (now) of a process, in MiB.
 fn memory(pid: u32) -> (f64, f64) {
@@ -58,21 +58,16 @@ fn bursts_of_256_concurrent_wrong_sign_ins_peak_under_300_mib_and_leave_little_h
     let dir = std::env::temp_dir().join(format!("reglament-argon-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let port = free_port();
-    let server = Killed(
-        Command::new(env!("CARGO_BIN_EXE_reglament"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .current_dir(&dir)
-            .env_remove("REGLAMENT_DATABASE__URL")
-            .env_remove("REGLAMENT_SERVER__REGULATION")
-            // As many clients behind a proxy: each its own address, so the per-address back-off
-            // lets every attempt reach the password check.
-            .env("REGLAMENT_SERVER__CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_reglament"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .env_remove("REGLAMENT_SERVER__REGULATION")
+        // As many clients behind a proxy: each its own address, so the per-address back-off
+        // lets every attempt reach the password check.
+        .env("REGLAMENT_SERVER__CLIENT_ADDRESS_HEADER", "X-Forwarded-For");
+    let (server, port) = spawn_on_own_port(command);
     let pid = server.0.id();
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {

@@ -1,6 +1,9 @@
 //! What the tests that run real servers share: a child process stopped when dropped, and a
 //! free port on 127.0.0.1.
 
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
 use std::process::Child;
 
 /// A child process, killed and reaped when dropped — even when the test panics.
@@ -20,4 +23,37 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Starts a server command with `--listen 127.0.0.1:0` (the caller adds it) and returns the
+/// process and the port it chose, read from its banner — so parallel tests never race for a
+/// port picked in advance. Waits at most thirty seconds for the banner.
+pub fn spawn_on_own_port(mut command: std::process::Command) -> (Killed, u16) {
+    use std::io::BufRead;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let child = Killed(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok);
+        let _ = tx.send(first);
+        // Keep reading, so the server never blocks on a full pipe.
+        for _ in lines {}
+    });
+    let banner = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .ok()
+        .flatten()
+        .expect("the server printed no banner");
+    let port = banner
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("no port in the banner: {banner}"));
+    (child, port)
 }
