@@ -791,6 +791,47 @@ async fn an_admin_adds_an_agent_on_a_line_and_deactivates_them(db: Db) {
     assert!(!page.text.contains("Новый сотрудник"));
 }
 
+async fn a_supervisor_deactivates_a_contact_and_the_contacts_pages_end_at_once(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let Some(reglament_domain::Principal::Contact(contact, org)) = customer.principal else {
+        panic!("a contact");
+    };
+    assert_eq!(customer.page("/portal").await.status, StatusCode::OK);
+    let supervisor = app.as_agent(Role::Supervisor, None).await;
+    let csrf = supervisor.csrf();
+    let page = supervisor
+        .page(&format!("/admin/organizations/{}", org.0))
+        .await;
+    assert!(
+        page.text
+            .contains(&format!("/admin/contacts/{}/active", contact.0)),
+        "the contact has a deactivate button"
+    );
+    let p = form(
+        &supervisor,
+        &format!("/admin/contacts/{}/active", contact.0),
+        &[("csrf", &csrf), ("active", "0")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    assert_eq!(
+        p.location(),
+        Some(format!("/admin/organizations/{}#contacts", org.0).as_str())
+    );
+    let page = supervisor
+        .page(&format!("/admin/organizations/{}", org.0))
+        .await;
+    assert!(page.text.contains("отключён"), "{}", page.text);
+    // The contact's open session is over: the portal sends them to sign in.
+    let portal = customer.page("/portal").await;
+    assert_eq!(portal.status, StatusCode::SEE_OTHER);
+    // An agent sees the contacts but no button.
+    let agent = app.as_agent(Role::Agent, None).await;
+    let page = agent.page(&format!("/admin/organizations/{}", org.0)).await;
+    assert!(!page.text.contains("/admin/contacts/"));
+}
+
 async fn cookies_are_secure_unless_the_site_is_served_from_loopback(db: Db) {
     use tower::ServiceExt;
     let app = app(db).await;
@@ -897,6 +938,7 @@ on_both_databases!(
     cookies_are_secure_unless_the_site_is_served_from_loopback,
     a_supervisor_adds_an_organization_and_a_contact_who_can_then_sign_in,
     an_admin_adds_an_agent_on_a_line_and_deactivates_them,
+    a_supervisor_deactivates_a_contact_and_the_contacts_pages_end_at_once,
     an_agent_searches_the_queue_by_word_forms_and_by_number,
     the_filing_form_shows_the_deadlines_a_ticket_sent_now_would_get,
     the_pages_stay_light_and_an_unknown_address_is_a_page_for_a_browser,

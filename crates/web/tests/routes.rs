@@ -472,6 +472,11 @@ const PAGES: &[(&str, &str, &str)] = &[
         "401/401 403/403 403/403 403/403 403/403 303/303 401/401",
     ),
     (
+        "POST",
+        "/admin/contacts/{id}/active",
+        "401/401 403/403 403/403 403/403 303/303 303/303 401/401",
+    ),
+    (
         "GET",
         "/admin/mail",
         "401/401 303/303 303/303 200/200 200/200 200/200 401/401",
@@ -536,6 +541,8 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                     side.org
                 } else if route.starts_with("/admin/agents") {
                     agent_id
+                } else if route.starts_with("/admin/contacts") {
+                    side.contact
                 } else if route.starts_with("/admin/mail") {
                     held
                 } else {
@@ -571,6 +578,7 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                             ],
                             "/sign-out"
                             | "/admin/agents/{id}/active"
+                            | "/admin/contacts/{id}/active"
                             | "/admin/mail/{id}/{action}" => {
                                 vec![("csrf", &csrf), ("active", "1")]
                             }

@@ -563,6 +563,36 @@ pub async fn set_agent_active(
     }
 }
 
+/// Activates or deactivates a customer contact; deactivating ends their sessions.
+pub async fn set_contact_active(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    who: Signed,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<Fields>,
+) -> Response {
+    let p = match checked(&s, &who, &f, lang).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
+    let change = reglament_desk::AccountChange {
+        active: Some(f.get("active").is_some_and(|v| v == "1")),
+        ..Default::default()
+    };
+    match s
+        .desk
+        .update_contact(p, reglament_domain::ContactId(id), change)
+        .await
+    {
+        Ok(c) => Redirect::to(&format!(
+            "/admin/organizations/{}#contacts",
+            c.organization.0
+        ))
+        .into_response(),
+        Err(e) => PageError::Desk(e).page(lang),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_mail.html")]
 struct MailPage {

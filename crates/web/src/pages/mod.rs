@@ -42,6 +42,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/agents"),
     ("POST", "/admin/agents"),
     ("POST", "/admin/agents/{id}/active"),
+    ("POST", "/admin/contacts/{id}/active"),
     ("GET", "/admin/mail"),
     ("GET", "/admin/mail/{id}/raw"),
     ("POST", "/admin/mail/{id}/{action}"),
@@ -87,6 +88,10 @@ pub fn router() -> Router<AppState> {
             get(admin::agents).post(admin::create_agent),
         )
         .route("/admin/agents/{id}/active", post(admin::set_agent_active))
+        .route(
+            "/admin/contacts/{id}/active",
+            post(admin::set_contact_active),
+        )
         .route("/admin/mail", get(admin::mail))
         .route("/admin/mail/{id}/raw", get(admin::mail_raw))
         .route("/admin/mail/{id}/{action}", post(admin::mail_action))
