@@ -373,6 +373,16 @@ const PAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/account",
+        "401/401 200/200 200/200 200/200 200/200 200/200 401/401",
+    ),
+    (
+        "POST",
+        "/account/password",
+        "401/401 422/422 422/422 422/422 422/422 422/422 401/401",
+    ),
+    (
+        "GET",
         "/queue",
         "401/401 303/303 303/303 200/200 200/200 200/200 401/401",
     ),
@@ -566,7 +576,10 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                         (p.status, p.location().map(str::to_string))
                     }
                     ("POST", r)
-                        if r == "/sign-in" || r == "/sign-out" || r.starts_with("/admin") =>
+                        if r == "/sign-in"
+                            || r == "/sign-out"
+                            || r.starts_with("/admin")
+                            || r.starts_with("/account") =>
                     {
                         let name = format!("ООО «Страница {n}»");
                         let email = format!("page{n}@example.ru");
@@ -582,6 +595,11 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                             | "/admin/mail/{id}/{action}" => {
                                 vec![("csrf", &csrf), ("active", "1")]
                             }
+                            "/account/password" => vec![
+                                ("csrf", &csrf),
+                                ("current_password", "not-the-password"),
+                                ("new_password", "a-new-long-password"),
+                            ],
                             "/admin/organizations/{id}/contacts" | "/admin/agents" => vec![
                                 ("csrf", &csrf),
                                 ("full_name", "Новый человек"),

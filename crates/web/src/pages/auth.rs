@@ -241,3 +241,107 @@ pub async fn set_lang(
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
+
+#[derive(askama::Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: super::Chrome,
+    csrf: String,
+    done: bool,
+    error: Option<String>,
+    problems: std::collections::BTreeMap<String, String>,
+    min_password: i64,
+}
+
+impl AccountPage {
+    fn problem(&self, field: &str) -> Option<&str> {
+        self.problems.get(field).map(String::as_str)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    done: Option<String>,
+}
+
+fn account_page(
+    lang: reglament_desk::Lang,
+    who: &super::Signed,
+    done: bool,
+    problems: std::collections::BTreeMap<String, String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let page = AccountPage {
+        chrome: super::Chrome::new(Ui { lang }, who, "account", "/account"),
+        csrf: who.csrf.clone(),
+        done,
+        error,
+        problems,
+        min_password: reglament_desk::MIN_PASSWORD as i64,
+    };
+    (status, super::render(&page)).into_response()
+}
+
+/// The signed-in person's own password: a form to change it.
+pub async fn account(
+    PageLang(lang): PageLang,
+    who: super::Signed,
+    axum::extract::Query(q): axum::extract::Query<AccountQuery>,
+) -> Response {
+    account_page(
+        lang,
+        &who,
+        q.done.is_some(),
+        Default::default(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the signed-in person's own password; their other sessions end, this one stays.
+pub async fn change_password(
+    State(s): State<AppState>,
+    PageLang(lang): PageLang,
+    who: super::Signed,
+    axum::Form(f): axum::Form<PasswordForm>,
+) -> Response {
+    let p = match who.for_change(&s, &f.csrf).await {
+        Ok(p) => p,
+        Err(e) => return e.page(lang),
+    };
+    match s
+        .desk
+        .change_password(
+            p,
+            &who.token,
+            Secret::new(f.current_password),
+            f.new_password,
+        )
+        .await
+    {
+        Ok(()) => Redirect::to("/account?done=1").into_response(),
+        Err(DeskError::Invalid(list)) => {
+            let problems = list
+                .into_iter()
+                .map(|p| (p.field, p.text.render(lang)))
+                .collect();
+            account_page(
+                lang,
+                &who,
+                false,
+                problems,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(e) => PageError::from(e).page(lang),
+    }
+}

@@ -28,6 +28,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/sign-in"),
     ("POST", "/sign-out"),
     ("GET", "/lang/{lang}"),
+    ("GET", "/account"),
+    ("POST", "/account/password"),
     ("GET", "/queue"),
     ("GET", "/tickets/{id}"),
     ("POST", "/tickets/{id}/act"),
@@ -59,6 +61,8 @@ pub fn router() -> Router<AppState> {
         .route("/", get(auth::home))
         .route("/sign-in", post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route("/account", get(auth::account))
+        .route("/account/password", post(auth::change_password))
         .route("/lang/{lang}", get(auth::set_lang))
         .route("/queue", get(queue::page))
         .route("/tickets/{id}", get(ticket::page))
