@@ -12,6 +12,7 @@
 //! ticket_number = "{year}-{seq:5}"
 //! header_timeout_seconds = 10        # to send a request head; also the idle time between requests
 //! max_connections = 1024             # served at once; beyond, new connections are closed
+//! request_timeout_seconds = 30       # a request not answered by then answers 503
 //! metrics_token = "…"                # /metrics asks for it (or REGLAMENT_SERVER__METRICS_TOKEN)
 //! client_address_header = "X-Forwarded-For"  # only behind a proxy that sets it
 //!
@@ -80,6 +81,8 @@ pub struct ServerSection {
     pub header_timeout_seconds: Option<u64>,
     /// How many connections are served at once (default 1024); beyond, new ones are closed.
     pub max_connections: Option<usize>,
+    /// The longest a request may take to be answered before it answers 503 (default 30).
+    pub request_timeout_seconds: Option<u64>,
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     pub metrics_token: Option<secrecy::SecretString>,
     /// Behind a reverse proxy: the header it puts the client's address in (`X-Forwarded-For`),

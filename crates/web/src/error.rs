@@ -197,9 +197,11 @@ impl IntoResponse for AppError {
 /// stream) is not counted: only the time until its head is ready.
 pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Answers 503 with `Retry-After` when a handler has not answered within [`REQUEST_DEADLINE`],
-/// so no request holds its client (and its connection slot) for longer.
+/// Answers 503 with `Retry-After` when a handler has not answered within the server's
+/// deadline ([`REQUEST_DEADLINE`] unless configured), so no request holds its client (and its
+/// connection slot) for longer.
 pub(crate) async fn deadline(
+    axum::extract::State(s): axum::extract::State<crate::AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -208,7 +210,7 @@ pub(crate) async fn deadline(
         .get::<axum::extract::MatchedPath>()
         .map_or("unmatched", |m| m.as_str())
         .to_string();
-    match tokio::time::timeout(REQUEST_DEADLINE, next.run(req)).await {
+    match tokio::time::timeout(s.deadline, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => {
             tracing::warn!(route, "request deadline passed; answered 503");

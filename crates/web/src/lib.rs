@@ -34,6 +34,8 @@ pub struct AppState {
     metrics_token: Option<Arc<Secret>>,
     /// The header a trusted reverse proxy puts the client's address in, when there is one.
     client_header: Option<axum::http::HeaderName>,
+    /// The longest a handler may take to answer.
+    deadline: std::time::Duration,
 }
 
 impl AppState {
@@ -44,7 +46,15 @@ impl AppState {
             metrics: Default::default(),
             metrics_token: None,
             client_header: None,
+            deadline: error::REQUEST_DEADLINE,
         }
+    }
+
+    /// A handler that has not answered within `deadline` answers 503 with `Retry-After`
+    /// (default [`REQUEST_DEADLINE`]).
+    pub fn with_request_deadline(mut self, deadline: std::time::Duration) -> AppState {
+        self.deadline = deadline;
+        self
     }
 
     /// Behind a reverse proxy, the client's address is the last one the proxy appended to this
@@ -83,6 +93,8 @@ pub(crate) fn client_address(
     }
 }
 
+pub use error::REQUEST_DEADLINE;
+
 /// The whole application: every resource's routes merged, with JSON answers for unknown
 /// routes and wrong methods, and the reader's language for every error.
 pub fn router(state: AppState) -> Router {
@@ -94,7 +106,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn(error::deadline))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::deadline,
+        ))
         // A body that stops arriving for this long fails, and the request with it.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             std::time::Duration::from_secs(20),

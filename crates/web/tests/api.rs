@@ -186,6 +186,7 @@ on_both_backends!(
     invalid_requests_answer_422_with_the_field,
     with_a_metrics_token_metrics_answer_only_requests_that_carry_it,
     behind_a_proxy_the_sign_in_back_off_counts_the_address_the_proxy_appended,
+    a_stalled_database_answers_503_at_the_request_deadline,
     over_long_texts_and_too_many_fields_answer_422_naming_the_field,
     a_cookie_session_change_without_the_csrf_token_is_refused,
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
@@ -398,6 +399,52 @@ async fn over_long_texts_and_too_many_fields_answer_422_naming_the_field(app: Ap
     )
     .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+}
+
+async fn a_stalled_database_answers_503_at_the_request_deadline(app: App) {
+    let desk = reglament_desk::Desk::new(
+        app.store.clone(),
+        Arc::new(Regulation::parse(REG).unwrap()),
+        Arc::new(TicketNumberFormat::default()),
+    );
+    let router =
+        router(AppState::new(desk).with_request_deadline(std::time::Duration::from_millis(700)));
+    let ticket = || {
+        Request::builder()
+            .method("POST")
+            .uri("/api/v1/tickets")
+            .header("authorization", &app.staff_token)
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({ "subject": "x", "description": "y", "organization_id": 1, "contact_id": 1, "fields": saveit_fields() })
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    // Another node holds the tickets table: SQLite's write lock, PostgreSQL's table lock. The
+    // write would wait five seconds on SQLite, fifteen on PostgreSQL.
+    let other = app.store.clone_as_new_node().await.unwrap();
+    let mut holder = other.pool().acquire().await.unwrap();
+    let lock = match other.backend() {
+        reglament_store::Backend::Sqlite => "BEGIN IMMEDIATE",
+        reglament_store::Backend::Postgres => "BEGIN; LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE",
+    };
+    sqlx::raw_sql(lock).execute(&mut *holder).await.unwrap();
+    let resp = router.clone().oneshot(ticket()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(resp.headers()["retry-after"], "5");
+    let body: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["code"], "timeout", "{body}");
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    drop(holder);
+    other.close().await;
+    // Once the lock is gone, the next request goes through.
+    let resp = router.oneshot(ticket()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
 }
 
 async fn behind_a_proxy_the_sign_in_back_off_counts_the_address_the_proxy_appended(app: App) {
