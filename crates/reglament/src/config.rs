@@ -13,6 +13,7 @@
 //! header_timeout_seconds = 10        # to send a request head; also the idle time between requests
 //! max_connections = 1024             # served at once; beyond, new connections are closed
 //! request_timeout_seconds = 30       # a request not answered by then answers 503
+//! body_timeout_seconds = 20          # a body that sends nothing this long fails its request
 //! metrics_token = "…"                # /metrics asks for it (or REGLAMENT_SERVER__METRICS_TOKEN)
 //! client_address_header = "X-Forwarded-For"  # only behind a proxy that sets it
 //!
@@ -81,6 +82,8 @@ pub struct ServerSection {
     pub header_timeout_seconds: Option<u64>,
     /// How many connections are served at once (default 1024); beyond, new ones are closed.
     pub max_connections: Option<usize>,
+    /// How long a request body may send nothing before the request fails (default 20).
+    pub body_timeout_seconds: Option<u64>,
     /// The longest a request may take to be answered before it answers 503 (default 30).
     pub request_timeout_seconds: Option<u64>,
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.

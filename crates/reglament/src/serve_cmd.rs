@@ -112,6 +112,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
     let mail_desk = desk.clone();
     let mut state = reglament_web::AppState::new(desk);
+    if let Some(secs) = file.server.body_timeout_seconds {
+        state = state.with_body_timeout(std::time::Duration::from_secs(secs.max(1)));
+    }
     if let Some(secs) = file.server.request_timeout_seconds {
         state = state.with_request_deadline(std::time::Duration::from_secs(secs.max(1)));
     }

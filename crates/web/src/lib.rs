@@ -36,6 +36,8 @@ pub struct AppState {
     client_header: Option<axum::http::HeaderName>,
     /// The longest a handler may take to answer.
     deadline: std::time::Duration,
+    /// The longest a request body may go without sending anything.
+    body_idle: std::time::Duration,
 }
 
 impl AppState {
@@ -47,7 +49,15 @@ impl AppState {
             metrics_token: None,
             client_header: None,
             deadline: error::REQUEST_DEADLINE,
+            body_idle: BODY_IDLE_TIMEOUT,
         }
+    }
+
+    /// A request body that sends nothing for `idle` fails, and its request with it (default
+    /// [`BODY_IDLE_TIMEOUT`]).
+    pub fn with_body_timeout(mut self, idle: std::time::Duration) -> AppState {
+        self.body_idle = idle;
+        self
     }
 
     /// A handler that has not answered within `deadline` answers 503 with `Retry-After`
@@ -95,6 +105,9 @@ pub(crate) fn client_address(
 
 pub use error::REQUEST_DEADLINE;
 
+/// How long a request body may send nothing before the request fails.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// The whole application: every resource's routes merged, with JSON answers for unknown
 /// routes and wrong methods, and the reader's language for every error.
 pub fn router(state: AppState) -> Router {
@@ -112,7 +125,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // A body that stops arriving for this long fails, and the request with it.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            std::time::Duration::from_secs(20),
+            state.body_idle,
         ))
         .layer(axum::middleware::from_fn(error::in_language))
         .layer(

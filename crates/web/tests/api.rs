@@ -187,6 +187,7 @@ on_both_backends!(
     with_a_metrics_token_metrics_answer_only_requests_that_carry_it,
     behind_a_proxy_the_sign_in_back_off_counts_the_address_the_proxy_appended,
     a_stalled_database_answers_503_at_the_request_deadline,
+    a_body_that_stops_arriving_fails_the_request_at_the_body_timeout,
     over_long_texts_and_too_many_fields_answer_422_naming_the_field,
     a_cookie_session_change_without_the_csrf_token_is_refused,
     signing_in_sets_a_strict_http_only_cookie_and_wrong_passwords_are_refused,
@@ -399,6 +400,48 @@ async fn over_long_texts_and_too_many_fields_answer_422_naming_the_field(app: Ap
     )
     .await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+}
+
+async fn a_body_that_stops_arriving_fails_the_request_at_the_body_timeout(app: App) {
+    use futures_util::StreamExt;
+    let desk = reglament_desk::Desk::new(
+        app.store.clone(),
+        Arc::new(Regulation::parse(REG).unwrap()),
+        Arc::new(TicketNumberFormat::default()),
+    );
+    let router =
+        router(AppState::new(desk).with_body_timeout(std::time::Duration::from_millis(300)));
+    // The start of a body, then nothing, ever.
+    let stalled = futures_util::stream::once(async {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"subject\": \"x"))
+    })
+    .chain(futures_util::stream::pending());
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/tickets")
+        .header("authorization", &app.staff_token)
+        .header("content-type", "application/json")
+        .body(Body::from_stream(stalled))
+        .unwrap();
+    // Bounded: without the body timeout this would wait for ever.
+    let resp = tokio::time::timeout(std::time::Duration::from_secs(10), router.oneshot(req))
+        .await
+        .expect("answered before the test's own bound")
+        .unwrap();
+    assert!(resp.status().is_client_error(), "{}", resp.status());
+    let body: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(body["code"].is_string(), "a JSON error: {body}");
+    // Nothing was registered.
+    let (_, list) = call(
+        &app,
+        "GET",
+        "/api/v1/tickets",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "{list}");
 }
 
 async fn a_stalled_database_answers_503_at_the_request_deadline(app: App) {
