@@ -21,9 +21,7 @@ pub const MAX_PRODUCTS: usize = 200;
 /// Refuses a NUL character — no one typed it, PostgreSQL cannot store it, and it cuts strings
 /// short in other programs — and a text longer than `max` characters.
 pub(crate) fn check_len(text: &str, field: &str, max: usize, problems: &mut Vec<Problem>) {
-    if text.contains('\0') {
-        problems.push(Problem::new(field, Text::new("intake-nul")));
-    }
+    check_nul(text, field, problems);
     // Bytes bound characters from above: most texts need no count.
     if text.len() > max && text.chars().count() > max {
         problems.push(Problem::new(
@@ -52,9 +50,7 @@ pub(crate) fn check_count(count: usize, field: &str, max: usize, problems: &mut 
 
 /// Checks a subject's presence and length.
 pub(crate) fn check_subject(subject: &str, field: &str, problems: &mut Vec<Problem>) {
-    if subject.contains('\0') {
-        problems.push(Problem::new(field, Text::new("intake-nul")));
-    }
+    check_nul(subject, field, problems);
     if subject.trim().is_empty() {
         problems.push(Problem::new(field, Text::new("intake-subject-required")));
     } else if subject.chars().count() > MAX_SUBJECT {
@@ -62,5 +58,11 @@ pub(crate) fn check_subject(subject: &str, field: &str, problems: &mut Vec<Probl
             field,
             Text::new("intake-subject-too-long").num("max", MAX_SUBJECT as f64),
         ));
+    }
+}
+
+fn check_nul(text: &str, field: &str, problems: &mut Vec<Problem>) {
+    if text.contains('\0') {
+        problems.push(Problem::new(field, Text::new("intake-nul")));
     }
 }

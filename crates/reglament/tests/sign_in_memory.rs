@@ -5,13 +5,12 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 mod support;
 
-use support::spawn_on_own_port;
+use support::{serve_in_fresh_dir, spawn_on_own_port};
 
 /// `VmHWM` (peak) and `VmRSS` (now) of a process, in MiB.
 fn memory(pid: u32) -> (f64, f64) {
@@ -55,15 +54,8 @@ fn wrong_sign_in(port: u16, n: usize) -> u16 {
 
 #[test]
 fn bursts_of_256_concurrent_wrong_sign_ins_peak_under_300_mib_and_leave_little_held() {
-    let dir = std::env::temp_dir().join(format!("reglament-argon-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_reglament"));
+    let (mut command, dir) = serve_in_fresh_dir("argon");
     command
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
-        .env_remove("REGLAMENT_DATABASE__URL")
-        .env_remove("REGLAMENT_SERVER__REGULATION")
         // As many clients behind a proxy: each its own address, so the per-address back-off
         // lets every attempt reach the password check.
         .env("REGLAMENT_SERVER__CLIENT_ADDRESS_HEADER", "X-Forwarded-For");

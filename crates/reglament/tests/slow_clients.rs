@@ -5,28 +5,18 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{Killed, spawn_on_own_port};
+use support::{Killed, serve_in_fresh_dir, spawn_on_own_port};
 
 /// `reglament serve` on a fresh SQLite database, with the given header timeout and
 /// connection cap, once `/healthz` answers.
 fn server(header_timeout: u64, max_connections: usize) -> (Killed, u16, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "reglament-slow-{}-{header_timeout}-{max_connections}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_reglament"));
+    let (mut command, dir) =
+        serve_in_fresh_dir(&format!("slow-{header_timeout}-{max_connections}"));
     command
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
-        .env_remove("REGLAMENT_DATABASE__URL")
-        .env_remove("REGLAMENT_SERVER__REGULATION")
         .env(
             "REGLAMENT_SERVER__HEADER_TIMEOUT_SECONDS",
             header_timeout.to_string(),

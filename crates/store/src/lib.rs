@@ -499,10 +499,7 @@ impl Store {
         // SQLite has one writer at a time. Writers of this process queue here, in order, instead
         // of polling the file lock with SQLite's busy handler, which sleeps between tries.
         // Other processes (the CLI, a backup) still meet the file lock and its busy timeout.
-        let guard = match self.backend {
-            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Backend::Postgres => None,
-        };
+        let guard = self.writer_turn().await;
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Sqlite {
             sqlx::query("INSERT INTO counters (name, value) VALUES ('write_lock', 0) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1")
@@ -519,14 +516,27 @@ impl Store {
         &self,
         counts: &[(&str, i64)],
     ) -> Result<(WriteTx, Vec<i64>)> {
-        let guard = match self.backend {
-            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Backend::Postgres => None,
-        };
+        let guard = self.writer_turn().await;
         let mut tx = self.pool.begin().await?;
         let firsts = reserve(&mut tx, counts).await?;
         Ok((WriteTx { tx, _guard: guard }, firsts))
     }
+
+    /// This process's writer turn on SQLite (none is needed on PostgreSQL).
+    async fn writer_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        }
+    }
+}
+
+/// The upsert that adds to named counters, for `rows` `(name, n)` pairs.
+pub(crate) fn add_to_counters_sql(rows: usize) -> String {
+    format!(
+        "INSERT INTO counters (name, value) VALUES {} ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value",
+        placeholders(rows, 2)
+    )
 }
 
 /// The next value of a named counter, inside a transaction. Used for ids and ticket numbers, so
@@ -555,10 +565,7 @@ pub(crate) async fn reserve(
         return Ok(vec![0; counts.len()]);
     }
     asked.sort_unstable();
-    let sql = format!(
-        "INSERT INTO counters (name, value) VALUES {} ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING name, value",
-        placeholders(asked.len(), 2)
-    );
+    let sql = format!("{} RETURNING name, value", add_to_counters_sql(asked.len()));
     let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
     for (name, n) in &asked {
         q = q.bind(*name).bind(*n);

@@ -57,3 +57,19 @@ pub fn spawn_on_own_port(mut command: std::process::Command) -> (Killed, u16) {
         .unwrap_or_else(|| panic!("no port in the banner: {banner}"));
     (child, port)
 }
+
+/// `reglament serve --listen 127.0.0.1:0` in a fresh directory of its own (named by `tag`),
+/// on the embedded defaults: a new SQLite database and the default regulation. The caller adds
+/// its settings and starts it with [`spawn_on_own_port`].
+pub fn serve_in_fresh_dir(tag: &str) -> (std::process::Command, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("reglament-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_reglament"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .env_remove("REGLAMENT_DATABASE__URL")
+        .env_remove("REGLAMENT_SERVER__REGULATION");
+    (command, dir)
+}

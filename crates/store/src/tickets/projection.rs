@@ -23,17 +23,16 @@ pub(super) async fn create_in(
     };
     let p = projection(reg, entries, now)?;
     let mut batch = Batch::new(tx);
-    let sql = format!(
-        "INSERT INTO tickets ({ROW_COLUMNS}, received_at, id) VALUES ({})",
-        (1..=ROW_VALUES + 2)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "INSERT INTO tickets ({ROW_COLUMNS}, received_at, id) VALUES {}",
+            crate::placeholders(1, ROW_VALUES + 2)
+        )
+    });
     let mut values = row_values(&p);
     values.push(received.at.as_second().into());
     values.push(id.0.into());
-    batch.push(sql, values);
+    batch.push(INSERT.as_str(), values);
     journal_statements(&mut batch, id, 0, entries)?;
     effects(&mut batch, reg, id, &p, entries, true);
     batch.run(tx).await
@@ -390,19 +389,21 @@ fn row_values(p: &Projection) -> Vec<Value> {
 }
 
 fn update_row(batch: &mut Batch, id: TicketId, p: &Projection) {
-    let sets: Vec<String> = ROW_COLUMNS
-        .split(", ")
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ${}", i + 1))
-        .collect();
-    let sql = format!(
-        "UPDATE tickets SET {} WHERE id = ${}",
-        sets.join(", "),
-        ROW_VALUES + 1
-    );
+    static UPDATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let sets: Vec<String> = ROW_COLUMNS
+            .split(", ")
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        format!(
+            "UPDATE tickets SET {} WHERE id = ${}",
+            sets.join(", "),
+            ROW_VALUES + 1
+        )
+    });
     let mut values = row_values(p);
     values.push(id.0.into());
-    batch.push(sql, values);
+    batch.push(UPDATE.as_str(), values);
 }
 
 /// What follows from a projection besides the ticket row: the clock rows, the pending timers
@@ -445,10 +446,7 @@ fn effects(
         return;
     }
     batch.push(
-        format!(
-            "INSERT INTO counters (name, value) VALUES {} ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value",
-            crate::placeholders(counts.len(), 2)
-        ),
+        crate::add_to_counters_sql(counts.len()),
         counts
             .iter()
             .flat_map(|(name, n)| [Value::from(*name), Value::from(*n)])
