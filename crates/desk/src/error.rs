@@ -75,9 +75,9 @@ pub enum DeskError {
     /// Too many wrong passwords for this account lately; try again after this many seconds.
     #[error("too many attempts; retry after {0} s")]
     TooManyAttempts(u64),
-    /// The database is unavailable; nothing was written.
-    #[error("the database is unavailable")]
-    Unavailable,
+    /// The database is unavailable; nothing was written. The cause is for the log.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     /// A bug or an unexpected failure; the cause is for the log, never for the user.
     #[error("internal error: {0}")]
     Internal(String),
@@ -137,7 +137,7 @@ impl From<StoreError> for DeskError {
             StoreError::NotFound => DeskError::NotFound,
             StoreError::Conflict(c) => DeskError::Conflict(Text::new(c.id())),
             StoreError::Refused(d) => d.into(),
-            StoreError::Unavailable(_) => DeskError::Unavailable,
+            StoreError::Unavailable(cause) => DeskError::Unavailable(cause),
             StoreError::Other(m) => DeskError::Internal(m),
         }
     }

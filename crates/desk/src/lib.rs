@@ -136,6 +136,24 @@ impl Desk {
         self
     }
 
+    /// The same desk on another store of the same database, such as a second pool with other
+    /// limits.
+    pub fn with_store(mut self, store: Store) -> Desk {
+        self.store = store;
+        self
+    }
+
+    /// Runs `work` for at most the store's work limit (see
+    /// [`reglament_store::Store::within_limit`]), for channels that have no request deadline of
+    /// their own.
+    ///
+    /// # Errors
+    ///
+    /// `work`'s own, or [`DeskError::Unavailable`] when the limit passes first.
+    pub async fn within_limit<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
+        self.store.within_limit(work).await
+    }
+
     /// Now, by the desk's clock.
     pub fn now(&self) -> Timestamp {
         (self.clock)()
@@ -184,7 +202,8 @@ impl Desk {
         journal: &[reglament_domain::JournalEntry],
         lang: Lang,
     ) -> Result<TicketView> {
-        let ticket = Ticket::replay(journal).map_err(|e| DeskError::Internal(e.to_string()))?;
+        let ticket = Ticket::replay(journal)
+            .map_err(|e| DeskError::Internal(reglament_store::cause_chain(&e)))?;
         let clocks = sla::evaluate_explained(&self.regulation, &sla_events(journal), self.now())
             .map_err(|e| DeskError::Internal(e.to_string()))?;
         Ok(TicketView::build(

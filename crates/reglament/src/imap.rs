@@ -77,7 +77,7 @@ async fn session(desk: &Desk, m: &ImapSection, source: &str) -> Result<()> {
     for _ in 0..10 {
         let mailbox = session.select(&folder).await?;
         let validity = mailbox.uid_validity.unwrap_or(0);
-        let last = match desk.mailbox_position(&m.name).await? {
+        let last = match desk.within_limit(desk.mailbox_position(&m.name)).await? {
             // A new UIDVALIDITY numbers the messages afresh: read them all again (the store
             // keeps one copy of each).
             Some((v, uid)) if v == validity => uid,
@@ -104,10 +104,10 @@ async fn session(desk: &Desk, m: &ImapSection, source: &str) -> Result<()> {
             let Some(raw) = raw else { continue };
             // Stored first; only then is the message marked and the position moved.
             let (id, new) = desk
-                .receive_mail(&raw, source)
+                .within_limit(desk.receive_mail(&raw, source))
                 .await
                 .map_err(|e| anyhow!("cannot store a message: {e}"))?;
-            desk.set_mailbox_position(&m.name, validity, uid)
+            desk.within_limit(desk.set_mailbox_position(&m.name, validity, uid))
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             {
@@ -116,7 +116,7 @@ async fn session(desk: &Desk, m: &ImapSection, source: &str) -> Result<()> {
                     .await?;
                 while flagged.next().await.is_some() {}
             }
-            if new && let Err(e) = desk.process_mail(id).await {
+            if new && let Err(e) = desk.within_limit(desk.process_mail(id)).await {
                 tracing::warn!(error = %e, inbound = id, "a stored message is read later");
             }
             tracing::info!(mailbox = %m.name, uid, inbound = id, new, "mail taken from IMAP");
@@ -159,7 +159,10 @@ pub async fn poll(desk: Desk, m: ImapSection, mut stop: tokio::sync::watch::Rece
     let source = format!("imap:{}", m.name);
     let mut backoff = 1u64;
     loop {
-        let wait = match desk.claim_mailbox(&m.name, &node()).await {
+        let wait = match desk
+            .within_limit(desk.claim_mailbox(&m.name, &node()))
+            .await
+        {
             Ok(true) => {
                 let run = tokio::select! {
                     r = session(&desk, &m, &source) => r,

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use reglament_desk::{Lang, MailOutcome};
+use reglament_desk::{DeskError, Lang, MailOutcome};
 
 /// `sysexits.h`: a temporary failure; the MTA queues the message and retries.
 pub const EX_TEMPFAIL: u8 = 75;
@@ -47,11 +47,15 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
             return Ok(ExitCode::from(EX_TEMPFAIL));
         }
     };
-    let (id, new) = match desk.receive_mail(&raw, &a.source).await {
+    let (id, new) = match desk.within_limit(desk.receive_mail(&raw, &a.source)).await {
         Ok(stored) => stored,
         Err(e) => {
+            let cause = match &e {
+                DeskError::Unavailable(c) | DeskError::Internal(c) => format!(" ({c})"),
+                _ => String::new(),
+            };
             eprintln!(
-                "reglament mail ingest: not stored, try again later: {}",
+                "reglament mail ingest: not stored, try again later: {}{cause}",
                 e.render(Lang::En)
             );
             return Ok(ExitCode::from(EX_TEMPFAIL));
@@ -66,7 +70,7 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
     }
     // Stored: from here on the message is safe, and a failure leaves it pending for the
     // server's worker.
-    match desk.process_mail(id).await {
+    match desk.within_limit(desk.process_mail(id)).await {
         Ok(MailOutcome::Opened { ticket, .. }) => {
             writeln!(out, "inbound #{id}: opened ticket {}", ticket.0)?
         }

@@ -253,7 +253,7 @@ async fn shutdown_signal() {
 /// and reading it, or a node stopped — every half minute.
 async fn mail_worker(desk: Desk, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        match desk.process_pending_mail().await {
+        match desk.within_limit(desk.process_pending_mail()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(messages = n, "pending mail read"),
             Err(e) => tracing::warn!(error = %e, "pending mail could not be read; retried later"),
@@ -271,7 +271,7 @@ async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch
         let now = Timestamp::now();
         // Expired sessions are deleted hourly, so the table holds only live ones.
         if purged.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(3600)) {
-            match store.purge_expired_sessions(now).await {
+            match store.within_limit(store.purge_expired_sessions(now)).await {
                 Ok(n) => {
                     if n > 0 {
                         tracing::info!(sessions = n, "expired sessions purged");
@@ -281,12 +281,12 @@ async fn worker(store: Store, reg: Arc<Regulation>, mut stop: tokio::sync::watch
                 Err(e) => tracing::warn!(error = %e, "cannot purge expired sessions"),
             }
         }
-        let wait = match store.run_due_job(&reg, now).await {
+        let wait = match store.within_limit(store.run_due_job(&reg, now)).await {
             Ok(Some(outcome)) => {
                 tracing::info!(outcome = ?outcome, "timer");
                 continue;
             }
-            Ok(None) => match store.next_job_due().await {
+            Ok(None) => match store.within_limit(store.next_job_due()).await {
                 Ok(Some(due)) => (due.as_second() - now.as_second()).clamp(0, 5) as u64,
                 Ok(None) => 5,
                 Err(e) => {

@@ -55,7 +55,7 @@ pub async fn worker(
 ) {
     loop {
         loop {
-            let mail = match desk.next_outgoing(&sender).await {
+            let mail = match desk.within_limit(desk.next_outgoing(&sender)).await {
                 Ok(Some(m)) => m,
                 Ok(None) => break,
                 Err(e) => {
@@ -76,17 +76,19 @@ pub async fn worker(
             let envelope = match envelope {
                 Ok(e) => e,
                 Err(e) => {
-                    let _ = desk.outgoing_failed(&mail, &e, true).await;
+                    let _ = desk
+                        .within_limit(desk.outgoing_failed(&mail, &e, true))
+                        .await;
                     continue;
                 }
             };
-            if let Err(e) = desk.outgoing_sending(mail.outbox).await {
+            if let Err(e) = desk.within_limit(desk.outgoing_sending(mail.outbox)).await {
                 tracing::warn!(error = %e, "cannot mark a message as sending; not sent");
                 break;
             }
             match smtp.send_raw(&envelope, &mail.raw).await {
                 Ok(_) => {
-                    if let Err(e) = desk.outgoing_sent(mail.outbox).await {
+                    if let Err(e) = desk.within_limit(desk.outgoing_sent(mail.outbox)).await {
                         tracing::warn!(error = %e, outbox = mail.outbox, "sent, but cannot mark it so");
                     } else {
                         tracing::info!(outbox = mail.outbox, "mail sent");
@@ -95,7 +97,9 @@ pub async fn worker(
                 Err(e) => {
                     let permanent = e.is_permanent();
                     tracing::warn!(error = %e, outbox = mail.outbox, permanent, "mail not sent");
-                    let _ = desk.outgoing_failed(&mail, &e.to_string(), permanent).await;
+                    let _ = desk
+                        .within_limit(desk.outgoing_failed(&mail, &e.to_string(), permanent))
+                        .await;
                 }
             }
         }

@@ -65,7 +65,7 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed
-            | sqlx::Error::Tls(_) => StoreError::Unavailable(e.to_string()),
+            | sqlx::Error::Tls(_) => StoreError::Unavailable(cause_chain(&e)),
             sqlx::Error::Database(db) => {
                 if db.is_unique_violation() {
                     StoreError::Conflict(unique_what(db.message()))
@@ -74,19 +74,68 @@ impl From<sqlx::Error> for StoreError {
                     .as_deref()
                     .is_some_and(|c| unavailable_code(backend_of(db.as_ref()), c))
                 {
-                    StoreError::Unavailable(db.message().to_string())
+                    StoreError::Unavailable(database_cause(db.as_ref()))
                 } else {
-                    StoreError::Other(db.message().to_string())
+                    StoreError::Other(database_cause(db.as_ref()))
                 }
             }
-            _ => StoreError::Other(e.to_string()),
+            _ => StoreError::Other(cause_chain(&e)),
         }
     }
+}
+
+/// An error and each error under it, outermost first, joined by `: ` — the whole story for
+/// the log, where `to_string` alone often tells only the outermost part ("error communicating
+/// with database" without the reset that caused it).
+///
+/// # Example
+///
+/// ```
+/// let io = std::io::Error::other("connection reset by peer");
+/// let e = sqlx::Error::Io(io);
+/// assert_eq!(
+///     reglament_store::cause_chain(&e),
+///     "error communicating with database: connection reset by peer"
+/// );
+/// ```
+pub fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        // Many errors repeat their source in their own text; say each part once.
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
+}
+
+/// A database's error with its code and the constraint or table it names, when it names one.
+fn database_cause(db: &dyn sqlx::error::DatabaseError) -> String {
+    let mut out = db.message().to_string();
+    if let Some(code) = db.code() {
+        out.push_str(&format!(" (code {code}"));
+        if let Some(c) = db.constraint() {
+            out.push_str(&format!(", constraint {c}"));
+        }
+        if let Some(t) = db.table() {
+            out.push_str(&format!(", table {t}"));
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// How long a PostgreSQL statement may run: longer than any query of a healthy database, short
 /// enough that a stalled one frees its requests well before clients give up.
 pub const STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// How long a request waits for a free connection, or for a new one to open, before it is
+/// answered "unavailable".
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Error codes that mean the database cannot serve now, though the request was fine: retrying
 /// later can succeed.
@@ -341,7 +390,7 @@ impl Store {
             // every acquire is one more hand-off to its thread and tells nothing. A PostgreSQL
             // connection can have died with the server, so it is tested.
             .test_before_acquire(backend == Backend::Postgres)
-            .acquire_timeout(std::time::Duration::from_secs(5));
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         let options = if backend == Backend::Sqlite {
             options.after_connect(|conn, _| {
                 Box::pin(async move {
@@ -358,8 +407,22 @@ impl Store {
             options.after_connect(move |conn, _| {
                 Box::pin(async move {
                     use sqlx::Executor;
-                    conn.execute(format!("SET statement_timeout = {ms}").as_str())
-                        .await?;
+                    // A statement past the limit is cancelled, and so is a session that
+                    // leaves its transaction idle that long — a node cut off mid-transaction
+                    // would otherwise hold its row locks until the server noticed it gone.
+                    // The server's own keepalive probes notice a vanished node within a
+                    // minute rather than the system's default two hours.
+                    conn.execute(
+                        format!(
+                            "SET statement_timeout = {ms}; \
+                             SET idle_in_transaction_session_timeout = {ms}; \
+                             SET tcp_keepalives_idle = 30; \
+                             SET tcp_keepalives_interval = 10; \
+                             SET tcp_keepalives_count = 3"
+                        )
+                        .as_str(),
+                    )
+                    .await?;
                     Ok(())
                 })
             })
@@ -449,6 +512,38 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The longest one piece of work may wait for the database: a connection from the pool,
+    /// the statement timeout, and a margin. The client end of a PostgreSQL connection has no
+    /// TCP keepalive (sqlx 0.8 cannot set one), so a server that vanished without closing the
+    /// connection would otherwise be waited for indefinitely.
+    pub fn work_limit(&self) -> std::time::Duration {
+        ACQUIRE_TIMEOUT
+            + std::time::Duration::from_millis(self.statement_timeout_ms as u64)
+            + std::time::Duration::from_secs(1)
+    }
+
+    /// Runs `work` for at most [`Store::work_limit`], for work that no request deadline
+    /// bounds: timers, the outbox, mail polling, the command line.
+    ///
+    /// # Errors
+    ///
+    /// `work`'s own, or [`StoreError::Unavailable`] when the limit passes first; the work is
+    /// then dropped, and its transaction with it.
+    pub async fn within_limit<T, E: From<StoreError>>(
+        &self,
+        work: impl std::future::Future<Output = std::result::Result<T, E>>,
+    ) -> std::result::Result<T, E> {
+        let limit = self.work_limit();
+        match tokio::time::timeout(limit, work).await {
+            Ok(done) => done,
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "the database did not answer within {} s",
+                limit.as_secs()
+            ))
+            .into()),
+        }
     }
 
     /// Whether the database answers.

@@ -6,6 +6,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); its absence fails the test rather than
 //! skipping it.
 
+pub mod proxy;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -447,6 +449,20 @@ impl TestApp {
         let t: jiff::Timestamp = now.parse().expect("an RFC 3339 instant");
         self.desk = self.desk.clone().with_clock(Arc::new(move || t));
         self.router = reglament_web::router(reglament_web::AppState::new(self.desk.clone()));
+        self
+    }
+
+    /// The same app with its desk on `store` — another pool on the same database, such as one
+    /// through a [`proxy::FaultProxy`] — and the server's settings changed by `configure`.
+    /// Set-up calls that name `db.store` still go to the database directly.
+    pub fn on_store(
+        mut self,
+        store: Store,
+        configure: impl FnOnce(reglament_web::AppState) -> reglament_web::AppState,
+    ) -> TestApp {
+        self.desk = self.desk.clone().with_store(store);
+        self.router =
+            reglament_web::router(configure(reglament_web::AppState::new(self.desk.clone())));
         self
     }
 

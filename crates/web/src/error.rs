@@ -71,7 +71,7 @@ impl AppError {
                 DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
                 DeskError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 DeskError::Conflict(_) => StatusCode::CONFLICT,
-                DeskError::Busy | DeskError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                DeskError::Busy | DeskError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 DeskError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
                 DeskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
@@ -89,7 +89,19 @@ impl AppError {
 
 /// Logs an internal error with its cause; the client sees only that one happened.
 fn log_internal(cause: &str) {
-    tracing::error!(cause, "internal error");
+    tracing::error!(status = 500, cause, "internal error");
+}
+
+/// Logs a desk failure that the server answers with 5xx, with its cause, once for the API and
+/// the pages alike. Refusals of the request (4xx) are the caller's business and are not logged.
+pub(crate) fn log_server_error(e: &DeskError) {
+    match e {
+        DeskError::Internal(cause) => log_internal(cause),
+        DeskError::Unavailable(cause) => {
+            tracing::warn!(status = 503, cause = cause.as_str(), "database unavailable");
+        }
+        _ => {}
+    }
 }
 
 impl IntoResponse for AppError {
@@ -146,12 +158,14 @@ impl IntoResponse for AppError {
                     )
                         .into_response();
                 }
-                DeskError::Unavailable => {
-                    tracing::warn!("database unavailable; request answered 503");
-                    ("unavailable", say("http-unavailable"), json!({}))
+                DeskError::Unavailable(_) => {
+                    log_server_error(&e);
+                    let body = json!({ "code": "unavailable", "message": say("http-unavailable"), "details": {} });
+                    return (status, [(axum::http::header::RETRY_AFTER, "5")], Json(body))
+                        .into_response();
                 }
-                DeskError::Internal(cause) => {
-                    log_internal(&cause);
+                DeskError::Internal(_) => {
+                    log_server_error(&e);
                     ("internal", say("http-internal"), json!({}))
                 }
             },

@@ -29,10 +29,23 @@ pub fn free_port() -> u16 {
 /// process and the port it chose, read from its banner — so parallel tests never race for a
 /// port picked in advance. Waits at most thirty seconds for the banner.
 pub fn spawn_on_own_port(mut command: std::process::Command) -> (Killed, u16) {
+    command.stderr(std::process::Stdio::null());
+    spawn_with_its_stderr(command)
+}
+
+/// As [`spawn_on_own_port`], with the server's log (its standard error) written to `log`.
+pub fn spawn_logging_to(
+    mut command: std::process::Command,
+    log: &std::path::Path,
+) -> (Killed, u16) {
+    command.stderr(std::fs::File::create(log).unwrap());
+    spawn_with_its_stderr(command)
+}
+
+fn spawn_with_its_stderr(mut command: std::process::Command) -> (Killed, u16) {
     use std::io::BufRead;
     let mut child = command
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();

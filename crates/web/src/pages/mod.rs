@@ -427,13 +427,11 @@ impl PageError {
                     DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
                     DeskError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                     DeskError::Conflict(_) => StatusCode::CONFLICT,
-                    DeskError::Busy | DeskError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+                    DeskError::Busy | DeskError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                     DeskError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-                    DeskError::Internal(m) => {
-                        tracing::error!(error = %m, "a page failed");
-                        StatusCode::INTERNAL_SERVER_ERROR
-                    }
+                    DeskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 };
+                crate::error::log_server_error(&e);
                 let title = match status {
                     StatusCode::NOT_FOUND => ui.t("ui-error-not-found"),
                     StatusCode::FORBIDDEN => ui.t("ui-error-forbidden"),
@@ -444,7 +442,9 @@ impl PageError {
                     DeskError::Internal(_) => ui.t("ui-error-internal"),
                     DeskError::NotFound => ui.t("ui-error-not-found-text"),
                     DeskError::Unauthorized => ui.t("ui-error-signed-out"),
-                    DeskError::Busy | DeskError::Unavailable => ui.t("ui-error-unavailable-text"),
+                    DeskError::Busy | DeskError::Unavailable(_) => {
+                        ui.t("ui-error-unavailable-text")
+                    }
                     other => other.render(lang),
                 };
                 (status, title, message)
@@ -460,7 +460,14 @@ impl PageError {
             title,
             message,
         };
-        (status, render(&page)).into_response()
+        let mut response = (status, render(&page)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }
 
