@@ -36,7 +36,9 @@ mod error;
 mod identity;
 mod intake;
 pub mod limits;
+pub mod links;
 mod mail;
+mod mail_templates;
 mod outgoing;
 pub mod permissions;
 mod queue;
@@ -61,6 +63,7 @@ pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{Request, Via};
 pub use limits::MAX_SUBJECT;
 pub use mail::{HeldMail, MailOutcome};
+pub use mail_templates::{MAIL_KINDS, MailTemplates, Written};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
@@ -98,6 +101,8 @@ pub struct Desk {
     throttle: Arc<identity::Throttle>,
     /// Wrong passwords by client address.
     address_throttle: Arc<identity::Throttle>,
+    /// The templates outgoing mail is written from.
+    mail_templates: Arc<MailTemplates>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -127,6 +132,7 @@ impl Desk {
             )),
             throttle: Default::default(),
             address_throttle: Arc::new(identity::Throttle::per_address()),
+            mail_templates: Arc::new(MailTemplates::embedded()),
         }
     }
 
@@ -152,6 +158,12 @@ impl Desk {
     /// `work`'s own, or [`DeskError::Unavailable`] when the limit passes first.
     pub async fn within_limit<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
         self.store.within_limit(work).await
+    }
+
+    /// The same desk writing mail from other templates, such as an admin's directory.
+    pub fn with_mail_templates(mut self, templates: MailTemplates) -> Desk {
+        self.mail_templates = Arc::new(templates);
+        self
     }
 
     /// Now, by the desk's clock.

@@ -2,12 +2,14 @@
 //! to the addresses their recipients have. The channel that sends them (SMTP in the server)
 //! claims one, marks it just before it goes, and says how it went.
 
-use reglament_domain::{AgentId, ContactId, Role};
+use reglament_domain::{AgentId, ContactId, Role, TicketEvent};
 use reglament_mail::Outgoing;
 use reglament_store::StoreError;
 use reglament_store::tickets::OutboxMessage;
 
-use crate::{Desk, DeskError, Lang, Result, Text};
+use serde_json::json;
+
+use crate::{Desk, DeskError, Lang, Result, Text, Written};
 
 /// A message ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +33,9 @@ pub struct Sender {
     pub address: String,
     /// Its display name: the regulation's provider, say.
     pub name: String,
+    /// The site's public address (`https://support.example.ru`), for links in mail; without
+    /// it mail carries no links.
+    pub site: Option<String>,
 }
 
 impl Desk {
@@ -71,7 +76,18 @@ impl Desk {
                 .split('@')
                 .nth(1)
                 .unwrap_or("reglament.local");
-            let (subject, body) = self.words(&m);
+            let (subject, written) = match self.words(&m, sender).await {
+                Ok(w) => w,
+                // A template an admin broke fails the message for good, with the reason, and
+                // the outbox goes on.
+                Err(DeskError::Internal(e)) => {
+                    self.store
+                        .outbox_failed(m.id, attempt, &e, true, self.now())
+                        .await?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let outgoing = Outgoing {
                 from: format!(
                     "{} <{}>",
@@ -80,7 +96,8 @@ impl Desk {
                 ),
                 to: to.clone(),
                 subject,
-                body,
+                body: written.text,
+                html: Some(written.html),
                 message_id: format!("outbox-{}@{domain}", m.id),
                 in_reply_to,
                 // An agent's reply is a person writing; everything else is automatic.
@@ -184,92 +201,83 @@ impl Desk {
         }
     }
 
-    /// The subject and the body of an outbox row, Russian first, English below.
-    fn words(&self, m: &OutboxMessage) -> (String, String) {
+    /// The subject and the body of an outbox row, written from its template: the values of
+    /// the row, the ticket's history for a reply, and links for a contact.
+    async fn words(&self, m: &OutboxMessage, sender: &Sender) -> Result<(String, Written)> {
         let p = &m.payload;
         let s = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
         let number = s("number");
         let subject_line = s("subject");
-        let known = [
-            "registered",
-            "reply",
-            "customer_reply",
-            "status",
-            "extended",
-            "assigned",
-            "handed_over",
-            "attachment_rejected",
-            "warn",
-            "breach",
-            "interim",
-            "unknown_sender",
-            "refused",
-        ];
-        let kind = if known.contains(&m.kind.as_str()) {
-            m.kind.as_str()
-        } else {
-            "other"
+        let local = |t: jiff::Timestamp| {
+            t.to_zoned(self.regulation.timezone.clone())
+                .strftime("%d.%m.%Y %H:%M %Z")
+                .to_string()
         };
-        let deadlines = p
+        let due_of = |x: &serde_json::Value| x.as_str()?.parse::<jiff::Timestamp>().ok();
+        let deadlines: Vec<serde_json::Value> = p
             .get("deadlines")
             .and_then(|d| d.as_array())
             .map(|d| {
                 d.iter()
                     .filter_map(|x| {
-                        let due = x.get("due")?.as_str()?.parse::<jiff::Timestamp>().ok()?;
-                        Some(format!(
-                            "{}: {}",
-                            x.get("target")?.as_str()?,
-                            due.to_zoned(self.regulation.timezone.clone())
-                                .strftime("%d.%m.%Y %H:%M %Z")
-                        ))
+                        let due = due_of(x.get("due")?)?;
+                        Some(json!({ "target": x.get("target")?.as_str()?, "due": local(due) }))
                     })
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                    .collect()
             })
             .unwrap_or_default();
-        let text = |lang: Lang| {
-            Text::new(format!("mail-out-{kind}"))
-                .arg("number", number.clone())
-                .arg("subject", subject_line.clone())
-                .arg("body", s("body"))
-                .arg("status", s("title"))
-                .arg("reason", s("reason"))
-                .arg("by", s("by"))
-                .arg(
-                    "target",
-                    if s("title").is_empty() {
-                        s("target")
-                    } else {
-                        s("title")
-                    },
+        let deadlines_text = deadlines
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}: {}",
+                    d["target"].as_str().unwrap_or(""),
+                    d["due"].as_str().unwrap_or("")
                 )
-                .arg("file", s("file"))
-                .arg("priority", s("priority"))
-                .arg(
-                    "priority_line",
-                    if s("priority").is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "{}\n",
-                            Text::new("mail-out-priority-line")
-                                .arg("priority", s("priority"))
-                                .render(lang)
-                        )
-                    },
-                )
-                .arg("deadlines", deadlines.clone())
-                .arg("channels", s("channels"))
-                .arg(
-                    "reasons",
-                    match lang {
-                        Lang::Ru => s("reasons_ru"),
-                        Lang::En => s("reasons_en"),
-                    },
-                )
-                .render(lang)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let status_id = s("status");
+        let base = self
+            .regulation
+            .base_status(&status_id)
+            .map(|b| format!("{b:?}").to_lowercase())
+            .unwrap_or_default();
+        let status_title = if s("title").is_empty() {
+            status_id.clone()
+        } else {
+            s("title")
         };
+        let target = if s("title").is_empty() {
+            s("target")
+        } else {
+            s("title")
+        };
+        let due = p.get("due").and_then(due_of).map(local);
+        let links = self.links(m, sender, &base).await?;
+        let history = if m.kind == "reply" {
+            self.history(m).await?
+        } else {
+            Vec::new()
+        };
+        let args = json!({
+            "number": number, "subject": subject_line, "body": s("body"),
+            "status": status_title, "reason": s("reason"), "by": s("by"), "target": target,
+            "file": s("file"), "priority": s("priority"), "deadlines": deadlines_text,
+            "channels": s("channels"), "priority_line": "",
+        });
+        let context = json!({
+            "kind": m.kind, "number": number, "subject": subject_line, "provider": sender.name,
+            "priority": s("priority"), "deadlines": deadlines, "body": s("body"),
+            "status": status_title, "base": base, "reason": s("reason"), "by": s("by"),
+            "target": target, "due": due, "file": s("file"), "channels": s("channels"),
+            "reasons_ru": s("reasons_ru"), "reasons_en": s("reasons_en"),
+            "history": history, "links": links, "args": args,
+        });
+        let written = self
+            .mail_templates
+            .write(&m.kind, &context)
+            .map_err(DeskError::Internal)?;
         let subject = if number.is_empty() {
             Text::new("mail-out-subject-plain")
                 .arg("subject", subject_line.clone())
@@ -280,11 +288,83 @@ impl Desk {
                 .arg("subject", subject_line.clone())
                 .render(Lang::Ru)
         };
-        let body = format!(
-            "{}\n\n-- \n{}\n",
-            text(Lang::Ru).trim_end(),
-            text(Lang::En).trim_end()
-        );
-        (subject, body)
+        Ok((subject, written))
+    }
+
+    /// The links a message carries: the ticket on the portal for a contact, and for a
+    /// completed ticket the signed links to confirm, object and rate without signing in.
+    async fn links(
+        &self,
+        m: &OutboxMessage,
+        sender: &Sender,
+        base: &str,
+    ) -> Result<serde_json::Value> {
+        let (Some(site), Some(ticket)) = (sender.site.as_deref(), m.ticket) else {
+            return Ok(json!({}));
+        };
+        let site = site.trim_end_matches('/');
+        let Some(contact) = m
+            .recipient
+            .strip_prefix("contact:")
+            .and_then(|c| c.parse::<i64>().ok())
+        else {
+            return Ok(json!({ "ticket": format!("{site}/tickets/{}", ticket.0) }));
+        };
+        let mut links = json!({ "ticket": format!("{site}/tickets/{}", ticket.0) });
+        if base == "completed" {
+            let token = self.mail_link(ticket, ContactId(contact)).await?;
+            let at = format!("{site}/m/{token}");
+            links["confirm"] = json!(format!("{at}?do=confirm"));
+            links["object"] = json!(format!("{at}?do=object"));
+            links["rate"] = json!(
+                (1..=5)
+                    .map(|n| format!("{at}?do=rate&stars={n}"))
+                    .collect::<Vec<_>>()
+            );
+        }
+        Ok(links)
+    }
+
+    /// The public history of a ticket before an agent's reply, newest first, at most five
+    /// messages, for quoting below it.
+    async fn history(&self, m: &OutboxMessage) -> Result<Vec<serde_json::Value>> {
+        let Some(ticket) = m.ticket else {
+            return Ok(Vec::new());
+        };
+        let journal = self
+            .store
+            .journal(ticket, reglament_store::tickets::Viewer::Staff)
+            .await?;
+        let mut messages: Vec<(jiff::Timestamp, reglament_domain::Actor, String)> = journal
+            .into_iter()
+            .filter_map(|e| match e.event {
+                TicketEvent::Received { description, .. } => Some((e.at, e.actor, description)),
+                TicketEvent::Replied { public: true, body } => Some((e.at, e.actor, body)),
+                _ => None,
+            })
+            .collect();
+        // The reply itself is the newest public message; the history is what came before.
+        let body = m.payload.get("body").and_then(|b| b.as_str()).unwrap_or("");
+        if messages.last().is_some_and(|(_, _, b)| b == body) {
+            messages.pop();
+        }
+        let mut out = Vec::new();
+        for (at, actor, body) in messages.into_iter().rev().take(5) {
+            let author = match actor {
+                reglament_domain::Actor::Contact(c) => {
+                    self.store.contact(c).await.map(|c| c.full_name).ok()
+                }
+                reglament_domain::Actor::Agent(a) => {
+                    self.store.agent(a).await.map(|a| a.full_name).ok()
+                }
+                _ => None,
+            };
+            out.push(json!({
+                "at": at.to_zoned(self.regulation.timezone.clone()).strftime("%d.%m.%Y %H:%M").to_string(),
+                "author": author.unwrap_or_default(),
+                "body": body,
+            }));
+        }
+        Ok(out)
     }
 }

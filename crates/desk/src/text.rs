@@ -252,6 +252,30 @@ impl Text {
     }
 }
 
+/// A Fluent message with arguments named at run time, as templates name them.
+pub(crate) fn fluent(lang: Lang, id: &str, args: &[(String, FluentArg)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                FluentArg::Str(s) => FluentValue::from(s.as_str()),
+                FluentArg::Num(n) => FluentValue::from(*n),
+            };
+            (Cow::Owned(k.clone()), value)
+        })
+        .collect();
+    LOCALES
+        .try_lookup_with_args(&lang.id(), id, &args)
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// An argument of [`fluent`].
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum FluentArg {
+    Str(String),
+    Num(f64),
+}
+
 /// A working-time or calendar duration in words: `2 часа 5 минут`, `1 hour 30 minutes`.
 ///
 /// # Example

@@ -267,6 +267,7 @@ async fn an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_d
     let sender = reglament_desk::Sender {
         address: "support@saveit.pro".into(),
         name: "Поддержка".into(),
+        site: None,
     };
     let mut answers = Vec::new();
     while let Some(m) = app.desk.next_outgoing(&sender).await.unwrap() {

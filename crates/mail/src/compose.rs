@@ -3,7 +3,7 @@
 //! auto-responders leave them alone.
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MessageBuilder};
+use lettre::message::{Mailbox, MessageBuilder, MultiPart};
 
 use crate::MailError;
 
@@ -18,6 +18,8 @@ pub struct Outgoing {
     pub subject: String,
     /// The plain-text body.
     pub body: String,
+    /// The HTML alternative, when there is one.
+    pub html: Option<String>,
     /// The `Message-ID`, without angle brackets: stable for one outbox row, so that a resent
     /// copy is recognisably the same message.
     pub message_id: String,
@@ -43,6 +45,7 @@ pub struct Outgoing {
 ///     to: vec!["ivanov@romashka.ru".into()],
 ///     subject: "[Заявка #2026-00042] Заявка зарегистрирована".into(),
 ///     body: "Ваша заявка зарегистрирована.".into(),
+///     html: Some("<p>Ваша заявка зарегистрирована.</p>".into()),
 ///     message_id: "outbox-7@example.ru".into(),
 ///     in_reply_to: Some("m1@romashka.ru".into()),
 ///     auto_submitted: Some("auto-replied"),
@@ -51,6 +54,7 @@ pub struct Outgoing {
 /// assert_eq!(back.subject, "[Заявка #2026-00042] Заявка зарегистрирована");
 /// assert_eq!(back.in_reply_to, vec!["m1@romashka.ru"]);
 /// assert_eq!(back.automatic, Some(reglament_mail::Automatic::AutoSubmitted));
+/// assert_eq!(back.text.trim(), "Ваша заявка зарегистрирована.");
 /// # Ok::<(), reglament_mail::MailError>(())
 /// ```
 pub fn compose(m: &Outgoing) -> Result<Vec<u8>, MailError> {
@@ -67,10 +71,14 @@ pub fn compose(m: &Outgoing) -> Result<Vec<u8>, MailError> {
     if let Some(r) = &m.in_reply_to {
         b = b.in_reply_to(format!("<{r}>")).references(format!("<{r}>"));
     }
-    let mut msg = b
-        .header(ContentType::TEXT_PLAIN)
-        .body(m.body.clone())
-        .map_err(|e| bad("the message", &e))?;
+    let mut msg = match &m.html {
+        Some(html) => b.multipart(MultiPart::alternative_plain_html(
+            m.body.clone(),
+            html.clone(),
+        )),
+        None => b.header(ContentType::TEXT_PLAIN).body(m.body.clone()),
+    }
+    .map_err(|e| bad("the message", &e))?;
     if let Some(a) = m.auto_submitted {
         msg.headers_mut().insert_raw(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),

@@ -91,6 +91,9 @@ pub struct ServerSection {
     /// Behind a reverse proxy: the header it puts the client's address in (`X-Forwarded-For`),
     /// trusted for the sign-in back-off. Without it, the connection's address counts.
     pub client_address_header: Option<String>,
+    /// The site's address as customers reach it (`https://support.example.ru`), for links in
+    /// mail; without it mail carries no links.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,6 +108,9 @@ pub struct MailSection {
     /// Mailboxes to poll over IMAP.
     #[serde(default)]
     pub imap: Vec<ImapSection>,
+    /// A directory of mail templates replacing the built-in ones of the same name
+    /// (`reglament mail templates DIR` writes the built-in ones there to start from).
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,6 +17,19 @@ pub enum Command {
     /// Read one RFC 5322 message on standard input and store it; exit 75 when it cannot be
     /// stored, so that the MTA retries.
     Ingest(IngestArgs),
+    /// Write the built-in mail templates into a directory, to edit and name in `[mail]
+    /// templates`; files already there are kept. With `--check`, only check the directory's
+    /// templates.
+    Templates(TemplatesArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TemplatesArgs {
+    /// The directory.
+    dir: std::path::PathBuf,
+    /// Check the templates in the directory instead of writing any.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -32,7 +45,10 @@ pub struct IngestArgs {
 }
 
 pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
-    let Command::Ingest(a) = c;
+    let a = match c {
+        Command::Ingest(a) => a,
+        Command::Templates(t) => return templates(t, out),
+    };
     let mut raw = Vec::new();
     if let Err(e) = std::io::stdin().lock().read_to_end(&mut raw) {
         eprintln!("reglament mail ingest: cannot read the message: {e}");
@@ -92,4 +108,34 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         ),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn templates(t: TemplatesArgs, out: &mut impl Write) -> Result<ExitCode> {
+    if !t.check {
+        std::fs::create_dir_all(&t.dir)?;
+        for (name, source) in reglament_desk::MailTemplates::builtin() {
+            let path = t.dir.join(name);
+            if path.exists() {
+                writeln!(out, "kept    {}", path.display())?;
+            } else {
+                std::fs::write(&path, source)?;
+                writeln!(out, "written {}", path.display())?;
+            }
+        }
+    }
+    match reglament_desk::MailTemplates::from_dir(&t.dir) {
+        Ok(m) => {
+            writeln!(
+                out,
+                "{} templates in force from {}",
+                m.overridden().len(),
+                t.dir.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }

@@ -100,7 +100,20 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
             "the regulation changed; open tickets recomputed"
         );
     }
-    let desk = Desk::new(store.clone(), regulation.clone(), Arc::new(numbers)).with_source(source);
+    let mut desk =
+        Desk::new(store.clone(), regulation.clone(), Arc::new(numbers)).with_source(source);
+    if let Some(dir) = &file.mail.templates {
+        let dir = file.resolve(dir);
+        let templates = reglament_desk::MailTemplates::from_dir(&dir)
+            .map_err(|e| anyhow::anyhow!("[mail] templates: {e}"))?;
+        tracing::info!(dir = %dir.display(), replaced = ?templates.overridden(), "mail templates");
+        desk = desk.with_mail_templates(templates);
+    }
+    if let Some(url) = &file.server.public_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        anyhow::bail!("[server] public_url `{url}` must start with https:// or http://");
+    }
     let logins = if a.demo {
         seed_demo(&desk).await?
     } else {
@@ -171,7 +184,17 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
     // The outbox goes out when an SMTP server and a sender address are configured.
     let outbound = match (
         &file.mail.smtp,
-        crate::smtp::sender(&file.mail, &regulation.name),
+        crate::smtp::sender(
+            &file.mail,
+            &regulation.name,
+            Some(
+                file.server
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{addr}")),
+            )
+            .as_deref(),
+        ),
     ) {
         (Some(s), Some(sender)) => {
             let transport = crate::smtp::transport(s)?;

@@ -36,8 +36,9 @@ pub fn transport(s: &SmtpSection) -> anyhow::Result<AsyncSmtpTransport<Tokio1Exe
 }
 
 /// The sender mail goes out as.
-pub fn sender(m: &MailSection, fallback_name: &str) -> Option<Sender> {
+pub fn sender(m: &MailSection, fallback_name: &str, site: Option<&str>) -> Option<Sender> {
     Some(Sender {
+        site: site.map(str::to_string),
         address: m.from.clone()?,
         name: m
             .from_name

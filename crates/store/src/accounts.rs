@@ -441,3 +441,25 @@ pub(crate) async fn end_sessions_in(
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// The key that signs links in mail (confirm, object, rate), made once for the whole
+    /// installation and kept in the database, so that every node signs and checks alike.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn link_key(&self) -> Result<Secret> {
+        let fresh = new_token()?;
+        // The first node to ask makes it; the others read the same one.
+        sqlx::query("INSERT INTO settings (name, value) VALUES ('mail_link_key', $1) ON CONFLICT (name) DO NOTHING")
+            .bind(fresh.expose())
+            .execute(&self.pool)
+            .await?;
+        let (key,): (String,) =
+            sqlx::query_as("SELECT value FROM settings WHERE name = 'mail_link_key'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(Secret::new(key))
+    }
+}
