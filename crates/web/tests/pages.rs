@@ -932,7 +932,146 @@ async fn an_agent_reads_a_held_message_again_once_its_sender_is_a_contact(db: Db
     assert_eq!(p.status, StatusCode::CONFLICT);
 }
 
+async fn a_link_from_the_completion_mail_lets_the_customer_object_and_later_rate_without_signing_in(
+    db: Db,
+) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Настроить права").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let complete = || async {
+        let p = agent
+            .submit(
+                &format!("/tickets/{id}/act"),
+                &[
+                    Part::Text("csrf", &agent.csrf()),
+                    Part::Text("op", "status"),
+                    Part::Text("status", "completed"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    };
+    complete().await;
+    let Some(reglament_domain::Principal::Contact(contact, _)) = customer.principal else {
+        unreachable!()
+    };
+    let token = app
+        .desk
+        .mail_link(reglament_domain::TicketId(id), contact)
+        .await
+        .unwrap();
+    let at = format!("/m/{token}");
+    // Signed out, as a customer opening the mail is.
+    let visitor = app.anonymous();
+    let page = visitor.page(&format!("{at}?do=rate&stars=4")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Настроить права"), "{}", page.text);
+    assert!(page.text.contains("value=\"confirm\""), "{}", page.text);
+    assert!(
+        page.text
+            .contains("id=\"stars-4\" name=\"stars\" value=\"4\" checked"),
+        "{}",
+        page.text
+    );
+    // Opening the page changed nothing: a mail scanner that follows links confirms nothing.
+    let view = app
+        .desk
+        .ticket(
+            customer.principal.unwrap(),
+            reglament_domain::TicketId(id),
+            reglament_desk::Lang::Ru,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.status, "completed");
+    let form_token = page.input("form_token").expect("the form's token");
+    let form_cookie = format!("reglament_form={form_token}");
+    // Without the form's cookie, a forged post does nothing.
+    let forged = visitor
+        .browse(
+            "POST",
+            &at,
+            "application/x-www-form-urlencoded",
+            urlencoded(&[("form_token", &form_token), ("op", "confirm")]),
+            None,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+    let object = visitor
+        .browse(
+            "POST",
+            &at,
+            "application/x-www-form-urlencoded",
+            urlencoded(&[
+                ("form_token", &form_token),
+                ("op", "object"),
+                ("reason", "Права так и не выданы"),
+            ]),
+            Some(&form_cookie),
+        )
+        .await;
+    assert_eq!(object.status, StatusCode::OK, "{}", object.text);
+    assert!(
+        object.text.contains("Заявка возвращена в работу."),
+        "{}",
+        object.text
+    );
+    let view = app
+        .desk
+        .ticket(
+            customer.principal.unwrap(),
+            reglament_domain::TicketId(id),
+            reglament_desk::Lang::Ru,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.status, "in_progress");
+    // Completed again; the same link now rates it.
+    complete().await;
+    let page = visitor.page(&at).await;
+    let form_token = page.input("form_token").unwrap();
+    let rated = visitor
+        .browse(
+            "POST",
+            &at,
+            "application/x-www-form-urlencoded",
+            urlencoded(&[
+                ("form_token", &form_token),
+                ("op", "rate"),
+                ("stars", "4"),
+                ("comment", "Со второго раза"),
+            ]),
+            Some(&format!("reglament_form={form_token}")),
+        )
+        .await;
+    assert_eq!(rated.status, StatusCode::OK, "{}", rated.text);
+    assert!(rated.text.contains("Спасибо за оценку."), "{}", rated.text);
+    let view = app
+        .desk
+        .ticket(
+            customer.principal.unwrap(),
+            reglament_domain::TicketId(id),
+            reglament_desk::Lang::Ru,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.stars, Some(4));
+    // The link reaches only its own ticket: it is no session.
+    let other = visitor.page(&format!("/tickets/{id}")).await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    // An altered token is refused with a page that says so.
+    let altered = visitor.page(&format!("/m/x{token}")).await;
+    assert_eq!(altered.status, StatusCode::FORBIDDEN);
+    assert!(
+        altered.text.contains("Ссылка повреждена"),
+        "{}",
+        altered.text
+    );
+}
+
 on_both_databases!(
+    a_link_from_the_completion_mail_lets_the_customer_object_and_later_rate_without_signing_in,
     an_agent_reads_a_held_message_again_once_its_sender_is_a_contact,
     repeated_wrong_passwords_answer_429_with_retry_after,
     cookies_are_secure_unless_the_site_is_served_from_loopback,

@@ -411,6 +411,17 @@ const PAGES: &[(&str, &str, &str)] = &[
         "/portal/new",
         "401/401 303/303 303/303 303/303 303/303 303/303 401/401",
     ),
+    // A link from mail with a token this installation never signed: refused to everyone.
+    (
+        "GET",
+        "/m/{token}",
+        "403/403 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    (
+        "POST",
+        "/m/{token}",
+        "403/403 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
     (
         "GET",
         "/regulation",
@@ -578,12 +589,14 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                     ("POST", r)
                         if r == "/sign-in"
                             || r == "/sign-out"
+                            || r.starts_with("/m/")
                             || r.starts_with("/admin")
                             || r.starts_with("/account") =>
                     {
                         let name = format!("ООО «Страница {n}»");
                         let email = format!("page{n}@example.ru");
                         let fields: Vec<(&str, &str)> = match r {
+                            "/m/{token}" => vec![("form_token", "forged"), ("op", "confirm")],
                             "/sign-in" => vec![
                                 ("email", "nobody@example.ru"),
                                 ("password", "wrong-password"),

@@ -267,3 +267,7 @@ ui-account-new = New password
 ui-account-change = Change the password
 ui-account-changed = The password is changed. Your other sessions have ended.
 ui-account-others-end = Once it is changed, your sessions on other devices end.
+ui-link-expired-form = The form has expired: send it again.
+ui-link-unknown-action = Unknown action.
+ui-link-nothing = Nothing needs doing on this ticket now.
+ui-link-portal = Open the ticket on the portal (sign-in needed)

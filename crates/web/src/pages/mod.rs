@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod form;
+mod link;
 mod portal;
 mod queue;
 pub(crate) mod ticket;
@@ -48,6 +49,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/mail"),
     ("GET", "/admin/mail/{id}/raw"),
     ("POST", "/admin/mail/{id}/{action}"),
+    ("GET", "/m/{token}"),
+    ("POST", "/m/{token}"),
     ("GET", "/regulation"),
     ("GET", "/events"),
     ("GET", "/static/app.css"),
@@ -99,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/mail", get(admin::mail))
         .route("/admin/mail/{id}/raw", get(admin::mail_raw))
         .route("/admin/mail/{id}/{action}", post(admin::mail_action))
+        .route("/m/{token}", get(link::page).post(link::act))
         .route("/regulation", get(regulation))
         .route("/events", get(events))
         .route("/static/app.css", get(css))
