@@ -998,3 +998,28 @@ fn mail_ingest_stores_a_message_once_and_asks_the_mta_to_retry_when_the_database
     assert_eq!(o.status.code(), Some(75), "{}", stderr(&o));
     assert!(stderr(&o).contains("try again later"), "{}", stderr(&o));
 }
+
+#[test]
+fn mail_templates_are_written_out_to_edit_kept_when_edited_and_checked_with_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("reglament-cli-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let o = reglament(&["mail", "templates", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("written"), "{}", stdout(&o));
+    assert!(dir.join("registered.txt").exists() && dir.join("message.html").exists());
+    // An edited template is kept by a second run.
+    std::fs::write(dir.join("registered.txt"), "Принято: {{ number }}\n").unwrap();
+    let o = reglament(&["mail", "templates", d]);
+    assert!(stdout(&o).contains("kept"), "{}", stdout(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("registered.txt")).unwrap(),
+        "Принято: {{ number }}\n"
+    );
+    // A broken one is named with its line.
+    std::fs::write(dir.join("status.txt"), "ok\n{% if base %}\nnever closed\n").unwrap();
+    let o = reglament(&["mail", "templates", "--check", d]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("status.txt:"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
