@@ -69,7 +69,9 @@ pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
 pub use text::{Lang, Text, duration_text, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
-pub use workspace::{Abilities, CustomerCard, FormField, IntakeForm, TicketPage, TimelineEntry};
+pub use workspace::{
+    Abilities, CustomerCard, FormField, IntakeForm, TicketPage, TimelineEntry, UndeliveredMail,
+};
 
 pub use reglament_regulation::format_size;
 pub use reglament_store::accounts::{ApiToken, Secret};

@@ -128,6 +128,23 @@ pub struct TicketPage {
     pub activities: Vec<Named>,
     /// Active agents, for assigning.
     pub agents: Vec<Named>,
+    /// Mail about this ticket that has not reached its recipient (staff only).
+    pub undelivered: Vec<UndeliveredMail>,
+}
+
+/// A message about a ticket that failed, or is failing, to go out, as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UndeliveredMail {
+    /// Who it was for: a name and address.
+    pub to: String,
+    /// What it was, worded.
+    pub what: String,
+    /// The mail server's answer.
+    pub error: String,
+    /// `failed` for good, or `retrying`.
+    pub state: &'static str,
+    /// When it failed, or when it is tried next, in the regulation's time zone.
+    pub when: String,
 }
 
 /// One field of the intake form.
@@ -381,10 +398,53 @@ impl Desk {
                 .filter(|a| staff && a.active)
                 .map(|a| named(&a.id.0.to_string(), &a.full_name))
                 .collect(),
+            undelivered: if staff {
+                self.undelivered(id, lang).await?
+            } else {
+                Vec::new()
+            },
             card,
             timeline,
             ticket,
         })
+    }
+
+    /// The ticket's mail that has not gone out, worded for staff.
+    async fn undelivered(&self, id: TicketId, lang: Lang) -> Result<Vec<UndeliveredMail>> {
+        let mut out = Vec::new();
+        for u in self.store.undelivered(id).await? {
+            let (kind, value) = u.recipient.split_once(':').unwrap_or((&u.recipient, ""));
+            let to = match (kind, value.parse::<i64>()) {
+                ("contact", Ok(c)) => self
+                    .store
+                    .contact(reglament_domain::ContactId(c))
+                    .await
+                    .map(|c| format!("{} <{}>", c.full_name, c.email.as_str()))
+                    .unwrap_or_else(|_| u.recipient.clone()),
+                ("agent", Ok(a)) => self
+                    .store
+                    .agent(reglament_domain::AgentId(a))
+                    .await
+                    .map(|a| format!("{} <{}>", a.full_name, a.email.as_str()))
+                    .unwrap_or_else(|_| u.recipient.clone()),
+                _ => u.recipient.clone(),
+            };
+            let (state, when) = match (u.failed_at, u.next_attempt_at) {
+                (Some(t), _) => ("failed", t),
+                (None, Some(t)) => ("retrying", t),
+                (None, None) => ("retrying", self.now()),
+            };
+            out.push(UndeliveredMail {
+                to,
+                what: Text::new("mail-kind")
+                    .arg("kind", u.kind.clone())
+                    .render(lang),
+                error: u.error,
+                state,
+                when: self.local_time(when),
+            });
+        }
+        Ok(out)
     }
 
     fn timeline_entry(

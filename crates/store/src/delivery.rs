@@ -126,6 +126,35 @@ impl Store {
         Ok(())
     }
 
+    /// A ticket's mail that failed for good, or is failing and will be tried again, oldest
+    /// first: what staff must know, since the customer may not have heard.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn undelivered(&self, ticket: TicketId) -> Result<Vec<Undelivered>> {
+        let rows: Vec<(String, String, Option<String>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT kind, recipient, last_error, attempts, failed_at, next_attempt_at FROM outbox \
+             WHERE ticket_id = $1 AND sent_at IS NULL AND (failed_at IS NOT NULL OR last_error IS NOT NULL) ORDER BY id",
+        )
+        .bind(ticket.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(kind, recipient, error, attempts, failed, next)| Undelivered {
+                    kind,
+                    recipient,
+                    error: error.unwrap_or_default(),
+                    attempts,
+                    failed_at: failed.and_then(|s| Timestamp::from_second(s).ok()),
+                    next_attempt_at: next.and_then(|s| Timestamp::from_second(s).ok()),
+                },
+            )
+            .collect())
+    }
+
     /// The `Message-ID` of the first message a ticket came with, for the replies' threading.
     ///
     /// # Errors
@@ -183,4 +212,21 @@ impl Store {
                 .await?;
         Ok(n)
     }
+}
+
+/// A ticket's message that has not reached its recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undelivered {
+    /// What it is: `registered`, `reply`, `status`, …
+    pub kind: String,
+    /// `contact:<id>`, `agent:<id>`, …
+    pub recipient: String,
+    /// The mail server's last answer, or why it could not be written.
+    pub error: String,
+    /// How many times it was tried.
+    pub attempts: i64,
+    /// When it failed for good; `None` while it is still being retried.
+    pub failed_at: Option<Timestamp>,
+    /// When it is tried next, while it is retried.
+    pub next_attempt_at: Option<Timestamp>,
 }

@@ -1070,7 +1070,51 @@ async fn a_link_from_the_completion_mail_lets_the_customer_object_and_later_rate
     );
 }
 
+async fn mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    let id = filed(&customer, "Не приходит письмо").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let sender = reglament_desk::Sender {
+        address: "support@saveit.pro".into(),
+        name: "Поддержка".into(),
+        site: None,
+    };
+    let ack = app
+        .desk
+        .next_outgoing(&sender)
+        .await
+        .unwrap()
+        .expect("the acknowledgment");
+    app.desk
+        .outgoing_failed(
+            &ack,
+            "550 5.1.1 <client@customer.test>: mailbox unavailable",
+            true,
+        )
+        .await
+        .unwrap();
+    let page = agent.page(&format!("/tickets/{id}")).await;
+    assert!(page.text.contains("Письма не доставлены"), "{}", page.text);
+    assert!(
+        page.text.contains("Подтверждение регистрации"),
+        "{}",
+        page.text
+    );
+    // The server's answer, escaped.
+    assert!(
+        page.text
+            .contains("550 5.1.1 &#60;client@customer.test&#62;: mailbox unavailable"),
+        "{}",
+        page.text
+    );
+    let own = customer.page(&format!("/tickets/{id}")).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(!own.text.contains("Письма не доставлены"));
+}
+
 on_both_databases!(
+    mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only,
     a_link_from_the_completion_mail_lets_the_customer_object_and_later_rate_without_signing_in,
     an_agent_reads_a_held_message_again_once_its_sender_is_a_contact,
     repeated_wrong_passwords_answer_429_with_retry_after,

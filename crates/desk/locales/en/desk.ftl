@@ -276,3 +276,17 @@ http-deadline = The answer took too long. Try again in a few seconds.
 link-invalid = The link is damaged or not ours. Open the ticket on the portal.
 link-expired = The link has expired. Open the ticket on the portal.
 link-contact-gone = The link no longer works: the contact is deactivated.
+mail-kind = { $kind ->
+    [registered] Registration acknowledgment
+    [reply] Agent's reply
+    [customer_reply] Customer's reply
+    [status] Status change
+    [extended] Deadline extension
+    [assigned] Assignment
+    [handed_over] Hand-over to a line
+    [attachment_rejected] File refused
+    [warn] Deadline warning
+    [breach] Deadline breach
+    [interim] Interim notice
+   *[other] Notice
+}

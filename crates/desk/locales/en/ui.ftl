@@ -271,3 +271,6 @@ ui-link-expired-form = The form has expired: send it again.
 ui-link-unknown-action = Unknown action.
 ui-link-nothing = Nothing needs doing on this ticket now.
 ui-link-portal = Open the ticket on the portal (sign-in needed)
+ui-undelivered-title = Mail not delivered
+ui-undelivered-failed = Not delivered, for good:
+ui-undelivered-retrying = Not delivered; next try:

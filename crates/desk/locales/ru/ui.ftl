@@ -273,3 +273,6 @@ ui-link-expired-form = Форма устарела: отправьте её ещ
 ui-link-unknown-action = Неизвестное действие.
 ui-link-nothing = Сейчас по этой заявке ничего делать не нужно.
 ui-link-portal = Открыть заявку на портале (нужен вход)
+ui-undelivered-title = Письма не доставлены
+ui-undelivered-failed = Не доставлено, окончательно:
+ui-undelivered-retrying = Не доставлено; следующая попытка:
