@@ -133,7 +133,7 @@ impl Store {
     ///
     /// Storage errors.
     pub async fn undelivered(&self, ticket: TicketId) -> Result<Vec<Undelivered>> {
-        let rows: Vec<(String, String, Option<String>, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<UndeliveredRow> = sqlx::query_as(
             "SELECT kind, recipient, last_error, attempts, failed_at, next_attempt_at FROM outbox \
              WHERE ticket_id = $1 AND sent_at IS NULL AND (failed_at IS NOT NULL OR last_error IS NOT NULL) ORDER BY id",
         )
@@ -213,6 +213,16 @@ impl Store {
         Ok(n)
     }
 }
+
+/// kind, recipient, last error, attempts, failed at, next attempt at.
+type UndeliveredRow = (
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// A ticket's message that has not reached its recipient.
 #[derive(Clone, Debug, PartialEq, Eq)]
