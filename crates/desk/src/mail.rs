@@ -41,6 +41,14 @@ pub enum MailOutcome {
         /// Why.
         reason: Text,
     },
+    /// A delivery report about mail we sent: the message is marked failed on its ticket, and
+    /// the address as returning mail.
+    Bounced {
+        /// The stored report.
+        inbound: i64,
+        /// The ticket the returned message was about, if any.
+        ticket: Option<TicketId>,
+    },
     /// An automatic message that changes nothing: an auto-reply, a list, a bounce.
     Ignored {
         /// The stored message.
@@ -107,6 +115,7 @@ impl Desk {
             MailOutcome::Duplicate { .. } => return Ok(outcome),
             MailOutcome::Opened { ticket, .. } => ("ticket", Some(*ticket), None),
             MailOutcome::Joined { ticket, .. } => ("reply", Some(*ticket), None),
+            MailOutcome::Bounced { ticket, .. } => ("bounce", *ticket, None),
             MailOutcome::Quarantined { reason, .. } => {
                 ("quarantined", None, Some(reason.render(Lang::Ru)))
             }
@@ -161,6 +170,17 @@ impl Desk {
                 self.store.ticket_of_message_ids(&ids).await?
             }
         };
+        if let Some(report) = &m.report
+            && let Some(outcome) = self.bounced(inbound, report).await?
+        {
+            return Ok(outcome);
+        }
+        if let Some(c) = &sender
+            && c.bounced.is_some()
+        {
+            // Mail from the address proves it works again.
+            self.store.clear_bounced(c.id).await?;
+        }
         if let Some(why) = m.automatic {
             // No automatic message reopens a ticket or opens one; nothing is sent back.
             return Ok(MailOutcome::Ignored {
@@ -237,6 +257,52 @@ impl Desk {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// A delivery report: the recipients that failed mark their message failed and their
+    /// address as returning mail. `None` when the report names no failure (a delay, a
+    /// success): it is then an automatic message like any other.
+    async fn bounced(
+        &self,
+        inbound: i64,
+        report: &reglament_mail::DeliveryReport,
+    ) -> Result<Option<MailOutcome>> {
+        let failed: Vec<(String, String)> = report
+            .recipients
+            .iter()
+            .filter(|r| r.failed())
+            .map(|r| {
+                let why = match &r.diagnostic {
+                    Some(d) if d.contains(&r.status) => d.clone(),
+                    Some(d) => format!("{} {d}", r.status),
+                    None => r.status.clone(),
+                };
+                (r.address.clone(), why)
+            })
+            .collect();
+        if failed.is_empty() {
+            return Ok(None);
+        }
+        // Our messages are `outbox-N@domain`.
+        let outbox = report
+            .original_message_id
+            .as_deref()
+            .and_then(|id| id.strip_prefix("outbox-"))
+            .and_then(|rest| rest.split('@').next())
+            .and_then(|n| n.parse::<i64>().ok());
+        let ticket = self
+            .store
+            .outbox_bounced(outbox.unwrap_or(0), &failed, self.now())
+            .await?
+            .flatten();
+        tracing::warn!(
+            inbound,
+            outbox,
+            ticket = ticket.map(|t| t.0),
+            addresses = ?failed.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
+            "mail returned undelivered"
+        );
+        Ok(Some(MailOutcome::Bounced { inbound, ticket }))
     }
 
     /// Answers a message that did not become a ticket: to an unknown sender, the official

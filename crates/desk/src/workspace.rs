@@ -293,6 +293,13 @@ impl Desk {
                 card.contact_flags
                     .push(Text::new("ui-contact-owner").render(lang));
             }
+            if let Some(why) = &c.bounced {
+                card.contact_flags.push(
+                    Text::new("ui-contact-bounced")
+                        .arg("why", why.clone())
+                        .render(lang),
+                );
+            }
         }
         let contact_name = contact.as_ref().map(|c| c.full_name.clone());
         let who_is = |a: Actor| match a {

@@ -300,7 +300,106 @@ async fn an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_d
     assert!(refused.1.text.contains("- "), "{}", refused.1.text);
 }
 
+/// A Postfix delivery report for one of our messages to `to`.
+fn bounce_of(message_id: &str, to: &str) -> Vec<u8> {
+    format!(
+        "From: MAILER-DAEMON@mx.saveit.pro (Mail Delivery System)\r\n\
+         To: support@saveit.pro\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Message-ID: <bounce-{message_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.saveit.pro\r\n\r\n\
+         Final-Recipient: rfc822; {to}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n\
+         --B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{message_id}>\r\nTo: {to}\r\n\r\n--B--\r\n"
+    )
+    .into_bytes()
+}
+
+async fn a_bounce_of_our_mail_marks_it_failed_on_its_ticket_and_the_address_until_mail_comes_from_it(
+    db: Db,
+) {
+    let (app, email) = app(db).await;
+    let first = mail(
+        &email,
+        "m1@client.test",
+        "Не выгружается отчёт",
+        "",
+        "Ошибка 500.",
+    );
+    let MailOutcome::Opened { ticket, .. } = app.desk.ingest_mail(&first, "pipe").await.unwrap()
+    else {
+        panic!("no ticket opened")
+    };
+    let sender = reglament_desk::Sender {
+        address: "support@saveit.pro".into(),
+        name: "Поддержка".into(),
+        site: None,
+    };
+    let ack = app.desk.next_outgoing(&sender).await.unwrap().unwrap();
+    app.desk.outgoing_sent(ack.outbox).await.unwrap();
+    let sent_id = reglament_mail::parse(&ack.raw).unwrap().message_id.unwrap();
+    assert!(sent_id.starts_with("outbox-"), "{sent_id}");
+
+    let outcome = app
+        .desk
+        .ingest_mail(&bounce_of(&sent_id, &email), "pipe")
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, MailOutcome::Bounced { ticket: Some(t), .. } if t == ticket),
+        "{outcome:?}"
+    );
+    // Staff see the message as undelivered, with the server's words, and the address marked.
+    let agent = app
+        .as_agent(reglament_domain::Role::Agent, None)
+        .await
+        .principal
+        .unwrap();
+    let page = app
+        .desk
+        .ticket_page(agent, ticket, reglament_desk::Lang::Ru)
+        .await
+        .unwrap();
+    assert_eq!(page.undelivered.len(), 1, "{:?}", page.undelivered);
+    assert_eq!(page.undelivered[0].state, "failed");
+    assert!(
+        page.undelivered[0].error.contains("550 5.1.1 User unknown"),
+        "{:?}",
+        page.undelivered
+    );
+    assert!(
+        page.card
+            .contact_flags
+            .iter()
+            .any(|f| f.contains("возвращает письма")),
+        "{:?}",
+        page.card.contact_flags
+    );
+    // A bounce sends nothing back and writes nothing into the ticket.
+    assert!(app.desk.next_outgoing(&sender).await.unwrap().is_none());
+    assert_eq!(replies(&app, ticket).await.len(), 0);
+    // Mail from the address again: it works, and the mark goes.
+    let again = mail(&email, "m2@client.test", "Ещё вопрос", "", "Текст");
+    app.desk.ingest_mail(&again, "pipe").await.unwrap();
+    let page = app
+        .desk
+        .ticket_page(agent, ticket, reglament_desk::Lang::Ru)
+        .await
+        .unwrap();
+    assert!(
+        !page
+            .card
+            .contact_flags
+            .iter()
+            .any(|f| f.contains("возвращает письма")),
+        "{:?}",
+        page.card.contact_flags
+    );
+}
+
 on_both_databases!(
+    a_bounce_of_our_mail_marks_it_failed_on_its_ticket_and_the_address_until_mail_comes_from_it,
     an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_day,
     a_customers_message_opens_a_ticket_once_and_its_replies_join_it,
     a_stranger_quoting_a_number_is_held_and_writes_nothing,

@@ -54,6 +54,8 @@ pub struct Inbound {
     pub automatic: Option<Automatic>,
     /// What a spam filter on the way said.
     pub spam: SpamVerdict,
+    /// The delivery report (RFC 3464) it is, if it is one.
+    pub report: Option<crate::DeliveryReport>,
 }
 
 fn address(a: &mail_parser::Addr<'_>) -> Option<Address> {
@@ -188,6 +190,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
             .filter(|i| !i.is_empty()),
         automatic: automatic(&headers, &from.email, m.subject().unwrap_or("")),
         spam: spam(&headers),
+        report: crate::report::delivery_report(&m),
         from: Some(from),
         reply_to,
         to: addresses(m.to()),

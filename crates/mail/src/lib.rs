@@ -27,10 +27,12 @@
 mod compose;
 mod guard;
 mod inbound;
+mod report;
 
 pub use compose::{Outgoing, compose};
 pub use guard::{Automatic, SpamVerdict};
 pub use inbound::{Address, Attachment, Inbound, message_id, parse, trim_quoted};
+pub use report::{DeliveryReport, RecipientStatus};
 
 /// Why a message cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -140,3 +140,27 @@ fn the_cpython_email_corpus_reads_without_a_panic() {
     }
     assert!(read > refused, "read {read}, refused {refused}");
 }
+
+#[test]
+fn a_postfix_bounce_names_the_message_it_returns_and_why_each_recipient_failed() {
+    let m = parse(&message("postfix_bounce.eml")).unwrap();
+    assert_eq!(m.automatic, Some(reglament_mail::Automatic::AutoSubmitted));
+    let report = m.report.expect("a delivery report");
+    assert_eq!(
+        report.original_message_id.as_deref(),
+        Some("outbox-7@saveit.pro")
+    );
+    assert_eq!(report.recipients.len(), 1, "{:?}", report.recipients);
+    let r = &report.recipients[0];
+    assert_eq!(r.address, "ivanov@romashka.ru");
+    assert_eq!(r.status, "5.1.1");
+    assert!(r.failed());
+    assert_eq!(
+        r.diagnostic.as_deref(),
+        Some(
+            "550 5.1.1 <ivanov@romashka.ru>: Recipient address rejected: User unknown in virtual mailbox table"
+        )
+    );
+    // An ordinary message is no report.
+    assert_eq!(parse(&message("outlook_cp1251.eml")).unwrap().report, None);
+}

@@ -101,6 +101,10 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         Ok(MailOutcome::Ignored { reason, .. }) => {
             writeln!(out, "inbound #{id}: ignored: {}", reason.render(Lang::En))?
         }
+        Ok(MailOutcome::Bounced { ticket, .. }) => match ticket {
+            Some(t) => writeln!(out, "inbound #{id}: a bounce of mail on ticket {}", t.0)?,
+            None => writeln!(out, "inbound #{id}: a bounce")?,
+        },
         Ok(MailOutcome::Duplicate { .. }) => writeln!(out, "inbound #{id}: a duplicate")?,
         Err(e) => eprintln!(
             "reglament mail ingest: inbound #{id} stored; reading it failed and is retried: {}",

@@ -135,7 +135,7 @@ impl Store {
     pub async fn undelivered(&self, ticket: TicketId) -> Result<Vec<Undelivered>> {
         let rows: Vec<UndeliveredRow> = sqlx::query_as(
             "SELECT kind, recipient, last_error, attempts, failed_at, next_attempt_at FROM outbox \
-             WHERE ticket_id = $1 AND sent_at IS NULL AND (failed_at IS NOT NULL OR last_error IS NOT NULL) ORDER BY id",
+             WHERE ticket_id = $1 AND (failed_at IS NOT NULL OR (sent_at IS NULL AND last_error IS NOT NULL)) ORDER BY id",
         )
         .bind(ticket.0)
         .fetch_all(&self.pool)
@@ -153,6 +153,62 @@ impl Store {
                 },
             )
             .collect())
+    }
+
+    /// Records that a message that went out came back undelivered: it fails, with the report's
+    /// words, and every contact at the address is marked as returning mail. Answers the
+    /// message's ticket, if it had one; `None` for a message this outbox never held.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn outbox_bounced(
+        &self,
+        outbox: i64,
+        addresses: &[(String, String)],
+        now: Timestamp,
+    ) -> Result<Option<Option<TicketId>>> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT ticket_id FROM outbox WHERE id = $1")
+                .bind(outbox)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let reason = addresses
+            .iter()
+            .map(|(a, why)| format!("{a}: {why}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if row.is_some() {
+            sqlx::query("UPDATE outbox SET failed_at = $1, last_error = $2 WHERE id = $3")
+                .bind(now.as_second())
+                .bind(&reason)
+                .bind(outbox)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (address, why) in addresses {
+            sqlx::query("UPDATE contacts SET bounced = $1 WHERE email = $2")
+                .bind(why)
+                .bind(address)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(row.map(|(t,)| t.map(TicketId)))
+    }
+
+    /// Clears a contact's returned-mail mark: mail came from the address, so it works.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn clear_bounced(&self, contact: reglament_domain::ContactId) -> Result<()> {
+        sqlx::query("UPDATE contacts SET bounced = NULL WHERE id = $1 AND bounced IS NOT NULL")
+            .bind(contact.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// The `Message-ID` of the first message a ticket came with, for the replies' threading.

@@ -86,6 +86,9 @@ pub struct Contact {
     pub owner: bool,
     /// Able to sign in; a deactivated contact's sessions have ended.
     pub active: bool,
+    /// Why the address returned our mail, when it last did, until mail comes from it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounced: Option<String>,
 }
 
 /// A new contact.
@@ -170,6 +173,7 @@ fn contact_from(r: &sqlx::any::AnyRow) -> Result<Contact> {
         trusted: r.try_get::<i64, _>("trusted")? != 0,
         owner: r.try_get::<i64, _>("owner")? != 0,
         active: r.try_get::<i64, _>("active")? != 0,
+        bounced: r.try_get("bounced")?,
     })
 }
 
@@ -203,7 +207,7 @@ fn bind_org<'q>(
 
 const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id";
 const CONTACT_COLUMNS: &str =
-    "id, organization_id, full_name, position, phone, email, trusted, owner, active";
+    "id, organization_id, full_name, position, phone, email, trusted, owner, active, bounced";
 const AGENT_COLUMNS: &str = "id, full_name, email, role, line, active";
 
 impl Store {

@@ -274,3 +274,4 @@ ui-link-portal = Open the ticket on the portal (sign-in needed)
 ui-undelivered-title = Mail not delivered
 ui-undelivered-failed = Not delivered, for good:
 ui-undelivered-retrying = Not delivered; next try:
+ui-contact-bounced = the address returns mail ({ $why })

@@ -276,3 +276,4 @@ ui-link-portal = Открыть заявку на портале (нужен в�
 ui-undelivered-title = Письма не доставлены
 ui-undelivered-failed = Не доставлено, окончательно:
 ui-undelivered-retrying = Не доставлено; следующая попытка:
+ui-contact-bounced = адрес возвращает письма ({ $why })
