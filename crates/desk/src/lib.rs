@@ -105,6 +105,9 @@ pub struct Desk {
     address_throttle: Arc<identity::Throttle>,
     /// The templates outgoing mail is written from.
     mail_templates: Arc<MailTemplates>,
+    /// The support addresses mail comes to and goes from, lower case: never answered, never
+    /// copied.
+    own_addresses: Arc<Vec<String>>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -135,6 +138,7 @@ impl Desk {
             throttle: Default::default(),
             address_throttle: Arc::new(identity::Throttle::per_address()),
             mail_templates: Arc::new(MailTemplates::embedded()),
+            own_addresses: Arc::new(Vec::new()),
         }
     }
 
@@ -165,6 +169,20 @@ impl Desk {
     /// The same desk writing mail from other templates, such as an admin's directory.
     pub fn with_mail_templates(mut self, templates: MailTemplates) -> Desk {
         self.mail_templates = Arc::new(templates);
+        self
+    }
+
+    /// The same desk knowing the support addresses of this installation (the outbox's sender,
+    /// the polled mailboxes): mail from them is never answered, and they are never kept as a
+    /// ticket's copied participants.
+    pub fn with_own_addresses(mut self, addresses: impl IntoIterator<Item = String>) -> Desk {
+        self.own_addresses = Arc::new(
+            addresses
+                .into_iter()
+                .map(|a| a.trim().to_lowercase())
+                .filter(|a| a.contains('@'))
+                .collect(),
+        );
         self
     }
 

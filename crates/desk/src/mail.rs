@@ -181,6 +181,13 @@ impl Desk {
             // Mail from the address proves it works again.
             self.store.clear_bounced(c.id).await?;
         }
+        if self.own_addresses.contains(&from.email) {
+            // Our own mail come back round: answering it would start a loop.
+            return Ok(MailOutcome::Ignored {
+                inbound,
+                reason: Text::new("mail-own-address").arg("email", from.email.clone()),
+            });
+        }
         if let Some(why) = m.automatic {
             // No automatic message reopens a ticket or opens one; nothing is sent back.
             return Ok(MailOutcome::Ignored {
@@ -226,6 +233,7 @@ impl Desk {
             Ok(view) => {
                 let ticket = TicketId(view.id);
                 self.attach_mail_files(who, ticket, &m).await?;
+                self.keep_copied(ticket, &m).await?;
                 Ok(MailOutcome::Opened { inbound, ticket })
             }
             Err(DeskError::Invalid(problems)) => {
@@ -257,6 +265,29 @@ impl Desk {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// Keeps the addresses a customer copied (`Cc`) on the ticket, so that its mail goes to
+    /// them too — all but the sender, our own addresses and agents'.
+    async fn keep_copied(&self, ticket: TicketId, m: &Inbound) -> Result<()> {
+        if m.cc.is_empty() {
+            return Ok(());
+        }
+        let agents = self.store.agents().await?;
+        let from = m.from.as_ref().map(|f| f.email.as_str());
+        let copied: Vec<String> =
+            m.cc.iter()
+                .map(|a| a.email.clone())
+                .filter(|e| Some(e.as_str()) != from)
+                .filter(|e| !self.own_addresses.contains(e))
+                .filter(|e| !agents.iter().any(|a| a.email.as_str() == e))
+                .filter(|e| e.parse::<reglament_domain::EmailAddress>().is_ok())
+                .take(20)
+                .collect();
+        Ok(self
+            .store
+            .add_participants(ticket, &copied, self.now())
+            .await?)
     }
 
     /// A delivery report: the recipients that failed mark their message failed and their
@@ -388,6 +419,7 @@ impl Desk {
             Acted::Updated(v) | Acted::Opened(v) | Acted::Merged(v) => TicketId(v.id),
         };
         self.attach_mail_files(who, target, m).await?;
+        self.keep_copied(target, m).await?;
         Ok(MailOutcome::Joined {
             inbound,
             ticket: target,

@@ -18,7 +18,7 @@ pub struct OutgoingMail {
     pub outbox: i64,
     /// Which try this is.
     pub attempt: i64,
-    /// The envelope's recipients.
+    /// The envelope's recipients: the addressees and the copied ones.
     pub to: Vec<String>,
     /// The envelope's sender.
     pub from: String,
@@ -63,6 +63,17 @@ impl Desk {
                     .await?;
                 continue;
             }
+            // A customer's mail goes to the addresses they copied on the ticket too.
+            let cc: Vec<String> = match (m.ticket, m.recipient.starts_with("contact:")) {
+                (Some(t), true) => self
+                    .store
+                    .participants(t)
+                    .await?
+                    .into_iter()
+                    .filter(|p| !to.contains(p))
+                    .collect(),
+                _ => Vec::new(),
+            };
             let in_reply_to = match m.ticket {
                 Some(t) => self.store.first_message_id(t).await?,
                 None => m
@@ -95,6 +106,7 @@ impl Desk {
                     sender.address
                 ),
                 to: to.clone(),
+                cc: cc.clone(),
                 subject,
                 body: written.text,
                 html: Some(written.html),
@@ -108,7 +120,7 @@ impl Desk {
                     return Ok(Some(OutgoingMail {
                         outbox: m.id,
                         attempt,
-                        to,
+                        to: to.into_iter().chain(cc).collect(),
                         from: sender.address.clone(),
                         raw,
                     }));

@@ -83,6 +83,8 @@ pub struct CustomerCard {
     pub contact: Option<String>,
     /// The contact's flags: trusted, owner.
     pub contact_flags: Vec<String>,
+    /// Addresses the customer copied on the ticket's mail, who get its mail too.
+    pub copied: Vec<String>,
     /// The account manager's name.
     pub account_manager: Option<String>,
     /// The programmer's name.
@@ -301,6 +303,7 @@ impl Desk {
                 );
             }
         }
+        card.copied = self.store.participants(id).await?;
         let contact_name = contact.as_ref().map(|c| c.full_name.clone());
         let who_is = |a: Actor| match a {
             Actor::System => Text::new("ui-actor-system").render(lang),

@@ -398,7 +398,74 @@ async fn a_bounce_of_our_mail_marks_it_failed_on_its_ticket_and_the_address_unti
     );
 }
 
+async fn addresses_a_customer_copies_get_the_tickets_mail_and_our_own_address_is_never_answered(
+    db: Db,
+) {
+    let (mut app, email) = app(db).await;
+    app.desk = app
+        .desk
+        .clone()
+        .with_own_addresses(["Support@SaveIT.pro".to_string()]);
+    let first = mail(
+        &email,
+        "m1@client.test",
+        "Не выгружается отчёт",
+        "Cc: Коллега <colleague@client.test>, support@saveit.pro\r\n",
+        "Ошибка 500.",
+    );
+    let MailOutcome::Opened { ticket, .. } = app.desk.ingest_mail(&first, "pipe").await.unwrap()
+    else {
+        panic!("no ticket opened")
+    };
+    let agent = app
+        .as_agent(reglament_domain::Role::Agent, None)
+        .await
+        .principal
+        .unwrap();
+    let page = app
+        .desk
+        .ticket_page(agent, ticket, reglament_desk::Lang::Ru)
+        .await
+        .unwrap();
+    assert_eq!(page.card.copied, vec!["colleague@client.test"]);
+    let sender = reglament_desk::Sender {
+        address: "support@saveit.pro".into(),
+        name: "Поддержка".into(),
+        site: None,
+    };
+    let ack = app.desk.next_outgoing(&sender).await.unwrap().unwrap();
+    assert_eq!(
+        ack.to,
+        vec![email.clone(), "colleague@client.test".to_string()]
+    );
+    let parsed = reglament_mail::parse(&ack.raw).unwrap();
+    assert_eq!(parsed.to.len(), 1);
+    assert_eq!(
+        parsed
+            .cc
+            .iter()
+            .map(|a| a.email.as_str())
+            .collect::<Vec<_>>(),
+        ["colleague@client.test"]
+    );
+    app.desk.outgoing_sent(ack.outbox).await.unwrap();
+    // Mail from our own address — our acknowledgment come round — is never answered.
+    let own = mail(
+        "support@saveit.pro",
+        "o1@saveit.pro",
+        "Re: Помогите",
+        "",
+        "Текст",
+    );
+    assert!(matches!(
+        app.desk.ingest_mail(&own, "pipe").await.unwrap(),
+        MailOutcome::Ignored { .. }
+    ));
+    assert!(app.desk.next_outgoing(&sender).await.unwrap().is_none());
+}
+
 on_both_databases!(
+    addresses_a_customer_copies_get_the_tickets_mail_and_our_own_address_is_never_answered,
     a_bounce_of_our_mail_marks_it_failed_on_its_ticket_and_the_address_until_mail_comes_from_it,
     an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_day,
     a_customers_message_opens_a_ticket_once_and_its_replies_join_it,

@@ -14,6 +14,8 @@ pub struct Outgoing {
     pub from: String,
     /// The recipients.
     pub to: Vec<String>,
+    /// The copied recipients (`Cc`).
+    pub cc: Vec<String>,
     /// The subject, with the ticket number in it.
     pub subject: String,
     /// The plain-text body.
@@ -43,6 +45,7 @@ pub struct Outgoing {
 /// let raw = compose(&Outgoing {
 ///     from: "Поддержка <support@example.ru>".into(),
 ///     to: vec!["ivanov@romashka.ru".into()],
+///     cc: vec!["petrov@romashka.ru".into()],
 ///     subject: "[Заявка #2026-00042] Заявка зарегистрирована".into(),
 ///     body: "Ваша заявка зарегистрирована.".into(),
 ///     html: Some("<p>Ваша заявка зарегистрирована.</p>".into()),
@@ -53,6 +56,7 @@ pub struct Outgoing {
 /// let back = parse(&raw)?;
 /// assert_eq!(back.subject, "[Заявка #2026-00042] Заявка зарегистрирована");
 /// assert_eq!(back.in_reply_to, vec!["m1@romashka.ru"]);
+/// assert_eq!(back.cc[0].email, "petrov@romashka.ru");
 /// assert_eq!(back.automatic, Some(reglament_mail::Automatic::AutoSubmitted));
 /// assert_eq!(back.text.trim(), "Ваша заявка зарегистрирована.");
 /// # Ok::<(), reglament_mail::MailError>(())
@@ -67,6 +71,10 @@ pub fn compose(m: &Outgoing) -> Result<Vec<u8>, MailError> {
     for to in &m.to {
         let mb: Mailbox = to.parse().map_err(|e| bad(to, &e))?;
         b = b.to(mb);
+    }
+    for cc in &m.cc {
+        let mb: Mailbox = cc.parse().map_err(|e| bad(cc, &e))?;
+        b = b.cc(mb);
     }
     if let Some(r) = &m.in_reply_to {
         b = b.in_reply_to(format!("<{r}>")).references(format!("<{r}>"));

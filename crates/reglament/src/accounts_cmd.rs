@@ -67,7 +67,8 @@ impl Db {
             self.open().await?,
             std::sync::Arc::new(regulation),
             std::sync::Arc::new(numbers),
-        ))
+        )
+        .with_own_addresses(file.mail.own_addresses()))
     }
 
     pub async fn open(&self) -> Result<Store> {

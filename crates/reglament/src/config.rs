@@ -113,6 +113,19 @@ pub struct MailSection {
     pub templates: Option<PathBuf>,
 }
 
+impl MailSection {
+    /// The support addresses: the outbox's sender and the polled mailboxes' logins that are
+    /// addresses.
+    pub fn own_addresses(&self) -> Vec<String> {
+        self.from
+            .iter()
+            .chain(self.imap.iter().map(|m| &m.username))
+            .filter(|a| a.contains('@'))
+            .cloned()
+            .collect()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImapSection {

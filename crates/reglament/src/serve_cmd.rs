@@ -100,8 +100,9 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
             "the regulation changed; open tickets recomputed"
         );
     }
-    let mut desk =
-        Desk::new(store.clone(), regulation.clone(), Arc::new(numbers)).with_source(source);
+    let mut desk = Desk::new(store.clone(), regulation.clone(), Arc::new(numbers))
+        .with_source(source)
+        .with_own_addresses(file.mail.own_addresses());
     if let Some(dir) = &file.mail.templates {
         let dir = file.resolve(dir);
         let templates = reglament_desk::MailTemplates::from_dir(&dir)

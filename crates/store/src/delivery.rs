@@ -198,6 +198,43 @@ impl Store {
         Ok(row.map(|(t,)| t.map(TicketId)))
     }
 
+    /// Adds addresses copied on a ticket's mail; ones it has already are kept as they are.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn add_participants(
+        &self,
+        ticket: TicketId,
+        emails: &[String],
+        now: Timestamp,
+    ) -> Result<()> {
+        for email in emails {
+            sqlx::query("INSERT INTO ticket_participants (ticket_id, email, added_at) VALUES ($1, $2, $3) ON CONFLICT (ticket_id, email) DO NOTHING")
+                .bind(ticket.0)
+                .bind(email)
+                .bind(now.as_second())
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The addresses copied on a ticket's mail, in the order they came.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn participants(&self, ticket: TicketId) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT email FROM ticket_participants WHERE ticket_id = $1 ORDER BY added_at, email",
+        )
+        .bind(ticket.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(e,)| e).collect())
+    }
+
     /// Clears a contact's returned-mail mark: mail came from the address, so it works.
     ///
     /// # Errors

@@ -406,7 +406,7 @@ async fn migrations_apply_once_and_again_without_harm(s: Store) {
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 8);
+    assert_eq!(n, 9);
 }
 
 async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: Store) {
@@ -429,6 +429,9 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
             .await
             .unwrap();
     }
+    reglament_store::raw_execute(&s, "DROP TABLE ticket_participants")
+        .await
+        .unwrap();
     reglament_store::raw_execute(&s, "DROP TABLE inbound")
         .await
         .unwrap();
@@ -458,7 +461,7 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 8);
+    assert_eq!(n, 9);
     assert_eq!(
         s.organization(org).await.unwrap().name,
         "ООО «До обновления»"

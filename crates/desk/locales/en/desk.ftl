@@ -290,3 +290,4 @@ mail-kind = { $kind ->
     [interim] Interim notice
    *[other] Notice
 }
+mail-own-address = mail from our own address { $email }; not answered, to avoid a loop

@@ -275,3 +275,4 @@ ui-undelivered-title = Mail not delivered
 ui-undelivered-failed = Not delivered, for good:
 ui-undelivered-retrying = Not delivered; next try:
 ui-contact-bounced = the address returns mail ({ $why })
+ui-card-copied = Copied on mail

@@ -277,3 +277,4 @@ ui-undelivered-title = Письма не доставлены
 ui-undelivered-failed = Не доставлено, окончательно:
 ui-undelivered-retrying = Не доставлено; следующая попытка:
 ui-contact-bounced = адрес возвращает письма ({ $why })
+ui-card-copied = В копии писем
