@@ -106,6 +106,17 @@ fn ids(v: &HeaderValue<'_>) -> Vec<String> {
 /// # Ok::<(), reglament_mail::MailError>(())
 /// ```
 pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
+    // mail-parser 0.11 panics on some MIME trees it cannot follow (a part id it never made,
+    // found by fuzzing); such a message is refused with a reason like any unreadable one, and
+    // lands in the quarantine instead of taking the reader down.
+    std::panic::catch_unwind(|| parse_unguarded(raw)).unwrap_or_else(|_| {
+        Err(MailError::Unparseable(
+            "its MIME structure cannot be followed".into(),
+        ))
+    })
+}
+
+fn parse_unguarded(raw: &[u8]) -> Result<Inbound, MailError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(MailError::Unparseable("the message is empty".into()));
     }
@@ -221,11 +232,15 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, MailError> {
 /// ```
 pub fn message_id(raw: &[u8]) -> Option<String> {
     let end = header_end(raw);
-    MessageParser::default()
-        .parse_headers(&raw[..end])?
-        .message_id()
-        .map(|i| i.trim().trim_matches(['<', '>']).to_string())
-        .filter(|i| !i.is_empty())
+    std::panic::catch_unwind(|| {
+        MessageParser::default()
+            .parse_headers(&raw[..end])?
+            .message_id()
+            .map(|i| i.trim().trim_matches(['<', '>']).to_string())
+            .filter(|i| !i.is_empty())
+    })
+    .ok()
+    .flatten()
 }
 
 /// Where the header block ends: after the first empty line, or the whole message.

@@ -164,3 +164,13 @@ fn a_postfix_bounce_names_the_message_it_returns_and_why_each_recipient_failed()
     // An ordinary message is no report.
     assert_eq!(parse(&message("outlook_cp1251.eml")).unwrap().report, None);
 }
+
+#[test]
+fn a_mime_tree_the_parser_cannot_follow_is_refused_with_a_reason_not_a_crash() {
+    // Found by `cargo fuzz run mail_intake`: mail-parser panics on it.
+    let raw = message("fuzz_parser_panic.eml");
+    match parse(&raw) {
+        Err(MailError::Unparseable(why)) => assert!(why.contains("MIME"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
