@@ -96,21 +96,45 @@ impl WorkingTime {
             known: (i64::MIN, i64::MAX),
             schedule,
         };
+        let offset = |t: i64| -> Result<jiff::tz::Offset, Error> {
+            Ok(tz.to_offset(Timestamp::from_second(t).map_err(jiff_err)?))
+        };
         let mut total = 0i64;
         let mut date = first_date;
         let mut next_midnight = wt.range.0;
+        let mut midnight_offset = offset(next_midnight)?;
         for i in 0..n_days {
             let midnight = next_midnight;
             let tomorrow = date.tomorrow().map_err(jiff_err)?;
-            next_midnight = at(tomorrow, 0)?;
-            let uniform = tz.to_offset(Timestamp::from_second(midnight).map_err(jiff_err)?)
-                == tz.to_offset(Timestamp::from_second(next_midnight - 1).map_err(jiff_err)?)
-                && next_midnight - midnight == 86_400;
+            // Nearly every day is 24 hours in one offset: tomorrow's midnight is a day later and
+            // each local time is midnight plus its minutes, with no time zone lookup. A day
+            // with a transition (the offset a day later differs) is placed in the zone.
+            let a_day_later = midnight + 86_400;
+            let later_offset = offset(a_day_later)?;
+            let uniform = if later_offset == midnight_offset {
+                next_midnight = a_day_later;
+                true
+            } else {
+                next_midnight = at(tomorrow, 0)?;
+                midnight_offset == offset(next_midnight - 1)? && next_midnight - midnight == 86_400
+            };
+            midnight_offset = if next_midnight == a_day_later {
+                later_offset
+            } else {
+                offset(next_midnight)?
+            };
+            let place = |minutes: u16| -> Result<i64, Error> {
+                if uniform {
+                    Ok(midnight + i64::from(minutes) * 60)
+                } else {
+                    at(date, minutes)
+                }
+            };
             let plan = wt.schedule.day(date);
             let first = u32::try_from(wt.starts.len()).expect("fits");
             for r in plan.hours.ranges() {
-                let s = at(date, r.start().minutes())?;
-                let e = at(date, r.end().minutes())?;
+                let s = place(r.start().minutes())?;
+                let e = place(r.end().minutes())?;
                 // A range inside a DST gap can collapse to nothing.
                 if e <= s {
                     continue;

@@ -16,9 +16,12 @@
 //! ten is open, one in fifty is critical, arrivals are spread over a year and open tickets'
 //! deadlines over a month.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+mod common;
+
+use common::{database, drop_database, serve, stop};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -35,7 +38,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let url = rt.block_on(database(postgres));
+    let url = rt.block_on(database("scale", postgres));
     let token = {
         let o = Command::new(env!("CARGO_BIN_EXE_reglament"))
             .args(["token", "create", "--role", "admin", "--database-url", &url])
@@ -160,46 +163,6 @@ fn main() {
     );
 }
 
-async fn database(postgres: bool) -> String {
-    let n = std::process::id();
-    if postgres {
-        let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let admin = reglament_store::Store::connect(&admin_url).await.unwrap();
-        let name = format!("reglament_scale_{n}");
-        reglament_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name}"))
-            .await
-            .unwrap();
-        reglament_store::raw_execute(&admin, &format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        admin.close().await;
-        format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0)
-    } else {
-        let dir = std::env::temp_dir().join(format!("reglament-scale-{n}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        format!("sqlite:{}/scale.db", dir.display())
-    }
-}
-
-/// Removes the scratch database.
-async fn drop_database(url: &str, postgres: bool) {
-    if postgres {
-        let admin_url = std::env::var("REGLAMENT_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let admin = reglament_store::Store::connect(&admin_url).await.unwrap();
-        let name = url.rsplit('/').next().unwrap();
-        let _ =
-            reglament_store::raw_execute(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
-        admin.close().await;
-    } else if let Some(dir) = url
-        .strip_prefix("sqlite:")
-        .and_then(|f| std::path::Path::new(f).parent())
-    {
-        let _ = std::fs::remove_dir_all(dir);
-    }
-}
-
 /// Multiplies the template ticket into `tickets` tickets, in SQL.
 async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
     let store = reglament_store::Store::connect(url).await.unwrap();
@@ -255,33 +218,6 @@ async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
             .unwrap();
     }
     store.close().await;
-}
-
-fn serve(url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_reglament"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", url])
-        .env_remove("REGLAMENT_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("Reglament is running at http://")
-        .expect(&first)
-        .trim_end_matches('/')
-        .to_string();
-    // Keep reading the banner in the background so the server never blocks on stdout.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, addr)
-}
-
-fn stop(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
 }
 
 /// One request through this thread's HTTP client (keeping its connection, as a browser or

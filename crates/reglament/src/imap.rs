@@ -4,7 +4,6 @@
 //! database, so a restart goes on where it stopped; a mailbox is claimed, so two nodes never
 //! poll it at once.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
@@ -32,22 +31,7 @@ async fn connect(m: &ImapSection) -> Result<Box<dyn Stream>> {
     .with_context(|| format!("cannot connect to {}:{port}", m.host))?;
     match m.security.as_str() {
         "none" => Ok(Box::new(tcp)),
-        "tls" => {
-            let mut roots = tokio_rustls::rustls::RootCertStore::empty();
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
-                tokio_rustls::rustls::crypto::ring::default_provider(),
-            ))
-            .with_safe_default_protocol_versions()?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-            let name = tokio_rustls::rustls::pki_types::ServerName::try_from(m.host.clone())?;
-            let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-                .connect(name, tcp)
-                .await
-                .with_context(|| format!("TLS with {} failed", m.host))?;
-            Ok(Box::new(tls))
-        }
+        "tls" => Ok(Box::new(crate::tls::connect(tcp, &m.host).await?)),
         other => Err(anyhow!(
             "[[mail.imap]] `{}`: security `{other}` is not known: use `tls` or `none`",
             m.name

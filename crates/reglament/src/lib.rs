@@ -14,6 +14,7 @@ mod mail_cmd;
 mod regulation_cmd;
 mod serve_cmd;
 mod smtp;
+mod tls;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -42,6 +42,11 @@ pub struct IngestArgs {
     /// Where the message came from, as recorded with it.
     #[arg(long, default_value = "pipe")]
     source: String,
+    /// Read every file in this directory as one message instead of standard input (a
+    /// maildir's `new`, a folder of `.eml` files), in name order. The files are left as they
+    /// are; one stored before is a duplicate and changes nothing.
+    #[arg(long)]
+    dir: Option<std::path::PathBuf>,
 }
 
 pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
@@ -49,6 +54,9 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         Command::Ingest(a) => a,
         Command::Templates(t) => return templates(t, out),
     };
+    if let Some(dir) = a.dir.clone() {
+        return ingest_dir(a, &dir, out).await;
+    }
     let mut raw = Vec::new();
     if let Err(e) = std::io::stdin().lock().read_to_end(&mut raw) {
         eprintln!("reglament mail ingest: cannot read the message: {e}");
@@ -142,4 +150,82 @@ fn templates(t: TemplatesArgs, out: &mut impl Write) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// `mail ingest --dir`: every file in a directory, each stored and then read, in one process.
+async fn ingest_dir(
+    a: IngestArgs,
+    dir: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let desk = match a.db.desk_under(a.regulation.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("reglament mail ingest: nothing stored, try again later: {e:#}");
+            return Ok(ExitCode::from(EX_TEMPFAIL));
+        }
+    };
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    let mut not_stored = 0;
+    for path in &files {
+        let raw = match std::fs::read(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{}: cannot read: {e}", path.display());
+                not_stored += 1;
+                continue;
+            }
+        };
+        let (id, new) = match desk.within_limit(desk.receive_mail(&raw, &a.source)).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                eprintln!("{}: not stored: {}", path.display(), e.render(Lang::En));
+                not_stored += 1;
+                continue;
+            }
+        };
+        let kind = if !new {
+            "duplicate"
+        } else {
+            match desk.within_limit(desk.process_mail(id)).await {
+                Ok(MailOutcome::Opened { .. }) => "opened",
+                Ok(MailOutcome::Joined { .. }) => "joined",
+                Ok(MailOutcome::Quarantined { .. }) => "quarantined",
+                Ok(MailOutcome::Ignored { .. }) => "ignored",
+                Ok(MailOutcome::Bounced { .. }) => "bounced",
+                Ok(MailOutcome::Duplicate { .. }) => "duplicate",
+                // Stored: the server's worker reads it later.
+                Err(_) => "pending",
+            }
+        };
+        *counts.entry(kind).or_default() += 1;
+    }
+    let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    writeln!(
+        out,
+        "{} messages from {}: {}{}",
+        files.len(),
+        dir.display(),
+        if summary.is_empty() {
+            "none".to_string()
+        } else {
+            summary.join(", ")
+        },
+        if not_stored > 0 {
+            format!("; {not_stored} not stored")
+        } else {
+            String::new()
+        }
+    )?;
+    Ok(if not_stored > 0 {
+        ExitCode::from(EX_TEMPFAIL)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

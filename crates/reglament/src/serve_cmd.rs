@@ -198,7 +198,7 @@ pub async fn run(a: Args, _out: &mut impl Write) -> Result<ExitCode> {
         ),
     ) {
         (Some(s), Some(sender)) => {
-            let transport = crate::smtp::transport(s)?;
+            let transport = crate::smtp::Smtp::new(s)?;
             tracing::info!(host = %s.host, from = %sender.address, "delivering the outbox over SMTP");
             Some(tokio::spawn(crate::smtp::worker(
                 mail_desk, transport, sender, stop_rx,
