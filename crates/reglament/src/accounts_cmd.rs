@@ -64,26 +64,41 @@ impl Db {
             .unwrap_or_else(|| crate::config::DEFAULT_TICKET_NUMBER.into())
             .parse()?;
         Ok(Desk::new(
-            self.open().await?,
+            self.open_current().await?,
             std::sync::Arc::new(regulation),
             std::sync::Arc::new(numbers),
         )
         .with_own_addresses(file.mail.own_addresses()))
     }
 
+    /// As [`Db::open`], skipping the migration run when the schema is current already, for
+    /// the commands that start once per message or request (`mail ingest`, accounts).
+    pub async fn open_current(&self) -> Result<Store> {
+        let store = self.connect().await?;
+        store
+            .migrate_if_behind()
+            .await
+            .context("cannot apply the database migrations")?;
+        Ok(store)
+    }
+
     pub async fn open(&self) -> Result<Store> {
-        let url = self.url()?;
-        let store = Store::connect(&url).await.with_context(|| {
-            format!(
-                "cannot open the database `{}`",
-                reglament_store::redact(&url)
-            )
-        })?;
+        let store = self.connect().await?;
         store
             .migrate()
             .await
             .context("cannot apply the database migrations")?;
         Ok(store)
+    }
+
+    async fn connect(&self) -> Result<Store> {
+        let url = self.url()?;
+        Store::connect(&url).await.with_context(|| {
+            format!(
+                "cannot open the database `{}`",
+                reglament_store::redact(&url)
+            )
+        })
     }
 }
 
