@@ -62,7 +62,7 @@ pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{Request, Via};
 pub use limits::MAX_SUBJECT;
-pub use mail::{HeldMail, MailOutcome};
+pub use mail::{HeldMail, MailOriginal, MailOutcome, MailSummary};
 pub use mail_templates::{MAIL_KINDS, MailTemplates, Written};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;

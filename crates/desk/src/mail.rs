@@ -581,3 +581,118 @@ impl Desk {
             .await?)
     }
 }
+
+/// A message on a ticket, listed for staff.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MailSummary {
+    /// The stored message's id.
+    pub id: i64,
+    /// When it arrived, in the regulation's time zone.
+    pub received: String,
+    /// Its sender.
+    pub from: String,
+    /// Its subject.
+    pub subject: String,
+}
+
+/// A message on a ticket as it came, for staff: the journal keeps only its new text.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MailOriginal {
+    /// The list entry.
+    pub summary: MailSummary,
+    /// `To` and `Cc`.
+    pub to: Vec<String>,
+    /// Copied addresses.
+    pub cc: Vec<String>,
+    /// The whole text, quoted history and signature included.
+    pub text: String,
+    /// The sanitized HTML, when it had an HTML part.
+    pub html: Option<String>,
+    /// Whether the HTML loads images from elsewhere (blocked until asked for).
+    pub remote_images: bool,
+    /// Its files' names.
+    pub files: Vec<String>,
+}
+
+impl Desk {
+    /// The messages that opened or joined a ticket (staff only).
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::NotFound`] for no such ticket.
+    pub async fn ticket_mail(&self, who: Principal, ticket: TicketId) -> Result<Vec<MailSummary>> {
+        crate::permissions::check(who, crate::Action::HandleMail)?;
+        self.store.ticket(ticket, Viewer::Staff).await?;
+        Ok(self
+            .store
+            .inbound_of_ticket(ticket)
+            .await?
+            .iter()
+            .map(|m| self.summary(m, reglament_mail::parse(&m.raw).ok().as_ref()))
+            .collect())
+    }
+
+    /// One message of a ticket as it came (staff only).
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::NotFound`] when the message is not
+    /// one of this ticket's.
+    pub async fn mail_original(
+        &self,
+        who: Principal,
+        ticket: TicketId,
+        inbound: i64,
+    ) -> Result<MailOriginal> {
+        crate::permissions::check(who, crate::Action::HandleMail)?;
+        let m = self.store.inbound(inbound).await?;
+        if m.ticket != Some(ticket) {
+            return Err(DeskError::NotFound);
+        }
+        let parsed = reglament_mail::parse(&m.raw).ok();
+        let summary = self.summary(&m, parsed.as_ref());
+        let Some(p) = parsed else {
+            return Ok(MailOriginal {
+                summary,
+                to: Vec::new(),
+                cc: Vec::new(),
+                text: String::from_utf8_lossy(&m.raw).into_owned(),
+                html: None,
+                remote_images: false,
+                files: Vec::new(),
+            });
+        };
+        let remote_images = p.html.as_deref().is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            h.contains("src=\"http://") || h.contains("src=\"https://")
+        });
+        Ok(MailOriginal {
+            summary,
+            to: p.to.iter().map(|a| a.email.clone()).collect(),
+            cc: p.cc.iter().map(|a| a.email.clone()).collect(),
+            text: p.text,
+            html: p.html,
+            remote_images,
+            files: p.attachments.iter().map(|a| a.name.clone()).collect(),
+        })
+    }
+
+    fn summary(
+        &self,
+        m: &reglament_store::mail::InboundMessage,
+        parsed: Option<&Inbound>,
+    ) -> MailSummary {
+        MailSummary {
+            id: m.id,
+            received: self.local_time(m.received_at),
+            from: parsed
+                .and_then(|p| p.from.as_ref())
+                .map(|f| match &f.name {
+                    Some(n) => format!("{n} <{}>", f.email),
+                    None => f.email.clone(),
+                })
+                .unwrap_or_default(),
+            subject: parsed.map(|p| p.subject.clone()).unwrap_or_default(),
+        }
+    }
+}

@@ -132,6 +132,8 @@ pub struct TicketPage {
     pub agents: Vec<Named>,
     /// Mail about this ticket that has not reached its recipient (staff only).
     pub undelivered: Vec<UndeliveredMail>,
+    /// The messages that opened or joined it, to read as they came (staff only).
+    pub mail: Vec<crate::MailSummary>,
 }
 
 /// A message about a ticket that failed, or is failing, to go out, as staff see it.
@@ -412,6 +414,12 @@ impl Desk {
                 self.undelivered(id, lang).await?
             } else {
                 Vec::new()
+            },
+            mail: match self.ticket_mail(who, id).await {
+                Ok(m) => m,
+                // Staff who do not handle mail (and customers) see no list.
+                Err(crate::DeskError::Forbidden(_)) => Vec::new(),
+                Err(e) => return Err(e),
             },
             card,
             timeline,

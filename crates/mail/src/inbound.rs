@@ -46,7 +46,9 @@ pub struct Inbound {
     pub references: Vec<String>,
     /// The body as text: the plain part, else the HTML part's text; `\n` line ends.
     pub text: String,
-    /// The HTML body, sanitized: no script, no styles that run, no remote images.
+    /// The HTML body, sanitized: no script, no styles that run. Images stay as written: whoever
+    /// shows it decides whether remote ones load (the ticket page blocks them until an agent
+    /// asks for them).
     pub html: Option<String>,
     /// Attached files, inline images included.
     pub attachments: Vec<Attachment>,
@@ -311,7 +313,6 @@ fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto", "cid"].into_iter().collect())
-        .rm_tags(["img"])
         .clean(html)
         .to_string()
 }

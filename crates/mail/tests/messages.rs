@@ -34,10 +34,10 @@ fn an_outlook_reply_in_windows_1251_keeps_its_thread_and_loses_its_script() {
     assert_eq!(trim_quoted(&m.text), "Отчёт по-прежнему не выгружается.");
     let html = m.html.unwrap();
     assert!(html.contains("Отчёт по-прежнему"), "{html}");
-    assert!(
-        !html.contains("<script") && !html.contains("tracker.example"),
-        "{html}"
-    );
+    assert!(!html.contains("<script"), "{html}");
+    // The remote image stays in the message; the ticket page blocks it until an agent asks
+    // (crates/web/tests/pages.rs, `…remote_images_blocked_until_asked_for`).
+    assert!(html.contains("tracker.example"), "{html}");
     assert_eq!(m.automatic, None);
     assert_eq!(m.spam, SpamVerdict::Unknown);
 }

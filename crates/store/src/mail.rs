@@ -124,6 +124,23 @@ impl Store {
         Ok(message(&r)?)
     }
 
+    /// The messages that opened or joined a ticket, oldest first (at most 200).
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn inbound_of_ticket(&self, ticket: TicketId) -> Result<Vec<InboundMessage>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM inbound WHERE ticket_id = $1 ORDER BY id LIMIT 200"
+        ))
+        .bind(ticket.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| message(r).map_err(Into::into))
+            .collect()
+    }
+
     /// Messages in a state, oldest first.
     ///
     /// # Errors

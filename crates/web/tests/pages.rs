@@ -1113,7 +1113,78 @@ async fn mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only(db:
     assert!(!own.text.contains("Письма не доставлены"));
 }
 
+async fn staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_for(db: Db) {
+    let app = app(db).await;
+    let (org, contact) = app.organization_with_contact(true, false).await;
+    let email = app
+        .desk
+        .contacts(reglament_desk::OPERATOR, org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == contact)
+        .unwrap()
+        .email
+        .as_str()
+        .to_string();
+    let raw = format!(
+        "From: Клиент <{email}>\r\nTo: support@saveit.pro\r\nSubject: Отчёт с картинкой\r\n\
+         Message-ID: <html-1@client.test>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n\
+         <p>Не открывается отчёт.</p><img src=\"https://tracker.example/pixel.gif?u=1\">\
+         <script>alert(1)</script>\r\n"
+    );
+    let reglament_desk::MailOutcome::Opened { ticket, inbound } =
+        app.desk.ingest_mail(raw.as_bytes(), "pipe").await.unwrap()
+    else {
+        panic!("no ticket opened")
+    };
+    let agent = app.as_agent(Role::Agent, None).await;
+    let page = agent.page(&format!("/tickets/{}", ticket.0)).await;
+    let link = format!("/tickets/{}/mail/{inbound}", ticket.0);
+    assert!(page.text.contains(&link), "{}", page.text);
+    let original = agent.page(&link).await;
+    assert_eq!(original.status, StatusCode::OK, "{}", original.text);
+    assert!(
+        original.text.contains("Внешние изображения не загружены"),
+        "{}",
+        original.text
+    );
+    assert!(
+        original.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-src 'self'")
+    );
+    // The frame: sanitized, sandboxed, and no image from elsewhere until asked for.
+    let body = agent.page(&format!("{link}/body")).await;
+    assert_eq!(body.status, StatusCode::OK);
+    assert!(!body.text.contains("<script"), "{}", body.text);
+    assert!(
+        body.text.contains("tracker.example"),
+        "the image stays in the message"
+    );
+    let csp = body.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("img-src data: cid:;") && csp.contains("sandbox"),
+        "{csp}"
+    );
+    let shown = agent.page(&format!("{link}/body?images=1")).await;
+    let csp = shown.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("https:"), "{csp}");
+    // Customers see the journal, never the originals.
+    let customer = app.as_customer(true, false).await;
+    assert_ne!(customer.page(&link).await.status, StatusCode::OK);
+}
+
 on_both_databases!(
+    staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_for,
     mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only,
     a_link_from_the_completion_mail_lets_the_customer_object_and_later_rate_without_signing_in,
     an_agent_reads_a_held_message_again_once_its_sender_is_a_contact,

@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod form;
 mod link;
+mod original;
 mod portal;
 mod queue;
 pub(crate) mod ticket;
@@ -49,6 +50,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/mail"),
     ("GET", "/admin/mail/{id}/raw"),
     ("POST", "/admin/mail/{id}/{action}"),
+    ("GET", "/tickets/{id}/mail/{inbound}"),
+    ("GET", "/tickets/{id}/mail/{inbound}/body"),
     ("GET", "/m/{token}"),
     ("POST", "/m/{token}"),
     ("GET", "/regulation"),
@@ -103,6 +106,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/mail/{id}/raw", get(admin::mail_raw))
         .route("/admin/mail/{id}/{action}", post(admin::mail_action))
         .route("/m/{token}", get(link::page).post(link::act))
+        .route("/tickets/{id}/mail/{inbound}", get(original::page))
+        .route("/tickets/{id}/mail/{inbound}/body", get(original::body))
         .route("/regulation", get(regulation))
         .route("/events", get(events))
         .route("/static/app.css", get(css))
@@ -113,25 +118,24 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Headers on every page: a Content-Security-Policy that allows only this origin's own script
-/// and style (no inline script, no CDN), no framing, no MIME sniffing.
+/// and style (no inline script, no CDN), no framing, no MIME sniffing. A handler may set a
+/// stricter policy of its own (a mail body in its sandboxed frame).
 async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
+    // A handler that set its own policy (a message shown in a frame) keeps it.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
+        ));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    h.entry(header::X_FRAME_OPTIONS)
+        .or_insert(HeaderValue::from_static("DENY"));
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("same-origin"));
     resp
 }
 
