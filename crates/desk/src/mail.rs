@@ -314,18 +314,37 @@ impl Desk {
         if failed.is_empty() {
             return Ok(None);
         }
-        // Our messages are `outbox-N@domain`.
+        // Our messages are `outbox-N@domain`. A report counts only for a message that went out,
+        // and only for its own recipients: anyone can send a "report", and a forged one must
+        // neither stop mail that has not gone yet nor mark other people's addresses.
         let outbox = report
             .original_message_id
             .as_deref()
             .and_then(|id| id.strip_prefix("outbox-"))
             .and_then(|rest| rest.split('@').next())
             .and_then(|n| n.parse::<i64>().ok());
-        let ticket = self
-            .store
-            .outbox_bounced(outbox.unwrap_or(0), &failed, self.now())
-            .await?
-            .flatten();
+        let sent = match outbox {
+            Some(n) => self.store.sent_message(n).await?,
+            None => None,
+        };
+        let Some((ticket, recipient)) = sent else {
+            return Ok(None);
+        };
+        let mut recipients = self.addresses(&recipient).await?;
+        if let (Some(t), true) = (ticket, recipient.starts_with("contact:")) {
+            recipients.extend(self.store.participants(t).await?);
+        }
+        let failed: Vec<(String, String)> = failed
+            .into_iter()
+            .filter(|(a, _)| recipients.iter().any(|r| r.eq_ignore_ascii_case(a)))
+            .collect();
+        if failed.is_empty() {
+            return Ok(None);
+        }
+        let outbox = outbox.unwrap_or_default();
+        self.store
+            .outbox_bounced(outbox, &failed, self.now())
+            .await?;
         tracing::warn!(
             inbound,
             outbox,

@@ -315,7 +315,7 @@ fn quote(text: &str) -> String {
 }
 
 /// Plain text as HTML: escaped, blank lines between paragraphs, line breaks kept, web
-/// addresses made links (a `Label: address` line a link named by its label), a `-- ` line a
+/// addresses made links (always showing the address), a `-- ` line a
 /// rule, and `> ` lines a quotation.
 fn paragraphs(text: &str) -> Value {
     let mut html = String::new();
@@ -341,18 +341,6 @@ fn paragraphs(text: &str) -> Value {
             } else {
                 line
             };
-            // `Label: https://…` reads as a link named by its label.
-            if let Some((label, url)) = line.split_once(": ")
-                && (url.starts_with("https://") || url.starts_with("http://"))
-                && !url.contains(' ')
-            {
-                html.push_str(&format!(
-                    "<a href=\"{}\">{}</a>",
-                    minijinja::HtmlEscape(url),
-                    minijinja::HtmlEscape(label)
-                ));
-                continue;
-            }
             for (j, word) in line.split(' ').enumerate() {
                 if j > 0 {
                     html.push(' ');

@@ -87,18 +87,19 @@ impl Desk {
                 .split('@')
                 .nth(1)
                 .unwrap_or("reglament.local");
-            let (subject, written) = match self.words(&m, sender).await {
+            let (subject, written, private) = match self.words(&m, sender).await? {
                 Ok(w) => w,
                 // A template an admin broke fails the message for good, with the reason, and
                 // the outbox goes on.
-                Err(DeskError::Internal(e)) => {
+                Err(e) => {
                     self.store
                         .outbox_failed(m.id, attempt, &e, true, self.now())
                         .await?;
                     continue;
                 }
-                Err(e) => return Err(e),
             };
+            // Links that act as the contact go to the contact alone, never to the copies.
+            let cc = if private { Vec::new() } else { cc };
             let outgoing = Outgoing {
                 from: format!(
                     "{} <{}>",
@@ -172,7 +173,7 @@ impl Desk {
 
     /// The addresses of a recipient: `contact:N`, `agent:N`, `line:L` (its active agents) or
     /// `supervisors` (active supervisors and admins).
-    async fn addresses(&self, recipient: &str) -> Result<Vec<String>> {
+    pub(crate) async fn addresses(&self, recipient: &str) -> Result<Vec<String>> {
         let (kind, value) = recipient.split_once(':').unwrap_or((recipient, ""));
         let ok = |r: std::result::Result<String, StoreError>| match r {
             Ok(a) => Ok(vec![a]),
@@ -215,7 +216,13 @@ impl Desk {
 
     /// The subject and the body of an outbox row, written from its template: the values of
     /// the row, the ticket's history for a reply, and links for a contact.
-    async fn words(&self, m: &OutboxMessage, sender: &Sender) -> Result<(String, Written)> {
+    /// The subject and body, and whether the body carries links that act as its recipient
+    /// (then it must not be copied to anyone). The inner error is a template that failed.
+    async fn words(
+        &self,
+        m: &OutboxMessage,
+        sender: &Sender,
+    ) -> Result<std::result::Result<(String, Written, bool), String>> {
         let p = &m.payload;
         let s = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
         let number = s("number");
@@ -286,10 +293,11 @@ impl Desk {
             "reasons_ru": s("reasons_ru"), "reasons_en": s("reasons_en"),
             "history": history, "links": links, "args": args,
         });
-        let written = self
-            .mail_templates
-            .write(&m.kind, &context)
-            .map_err(DeskError::Internal)?;
+        let private = context["links"].get("confirm").is_some();
+        let written = match self.mail_templates.write(&m.kind, &context) {
+            Ok(w) => w,
+            Err(e) => return Ok(Err(e)),
+        };
         let subject = if number.is_empty() {
             Text::new("mail-out-subject-plain")
                 .arg("subject", subject_line.clone())
@@ -300,7 +308,7 @@ impl Desk {
                 .arg("subject", subject_line.clone())
                 .render(Lang::Ru)
         };
-        Ok((subject, written))
+        Ok(Ok((subject, written, private)))
     }
 
     /// The links a message carries: the ticket on the portal for a contact, and for a

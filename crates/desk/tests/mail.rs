@@ -305,7 +305,7 @@ fn bounce_of(message_id: &str, to: &str) -> Vec<u8> {
     format!(
         "From: MAILER-DAEMON@mx.saveit.pro (Mail Delivery System)\r\n\
          To: support@saveit.pro\r\nSubject: Undelivered Mail Returned to Sender\r\n\
-         Message-ID: <bounce-{message_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Message-ID: <bounce-{to}-{message_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
          --B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
          --B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.saveit.pro\r\n\r\n\
@@ -341,6 +341,28 @@ async fn a_bounce_of_our_mail_marks_it_failed_on_its_ticket_and_the_address_unti
     let sent_id = reglament_mail::parse(&ack.raw).unwrap().message_id.unwrap();
     assert!(sent_id.starts_with("outbox-"), "{sent_id}");
 
+    // Anyone can send a "report": one naming an address the message did not go to, or a
+    // message that has not gone out, changes nothing.
+    let forged = app
+        .desk
+        .ingest_mail(&bounce_of(&sent_id, "someone@else.test"), "pipe")
+        .await
+        .unwrap();
+    assert!(matches!(forged, MailOutcome::Ignored { .. }), "{forged:?}");
+    let number: i64 = sent_id["outbox-".len()..]
+        .split('@')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let domain = sent_id.split('@').nth(1).unwrap();
+    let unsent = format!("outbox-{}@{domain}", number + 1);
+    let forged = app
+        .desk
+        .ingest_mail(&bounce_of(&unsent, &email), "pipe")
+        .await
+        .unwrap();
+    assert!(matches!(forged, MailOutcome::Ignored { .. }), "{forged:?}");
     let outcome = app
         .desk
         .ingest_mail(&bounce_of(&sent_id, &email), "pipe")
@@ -462,6 +484,29 @@ async fn addresses_a_customer_copies_get_the_tickets_mail_and_our_own_address_is
         MailOutcome::Ignored { .. }
     ));
     assert!(app.desk.next_outgoing(&sender).await.unwrap().is_none());
+    // The completion mail carries links that act as the contact: it goes to the contact alone.
+    let agent = app
+        .as_agent(reglament_domain::Role::Agent, None)
+        .await
+        .principal
+        .unwrap();
+    let done = reglament_desk::DeskCommand::Status {
+        status: "completed".into(),
+        reason: None,
+    };
+    app.desk
+        .act(agent, ticket, done, reglament_desk::Lang::Ru)
+        .await
+        .unwrap();
+    let with_links = reglament_desk::Sender {
+        site: Some("https://support.saveit.pro".into()),
+        ..sender.clone()
+    };
+    let completion = app.desk.next_outgoing(&with_links).await.unwrap().unwrap();
+    let parsed = reglament_mail::parse(&completion.raw).unwrap();
+    assert!(parsed.text.contains("/m/"), "{}", parsed.text);
+    assert_eq!(completion.to, vec![email.clone()]);
+    assert!(parsed.cc.is_empty(), "{:?}", parsed.cc);
 }
 
 on_both_databases!(

@@ -129,11 +129,15 @@ impl Smtp {
         .map_err(transient)?;
         if self.security == Security::StartTls {
             let tls = TlsParameters::new(self.host.clone()).map_err(transient)?;
-            conn.starttls(tls, &self.hello).await.map_err(transient)?;
+            tokio::time::timeout(TIMEOUT, conn.starttls(tls, &self.hello))
+                .await
+                .map_err(|_| transient("no STARTTLS within 30 s"))?
+                .map_err(transient)?;
         }
         if let Some(c) = &self.credentials {
-            conn.auth(&[Mechanism::Plain, Mechanism::Login], c)
+            tokio::time::timeout(TIMEOUT, conn.auth(&[Mechanism::Plain, Mechanism::Login], c))
                 .await
+                .map_err(|_| transient("no answer to authentication within 30 s"))?
                 .map_err(|e| SendError {
                     permanent: e.is_permanent(),
                     text: format!("authentication refused: {e}"),
@@ -142,25 +146,43 @@ impl Smtp {
         Ok(conn)
     }
 
-    /// Sends one message, over the open connection when it still works, else a new one.
+    /// Makes sure a working connection is open: the one kept, checked with `NOOP` after a
+    /// while idle, or a new one. Call it before a message is marked as being sent, so that a
+    /// server that cannot be reached leaves the message to be tried again.
     ///
     /// # Errors
     ///
-    /// The server's refusal, or why it could not be reached.
-    pub async fn send(&mut self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
+    /// Why the server could not be reached or refused the session.
+    pub async fn ready(&mut self) -> Result<(), SendError> {
         let reuse = match &mut self.open {
             Some((conn, last)) if !conn.has_broken() => {
-                last.elapsed() < IDLE_CHECK || conn.test_connected().await
+                last.elapsed() < IDLE_CHECK
+                    || tokio::time::timeout(TIMEOUT, conn.test_connected())
+                        .await
+                        .unwrap_or(false)
             }
             _ => false,
         };
         if !reuse {
             if let Some((mut old, _)) = self.open.take() {
-                let _ = old.quit().await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), old.quit()).await;
             }
             self.open = Some((self.connect().await?, Instant::now()));
         }
-        let (conn, last) = self.open.as_mut().expect("connected above");
+        Ok(())
+    }
+
+    /// Sends one message over the connection [`Smtp::ready`] opened.
+    ///
+    /// # Errors
+    ///
+    /// The server's refusal. A message the server stopped answering about after it was
+    /// handed over may have been delivered: that counts as permanent, so it is never sent
+    /// twice.
+    pub async fn send(&mut self, envelope: &Envelope, raw: &[u8]) -> Result<(), SendError> {
+        let Some((conn, last)) = self.open.as_mut() else {
+            return Err(transient("no connection to the mail server"));
+        };
         let sent = tokio::time::timeout(TIMEOUT * 4, conn.send(envelope, raw)).await;
         *last = Instant::now();
         match sent {
@@ -178,7 +200,10 @@ impl Smtp {
             }
             Err(_) => {
                 self.open = None;
-                Err(transient("the server did not answer within 2 minutes"))
+                Err(SendError {
+                    permanent: true,
+                    text: "the mail server stopped answering while the message was sent; it may have been delivered".into(),
+                })
             }
         }
     }
@@ -284,6 +309,15 @@ pub async fn worker(
                     continue;
                 }
             };
+            // Connected first: a server that cannot be reached leaves the message to be tried
+            // again, not marked as possibly sent.
+            if let Err(e) = smtp.ready().await {
+                tracing::warn!(error = %e, outbox = mail.outbox, "mail server not reachable");
+                let _ = desk
+                    .within_limit(desk.outgoing_failed(&mail, &e.text, e.permanent))
+                    .await;
+                break;
+            }
             if let Err(e) = desk.within_limit(desk.outgoing_sending(mail.outbox)).await {
                 tracing::warn!(error = %e, "cannot mark a message as sending; not sent");
                 break;

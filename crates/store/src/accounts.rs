@@ -450,6 +450,16 @@ impl Store {
     ///
     /// Storage errors.
     pub async fn link_key(&self) -> Result<Secret> {
+        let read = || async {
+            sqlx::query_as::<_, (String,)>(
+                "SELECT value FROM settings WHERE name = 'mail_link_key'",
+            )
+            .fetch_optional(&self.pool)
+            .await
+        };
+        if let Some((key,)) = read().await? {
+            return Ok(Secret::new(key));
+        }
         let fresh = new_token()?;
         // The first node to ask makes it; the others read the same one.
         sqlx::query("INSERT INTO settings (name, value) VALUES ('mail_link_key', $1) ON CONFLICT (name) DO NOTHING")

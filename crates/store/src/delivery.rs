@@ -155,9 +155,25 @@ impl Store {
             .collect())
     }
 
-    /// Records that a message that went out came back undelivered: it fails, with the report's
-    /// words, and every contact at the address is marked as returning mail. Answers the
-    /// message's ticket, if it had one; `None` for a message this outbox never held.
+    /// A message the outbox sent: its ticket and its recipient (`contact:N`, …), or `None` when
+    /// there is no such message or it has not gone out.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn sent_message(&self, outbox: i64) -> Result<Option<(Option<TicketId>, String)>> {
+        let row: Option<(Option<i64>, String)> = sqlx::query_as(
+            "SELECT ticket_id, recipient FROM outbox WHERE id = $1 AND sent_at IS NOT NULL",
+        )
+        .bind(outbox)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(t, r)| (t.map(TicketId), r)))
+    }
+
+    /// Records that a sent message came back undelivered to `addresses` (each with the
+    /// report's words): it fails with them, and the contacts at those addresses are marked as
+    /// returning mail. The caller has checked that they are the message's own recipients.
     ///
     /// # Errors
     ///
@@ -167,26 +183,21 @@ impl Store {
         outbox: i64,
         addresses: &[(String, String)],
         now: Timestamp,
-    ) -> Result<Option<Option<TicketId>>> {
-        let mut tx = self.pool.begin().await?;
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT ticket_id FROM outbox WHERE id = $1")
-                .bind(outbox)
-                .fetch_optional(&mut *tx)
-                .await?;
+    ) -> Result<()> {
         let reason = addresses
             .iter()
             .map(|(a, why)| format!("{a}: {why}"))
             .collect::<Vec<_>>()
             .join("; ");
-        if row.is_some() {
-            sqlx::query("UPDATE outbox SET failed_at = $1, last_error = $2 WHERE id = $3")
-                .bind(now.as_second())
-                .bind(&reason)
-                .bind(outbox)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE outbox SET failed_at = $1, last_error = $2 WHERE id = $3 AND sent_at IS NOT NULL",
+        )
+        .bind(now.as_second())
+        .bind(&reason)
+        .bind(outbox)
+        .execute(&mut *tx)
+        .await?;
         for (address, why) in addresses {
             sqlx::query("UPDATE contacts SET bounced = $1 WHERE email = $2")
                 .bind(why)
@@ -195,7 +206,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        Ok(row.map(|(t,)| t.map(TicketId)))
+        Ok(())
     }
 
     /// Adds addresses copied on a ticket's mail; ones it has already are kept as they are.
@@ -209,7 +220,14 @@ impl Store {
         emails: &[String],
         now: Timestamp,
     ) -> Result<()> {
-        for email in emails {
+        let (kept,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM ticket_participants WHERE ticket_id = $1")
+                .bind(ticket.0)
+                .fetch_one(&self.pool)
+                .await?;
+        // At most this many copies per ticket, however many messages name new ones.
+        let room = usize::try_from(MAX_PARTICIPANTS - kept).unwrap_or(0);
+        for email in emails.iter().take(room) {
             sqlx::query("INSERT INTO ticket_participants (ticket_id, email, added_at) VALUES ($1, $2, $3) ON CONFLICT (ticket_id, email) DO NOTHING")
                 .bind(ticket.0)
                 .bind(email)
@@ -306,6 +324,9 @@ impl Store {
         Ok(n)
     }
 }
+
+/// The most addresses a ticket keeps as copied participants.
+pub const MAX_PARTICIPANTS: i64 = 20;
 
 /// kind, recipient, last error, attempts, failed at, next attempt at.
 type UndeliveredRow = (
