@@ -16,7 +16,9 @@ pub enum Mode {
     Pass,
     /// Resets each new connection as soon as it is accepted; open ones keep passing.
     Refuse,
-    /// Accepts and reads everything, forwards nothing, closes nothing.
+    /// Accepts connections, forwards nothing and closes nothing: what is sent waits, as it
+    /// would in the senders' buffers behind a partition, and flows on once the proxy passes
+    /// again.
     BlackHole,
 }
 
@@ -49,7 +51,11 @@ impl FaultProxy {
                     reset(client);
                     continue;
                 }
-                tokio::spawn(relay(client, target, mode_rx.clone(), cuts_rx.clone()));
+                // Cuts before this connection are not its own; any from now on are, even
+                // while it is still connecting onward.
+                let mut cuts = cuts_rx.clone();
+                cuts.mark_unchanged();
+                tokio::spawn(relay(client, target, mode_rx.clone(), cuts));
             }
         });
         FaultProxy {
@@ -107,11 +113,17 @@ async fn relay(
     mode: watch::Receiver<Mode>,
     mut cuts: watch::Receiver<u64>,
 ) {
-    let Ok(server) = TcpStream::connect(target).await else {
+    let server = tokio::select! {
+        s = TcpStream::connect(target) => s,
+        _ = cuts.changed() => {
+            reset(client);
+            return;
+        }
+    };
+    let Ok(server) = server else {
         reset(client);
         return;
     };
-    cuts.mark_unchanged();
     let client = Arc::new(client);
     let server = Arc::new(server);
     let up = pump(client.clone(), server.clone(), mode.clone());
@@ -128,13 +140,21 @@ async fn relay(
     }
 }
 
-/// Copies from one side to the other until either closes, dropping what arrives while the
-/// proxy is a black hole.
-async fn pump(from: Arc<TcpStream>, to: Arc<TcpStream>, mode: watch::Receiver<Mode>) {
+/// Copies from one side to the other until either closes, holding everything while the proxy
+/// is a black hole.
+async fn pump(from: Arc<TcpStream>, to: Arc<TcpStream>, mut mode: watch::Receiver<Mode>) {
     let mut buf = vec![0u8; 16 * 1024];
     loop {
+        while *mode.borrow_and_update() == Mode::BlackHole {
+            if mode.changed().await.is_err() {
+                return;
+            }
+        }
         if from.readable().await.is_err() {
             return;
+        }
+        if *mode.borrow() == Mode::BlackHole {
+            continue;
         }
         let n = match from.try_read(&mut buf) {
             Ok(0) => return,
@@ -142,9 +162,6 @@ async fn pump(from: Arc<TcpStream>, to: Arc<TcpStream>, mode: watch::Receiver<Mo
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
             Err(_) => return,
         };
-        if *mode.borrow() == Mode::BlackHole {
-            continue;
-        }
         let mut written = 0;
         while written < n {
             if to.writable().await.is_err() {
