@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{Killed, free_port, serve_in_fresh_dir, spawn_on_own_port};
+use support::{serve_in_fresh_dir, smtp_sink, spawn_on_own_port};
 
 /// A message as a Windows mail client in Russian writes it: windows-1251, 8-bit.
 fn cp1251_message(id: &str, subject: &str, in_reply_to: Option<&str>, body: &str) -> Vec<u8> {
@@ -112,26 +112,9 @@ fn session(
 
 #[test]
 fn a_customer_writes_in_windows_1251_replies_gets_the_answer_and_confirms_by_the_link() {
-    let port = free_port();
     let (mut command, dir) = serve_in_fresh_dir("mail-e2e");
     let maildir = dir.join("maildir");
-    let _sink = Killed(
-        Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 -m aiosmtpd (pip install aiosmtpd; .ci/run does)"),
-    );
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "aiosmtpd did not listen"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (_sink, port) = smtp_sink(&maildir);
     command
         .arg("--demo")
         .env("REGLAMENT_MAIL__FROM", "support@demo.test")

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 mod support;
 
-use support::{Killed, free_port};
+use support::{Killed, smtp_sink};
 
 #[test]
 fn the_demo_acknowledgments_are_delivered_over_smtp_with_the_number_and_auto_submitted() {
@@ -15,24 +15,7 @@ fn the_demo_acknowledgments_are_delivered_over_smtp_with_the_number_and_auto_sub
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let maildir = dir.join("maildir");
-    let port = free_port();
-    let sink = Killed(
-        Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 -m aiosmtpd (pip install aiosmtpd; .ci/run does)"),
-    );
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "aiosmtpd did not listen: is it installed?"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (sink, port) = smtp_sink(&maildir);
     let server = Killed(
         Command::new(env!("CARGO_BIN_EXE_reglament"))
             .args(["serve", "--demo", "--listen", "127.0.0.1:0"])

@@ -86,3 +86,27 @@ pub fn serve_in_fresh_dir(tag: &str) -> (std::process::Command, std::path::PathB
         .env_remove("REGLAMENT_SERVER__REGULATION");
     (command, dir)
 }
+
+/// An aiosmtpd sink on 127.0.0.1 writing what it receives into the maildir `maildir`; the
+/// process and its port. Waits at most ten seconds for it to listen.
+pub fn smtp_sink(maildir: &std::path::Path) -> (Killed, u16) {
+    let port = free_port();
+    let sink = Killed(
+        std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (pip install aiosmtpd; .ci/run does)"),
+    );
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "aiosmtpd did not listen: is it installed?"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    (sink, port)
+}
