@@ -606,7 +606,7 @@ impl Desk {
 pub struct MailSummary {
     /// The stored message's id.
     pub id: i64,
-    /// When it arrived, in the regulation's time zone.
+    /// When it arrived, `01.12.2026 10:30` in the regulation's time zone.
     pub received: String,
     /// Its sender.
     pub from: String,
@@ -703,7 +703,11 @@ impl Desk {
     ) -> MailSummary {
         MailSummary {
             id: m.id,
-            received: self.local_time(m.received_at),
+            received: m
+                .received_at
+                .to_zoned(self.regulation.timezone.clone())
+                .strftime("%d.%m.%Y %H:%M")
+                .to_string(),
             from: parsed
                 .and_then(|p| p.from.as_ref())
                 .map(|f| match &f.name {
