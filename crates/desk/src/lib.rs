@@ -42,6 +42,7 @@ mod mail_templates;
 mod outgoing;
 pub mod permissions;
 mod queue;
+mod reset;
 mod text;
 mod view;
 mod workspace;

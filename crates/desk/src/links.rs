@@ -32,10 +32,12 @@ fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
 }
 
-fn mac(key: &str, claim: &str) -> HmacSha256 {
+fn mac(key: &str, purpose: &str, claim: &str, bound: &str) -> HmacSha256 {
     let mut m = HmacSha256::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
-    m.update(b"reglament-mail-link:");
-    m.update(claim.as_bytes());
+    for part in ["reglament", purpose, claim, bound] {
+        m.update(part.as_bytes());
+        m.update(b"\0");
+    }
     m
 }
 
@@ -54,9 +56,38 @@ fn mac(key: &str, claim: &str) -> HmacSha256 {
 /// assert!(verify("key", &token, 2_000_000_001).is_err());
 /// ```
 pub fn sign(key: &str, link: &MailLink) -> String {
-    let claim = format!("{}.{}.{}", link.ticket.0, link.contact.0, link.expires);
-    let signature = mac(key, &claim).finalize().into_bytes();
+    seal(
+        key,
+        "mail-link",
+        &format!("{}.{}.{}", link.ticket.0, link.contact.0, link.expires),
+        "",
+    )
+}
+
+/// `claim` and its HMAC under `key` for one `purpose`, as a URL-safe token. `bound` is signed
+/// too but not carried: the token holds only while it is the same (a password reset binds the
+/// current password hash, so the token works once).
+pub(crate) fn seal(key: &str, purpose: &str, claim: &str, bound: &str) -> String {
+    let signature = mac(key, purpose, claim, bound).finalize().into_bytes();
     format!("{}.{}", b64().encode(claim), b64().encode(signature))
+}
+
+/// The claim of a token [`seal`] made for `purpose` and `bound`, if its signature holds
+/// (compared in constant time).
+pub(crate) fn unseal(key: &str, purpose: &str, token: &str, bound: &str) -> Option<String> {
+    let (claim, signature) = token.split_once('.')?;
+    let claim = String::from_utf8(b64().decode(claim).ok()?).ok()?;
+    let signature = b64().decode(signature).ok()?;
+    mac(key, purpose, &claim, bound)
+        .verify_slice(&signature)
+        .ok()?;
+    Some(claim)
+}
+
+/// The claim of a token without checking it, to find what it is bound to before checking.
+pub(crate) fn peek(token: &str) -> Option<String> {
+    let (claim, _) = token.split_once('.')?;
+    String::from_utf8(b64().decode(claim).ok()?).ok()
 }
 
 /// Why a token does not open its ticket.
@@ -75,14 +106,7 @@ pub enum LinkRefusal {
 /// [`LinkRefusal::Invalid`] for a token that is malformed or whose signature does not match;
 /// [`LinkRefusal::Expired`] for one past its time.
 pub fn verify(key: &str, token: &str, now: i64) -> std::result::Result<MailLink, LinkRefusal> {
-    let (claim, signature) = token.split_once('.').ok_or(LinkRefusal::Invalid)?;
-    let claim = b64().decode(claim).map_err(|_| LinkRefusal::Invalid)?;
-    let claim = String::from_utf8(claim).map_err(|_| LinkRefusal::Invalid)?;
-    let signature = b64().decode(signature).map_err(|_| LinkRefusal::Invalid)?;
-    // Compared in constant time.
-    mac(key, &claim)
-        .verify_slice(&signature)
-        .map_err(|_| LinkRefusal::Invalid)?;
+    let claim = unseal(key, "mail-link", token, "").ok_or(LinkRefusal::Invalid)?;
     let mut parts = claim.split('.').map(str::parse::<i64>);
     let (Some(Ok(ticket)), Some(Ok(contact)), Some(Ok(expires)), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())

@@ -28,6 +28,7 @@ pub const MAIL_KINDS: &[&str] = &[
     "interim",
     "unknown_sender",
     "refused",
+    "password_reset",
     "other",
 ];
 
@@ -52,6 +53,7 @@ const EMBEDDED: &[(&str, &str)] = embedded![
     "interim.txt",
     "unknown_sender.txt",
     "refused.txt",
+    "password_reset.txt",
     "other.txt",
     "message.html",
 ];

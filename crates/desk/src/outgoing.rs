@@ -298,7 +298,13 @@ impl Desk {
             Ok(w) => w,
             Err(e) => return Ok(Err(e)),
         };
-        let subject = if number.is_empty() {
+        let subject = if m.kind == "password_reset" {
+            format!(
+                "{} / {}",
+                Text::new("mail-out-password_reset-subject").render(Lang::Ru),
+                Text::new("mail-out-password_reset-subject").render(Lang::En)
+            )
+        } else if number.is_empty() {
             Text::new("mail-out-subject-plain")
                 .arg("subject", subject_line.clone())
                 .render(Lang::Ru)
@@ -319,6 +325,21 @@ impl Desk {
         sender: &Sender,
         base: &str,
     ) -> Result<serde_json::Value> {
+        if m.kind == "password_reset" {
+            let account = m
+                .payload
+                .get("account")
+                .and_then(|a| a.as_str())
+                .unwrap_or("");
+            return Ok(
+                match (sender.site.as_deref(), self.reset_token(account).await?) {
+                    (Some(site), Some(token)) => json!({
+                        "reset": format!("{}/password/reset/{token}", site.trim_end_matches('/'))
+                    }),
+                    _ => json!({}),
+                },
+            );
+        }
         let (Some(site), Some(ticket)) = (sender.site.as_deref(), m.ticket) else {
             return Ok(json!({}));
         };

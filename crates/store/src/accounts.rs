@@ -233,6 +233,31 @@ impl Store {
         }
     }
 
+    /// The active account (agent first, then contact) an address belongs to, with or without
+    /// a password yet.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn account_by_email(&self, email: &EmailAddress) -> Result<Option<Principal>> {
+        let e = email.as_str().to_lowercase();
+        let agent: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, role FROM agents WHERE email = $1 AND active = 1")
+                .bind(&e)
+                .fetch_optional(self.pool())
+                .await?;
+        if let Some((id, role)) = agent {
+            return Ok(Some(Principal::Agent(AgentId(id), role.parse()?)));
+        }
+        let contact: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT id, organization_id FROM contacts WHERE email = $1 AND active = 1",
+        )
+        .bind(&e)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(contact.map(|(id, org)| Principal::Contact(ContactId(id), OrgId(org))))
+    }
+
     /// Starts a session and returns its token (to put in a cookie) and the session.
     ///
     /// # Errors

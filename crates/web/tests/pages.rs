@@ -1183,7 +1183,114 @@ async fn staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_
     assert_ne!(customer.page(&link).await.status, StatusCode::OK);
 }
 
+async fn a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once(db: Db) {
+    let app = app(db).await;
+    let (org, contact) = app.organization_with_contact(true, false).await;
+    let email = app
+        .desk
+        .contacts(reglament_desk::OPERATOR, org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == contact)
+        .unwrap()
+        .email
+        .as_str()
+        .to_string();
+    let visitor = app.anonymous();
+    let ask = |address: String| {
+        let visitor = visitor.clone();
+        async move {
+            let page = visitor.page("/password/forgot").await;
+            let token = page.input("form_token").unwrap();
+            visitor
+                .browse(
+                    "POST",
+                    "/password/forgot",
+                    "application/x-www-form-urlencoded",
+                    urlencoded(&[("form_token", &token), ("email", &address)]),
+                    Some(&format!("reglament_form={token}")),
+                )
+                .await
+        }
+    };
+    let sender = reglament_desk::Sender {
+        address: "support@saveit.pro".into(),
+        name: "Поддержка".into(),
+        site: Some("https://support.saveit.pro".into()),
+    };
+    // An address that is no account's gets the same answer, and no mail.
+    let unknown = ask("nobody@nowhere.test".into()).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(
+        unknown.text.contains("Если этот адрес есть"),
+        "{}",
+        unknown.text
+    );
+    assert!(app.desk.next_outgoing(&sender).await.unwrap().is_none());
+    let known = ask(email.clone()).await;
+    assert_eq!(
+        known.text,
+        unknown.text.replace("nobody@nowhere.test", &email)
+    );
+    let mail = app
+        .desk
+        .next_outgoing(&sender)
+        .await
+        .unwrap()
+        .expect("the reset mail");
+    assert_eq!(mail.to, vec![email.clone()]);
+    let text = reglament_mail::parse(&mail.raw).unwrap().text;
+    let link = text
+        .lines()
+        .find_map(|l| {
+            l.split(": ")
+                .nth(1)
+                .filter(|u| u.contains("/password/reset/"))
+        })
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        .to_string();
+    let path = link
+        .strip_prefix("https://support.saveit.pro")
+        .unwrap()
+        .to_string();
+    let form = visitor.page(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    let token = form.input("form_token").unwrap();
+    let set = |new: &'static str, again: &'static str, token: String| {
+        let visitor = visitor.clone();
+        let path = path.clone();
+        async move {
+            visitor
+                .browse(
+                    "POST",
+                    &path,
+                    "application/x-www-form-urlencoded",
+                    urlencoded(&[
+                        ("form_token", &token),
+                        ("new_password", new),
+                        ("repeat_password", again),
+                    ]),
+                    Some(&format!("reglament_form={token}")),
+                )
+                .await
+        }
+    };
+    let mismatch = set("new-long-password", "other-long-password", token.clone()).await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = set("new-long-password", "new-long-password", token).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(done.text.contains("Пароль изменён"), "{}", done.text);
+    let signed = sign_in_form(&app.anonymous(), &email, "new-long-password").await;
+    assert_eq!(signed.location(), Some("/portal"), "{}", signed.text);
+    // Used once, the link opens nothing.
+    let again = visitor.page(&path).await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    assert!(again.text.contains("уже использована"), "{}", again.text);
+}
+
 on_both_databases!(
+    a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once,
     staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_for,
     mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only,
     a_link_from_the_completion_mail_lets_the_customer_object_and_later_rate_without_signing_in,

@@ -422,6 +422,28 @@ const PAGES: &[(&str, &str, &str)] = &[
         "/tickets/{id}/mail/{inbound}/body",
         "401/401 403/403 403/403 404/404 404/404 404/404 401/401",
     ),
+    // The forgotten-password pages need no sign-in; a forged form is refused, and a link
+    // this installation never signed opens nothing.
+    (
+        "GET",
+        "/password/forgot",
+        "200/200 200/200 200/200 200/200 200/200 200/200 200/200",
+    ),
+    (
+        "POST",
+        "/password/forgot",
+        "403/403 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    (
+        "GET",
+        "/password/reset/{token}",
+        "403/403 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
+    (
+        "POST",
+        "/password/reset/{token}",
+        "403/403 403/403 403/403 403/403 403/403 403/403 403/403",
+    ),
     // A link from mail with a token this installation never signed: refused to everyone.
     (
         "GET",
@@ -602,6 +624,7 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                         if r == "/sign-in"
                             || r == "/sign-out"
                             || r.starts_with("/m/")
+                            || r.starts_with("/password/")
                             || r.starts_with("/admin")
                             || r.starts_with("/account") =>
                     {
@@ -609,6 +632,14 @@ async fn every_page_answers_every_caller_as_the_table_says(db: Db) {
                         let email = format!("page{n}@example.ru");
                         let fields: Vec<(&str, &str)> = match r {
                             "/m/{token}" => vec![("form_token", "forged"), ("op", "confirm")],
+                            "/password/forgot" => {
+                                vec![("form_token", "forged"), ("email", "nobody@example.ru")]
+                            }
+                            "/password/reset/{token}" => vec![
+                                ("form_token", "forged"),
+                                ("new_password", "a-new-long-password"),
+                                ("repeat_password", "a-new-long-password"),
+                            ],
                             "/sign-in" => vec![
                                 ("email", "nobody@example.ru"),
                                 ("password", "wrong-password"),

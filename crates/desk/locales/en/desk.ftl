@@ -291,3 +291,11 @@ mail-kind = { $kind ->
    *[other] Notice
 }
 mail-own-address = mail from our own address { $email }; not answered, to avoid a loop
+reset-invalid = The password reset link is not valid or was used already. Ask for a new one.
+reset-expired = The password reset link has expired. Ask for a new one.
+mail-out-password_reset = Hello,
+
+    someone (perhaps you) asked to change the password for signing in to support.
+mail-out-password_reset-link = Set a new password (the link works for an hour, once)
+mail-out-password_reset-ignore = If it was not you, do nothing: the password stays as it is.
+mail-out-password_reset-subject = Password reset

@@ -9,6 +9,7 @@ mod link;
 mod original;
 mod portal;
 mod queue;
+mod reset;
 pub(crate) mod ticket;
 
 use askama::Template;
@@ -52,6 +53,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/mail/{id}/{action}"),
     ("GET", "/tickets/{id}/mail/{inbound}"),
     ("GET", "/tickets/{id}/mail/{inbound}/body"),
+    ("GET", "/password/forgot"),
+    ("POST", "/password/forgot"),
+    ("GET", "/password/reset/{token}"),
+    ("POST", "/password/reset/{token}"),
     ("GET", "/m/{token}"),
     ("POST", "/m/{token}"),
     ("GET", "/regulation"),
@@ -106,6 +111,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/mail/{id}/raw", get(admin::mail_raw))
         .route("/admin/mail/{id}/{action}", post(admin::mail_action))
         .route("/m/{token}", get(link::page).post(link::act))
+        .route(
+            "/password/forgot",
+            get(reset::forgot).post(reset::send_link),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(reset::reset_form).post(reset::reset),
+        )
         .route("/tickets/{id}/mail/{inbound}", get(original::page))
         .route("/tickets/{id}/mail/{inbound}/body", get(original::body))
         .route("/regulation", get(regulation))
