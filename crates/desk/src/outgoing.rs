@@ -18,8 +18,12 @@ pub struct OutgoingMail {
     pub outbox: i64,
     /// Which try this is.
     pub attempt: i64,
-    /// The envelope's recipients: the addressees and the copied ones.
+    /// The envelope's recipients: the addressees. The message is marked sent by them.
     pub to: Vec<String>,
+    /// The copied addresses (`Cc`), each sent the same bytes in an envelope of its own after
+    /// the addressees, so that one refused copy fails nobody else's mail. Copies are sent at
+    /// most once and not retried.
+    pub copies: Vec<String>,
     /// The envelope's sender.
     pub from: String,
     /// The message, as bytes.
@@ -121,7 +125,8 @@ impl Desk {
                     return Ok(Some(OutgoingMail {
                         outbox: m.id,
                         attempt,
-                        to: to.into_iter().chain(cc).collect(),
+                        to,
+                        copies: cc,
                         from: sender.address.clone(),
                         raw,
                     }));

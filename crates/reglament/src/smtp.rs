@@ -329,6 +329,7 @@ pub async fn worker(
                     } else {
                         tracing::info!(outbox = mail.outbox, "mail sent");
                     }
+                    send_copies(&mut smtp, &sender, &mail).await;
                 }
                 Err(e) => {
                     let permanent = e.permanent;
@@ -342,6 +343,31 @@ pub async fn worker(
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(3)) => {}
             _ = stop.changed() => return,
+        }
+    }
+}
+
+/// The copied addresses of a message that went out, each in an envelope of its own: a refusal
+/// is logged and fails nobody else's mail. Copies are not retried, so none goes twice.
+async fn send_copies(smtp: &mut Smtp, sender: &Sender, mail: &reglament_desk::OutgoingMail) {
+    for copy in &mail.copies {
+        let envelope = match (sender.address.parse(), copy.parse()) {
+            (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]),
+            _ => {
+                tracing::warn!(outbox = mail.outbox, copy = %copy, "a copied address is not one");
+                continue;
+            }
+        };
+        let Ok(envelope) = envelope else { continue };
+        let sent = match smtp.ready().await {
+            Ok(()) => smtp.send(&envelope, &mail.raw).await,
+            Err(e) => Err(e),
+        };
+        match sent {
+            Ok(()) => tracing::info!(outbox = mail.outbox, copy = %copy, "copy sent"),
+            Err(e) => {
+                tracing::warn!(outbox = mail.outbox, copy = %copy, error = %e, "copy not sent")
+            }
         }
     }
 }

@@ -128,17 +128,22 @@ fn a_customer_writes_in_windows_1251_replies_gets_the_answer_and_confirms_by_the
         .build()
         .unwrap();
 
-    // 1. The customer writes; the message opens a ticket and the acknowledgment comes back.
+    // 1. The customer writes, copying a colleague; the message opens a ticket and the
+    // acknowledgment comes back to both.
     let subject = "Не открывается отчёт по продажам";
-    let out = ingest(
-        &dir,
-        &cp1251_message(
-            "e2e-1@romashka.ru",
-            subject,
-            None,
-            "Здравствуйте! После обновления отчёт по продажам не открывается.\r\n",
-        ),
+    let mut with_copy = cp1251_message(
+        "e2e-1@romashka.ru",
+        subject,
+        None,
+        "Здравствуйте! После обновления отчёт по продажам не открывается.\r\n",
     );
+    let at = with_copy
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .expect("a first header line")
+        + 2;
+    with_copy.splice(at..at, b"Cc: boss@romashka.ru\r\n".iter().copied());
+    let out = ingest(&dir, &with_copy);
     let ticket: i64 = out
         .trim()
         .rsplit(' ')
@@ -150,6 +155,28 @@ fn a_customer_writes_in_windows_1251_replies_gets_the_answer_and_confirms_by_the
     });
     assert!(ack.subject.starts_with("[Заявка #"), "{}", ack.subject);
     assert_eq!(ack.in_reply_to, vec!["e2e-1@romashka.ru"]);
+    assert_eq!(
+        ack.cc.iter().map(|a| a.email.as_str()).collect::<Vec<_>>(),
+        ["boss@romashka.ru"]
+    );
+    // The copy went in an envelope of its own: the sink holds the acknowledgment twice.
+    let start = Instant::now();
+    let copies = loop {
+        let n = std::fs::read_dir(maildir.join("new"))
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| std::fs::read(e.path()).ok())
+                    .filter_map(|raw| reglament_mail::parse(&raw).ok())
+                    .filter(|m| m.message_id == ack.message_id)
+                    .count()
+            })
+            .unwrap_or(0);
+        if n >= 2 || start.elapsed() > Duration::from_secs(10) {
+            break n;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(copies, 2, "one delivery to the customer, one to the copy");
     let number = ack.subject["[Заявка #".len()..]
         .split(']')
         .next()
