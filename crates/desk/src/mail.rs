@@ -201,6 +201,9 @@ impl Desk {
             return quarantine(Text::new("mail-unknown-sender").arg("email", from.email));
         };
         let who = Principal::Contact(contact.id, contact.organization);
+        // Before the message is tied to a ticket, so that the ticket's first mail (the
+        // acknowledgment, written in the same step) already goes to the copies.
+        self.keep_copied(inbound, &m).await?;
         if let Some(ticket) = thread {
             // A number attaches a message only for the ticket's own organization: a stranger
             // quoting a number must not write into someone else's ticket.
@@ -233,7 +236,6 @@ impl Desk {
             Ok(view) => {
                 let ticket = TicketId(view.id);
                 self.attach_mail_files(who, ticket, &m).await?;
-                self.keep_copied(ticket, &m).await?;
                 Ok(MailOutcome::Opened { inbound, ticket })
             }
             Err(DeskError::Invalid(problems)) => {
@@ -267,9 +269,10 @@ impl Desk {
         }
     }
 
-    /// Keeps the addresses a customer copied (`Cc`) on the ticket, so that its mail goes to
-    /// them too — all but the sender, our own addresses and agents'.
-    async fn keep_copied(&self, ticket: TicketId, m: &Inbound) -> Result<()> {
+    /// Keeps the addresses a customer copied (`Cc`) on a message, so that the mail of the
+    /// ticket it opens or joins goes to them too — all but the sender, our own addresses and
+    /// agents'.
+    async fn keep_copied(&self, inbound: i64, m: &Inbound) -> Result<()> {
         if m.cc.is_empty() {
             return Ok(());
         }
@@ -284,10 +287,7 @@ impl Desk {
                 .filter(|e| e.parse::<reglament_domain::EmailAddress>().is_ok())
                 .take(20)
                 .collect();
-        Ok(self
-            .store
-            .add_participants(ticket, &copied, self.now())
-            .await?)
+        Ok(self.store.add_copies(inbound, &copied).await?)
     }
 
     /// A delivery report: the recipients that failed mark their message failed and their
@@ -438,7 +438,6 @@ impl Desk {
             Acted::Updated(v) | Acted::Opened(v) | Acted::Merged(v) => TicketId(v.id),
         };
         self.attach_mail_files(who, target, m).await?;
-        self.keep_copied(target, m).await?;
         Ok(MailOutcome::Joined {
             inbound,
             ticket: target,

@@ -209,48 +209,39 @@ impl Store {
         Ok(())
     }
 
-    /// Adds addresses copied on a ticket's mail; ones it has already are kept as they are.
+    /// Records the addresses a stored message copied; they count for the ticket it opens or
+    /// joins from the moment it does.
     ///
     /// # Errors
     ///
     /// Storage errors.
-    pub async fn add_participants(
-        &self,
-        ticket: TicketId,
-        emails: &[String],
-        now: Timestamp,
-    ) -> Result<()> {
-        let (kept,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM ticket_participants WHERE ticket_id = $1")
-                .bind(ticket.0)
-                .fetch_one(&self.pool)
-                .await?;
-        // At most this many copies per ticket, however many messages name new ones.
-        let room = usize::try_from(MAX_PARTICIPANTS - kept).unwrap_or(0);
-        for email in emails.iter().take(room) {
-            sqlx::query("INSERT INTO ticket_participants (ticket_id, email, added_at) VALUES ($1, $2, $3) ON CONFLICT (ticket_id, email) DO NOTHING")
-                .bind(ticket.0)
+    pub async fn add_copies(&self, inbound: i64, emails: &[String]) -> Result<()> {
+        for email in emails.iter().take(MAX_PARTICIPANTS as usize) {
+            sqlx::query("INSERT INTO inbound_copies (inbound_id, email) VALUES ($1, $2) ON CONFLICT (inbound_id, email) DO NOTHING")
+                .bind(inbound)
                 .bind(email)
-                .bind(now.as_second())
                 .execute(&self.pool)
                 .await?;
         }
         Ok(())
     }
 
-    /// The addresses copied on a ticket's mail, in the order they came.
+    /// The addresses copied on a ticket's messages, in the order they first came (at most
+    /// [`MAX_PARTICIPANTS`]).
     ///
     /// # Errors
     ///
     /// Storage errors.
     pub async fn participants(&self, ticket: TicketId) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT email FROM ticket_participants WHERE ticket_id = $1 ORDER BY added_at, email",
-        )
+        let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT c.email, MIN(c.inbound_id) AS first FROM inbound_copies c \
+             JOIN inbound i ON i.id = c.inbound_id WHERE i.ticket_id = $1 \
+             GROUP BY c.email ORDER BY first, c.email LIMIT {MAX_PARTICIPANTS}"
+        ))
         .bind(ticket.0)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|(e,)| e).collect())
+        Ok(rows.into_iter().map(|(e, _)| e).collect())
     }
 
     /// Clears a contact's returned-mail mark: mail came from the address, so it works.

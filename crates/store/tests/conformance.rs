@@ -449,7 +449,7 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
             .await
             .unwrap();
     }
-    reglament_store::raw_execute(&s, "DROP TABLE ticket_participants")
+    reglament_store::raw_execute(&s, "DROP TABLE inbound_copies")
         .await
         .unwrap();
     reglament_store::raw_execute(&s, "DROP TABLE inbound")
