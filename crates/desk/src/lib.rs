@@ -104,8 +104,9 @@ pub struct Desk {
     throttle: Arc<identity::Throttle>,
     /// Wrong passwords by client address.
     address_throttle: Arc<identity::Throttle>,
-    /// The templates outgoing mail is written from.
-    mail_templates: Arc<MailTemplates>,
+    /// An admin's templates; `None` for the built-in ones, compiled only when mail is first
+    /// written (a `mail ingest` process never writes any).
+    mail_templates: Option<Arc<MailTemplates>>,
     /// The support addresses mail comes to and goes from, lower case: never answered, never
     /// copied.
     own_addresses: Arc<Vec<String>>,
@@ -138,7 +139,7 @@ impl Desk {
             )),
             throttle: Default::default(),
             address_throttle: Arc::new(identity::Throttle::per_address()),
-            mail_templates: Arc::new(MailTemplates::embedded()),
+            mail_templates: None,
             own_addresses: Arc::new(Vec::new()),
         }
     }
@@ -169,7 +170,7 @@ impl Desk {
 
     /// The same desk writing mail from other templates, such as an admin's directory.
     pub fn with_mail_templates(mut self, templates: MailTemplates) -> Desk {
-        self.mail_templates = Arc::new(templates);
+        self.mail_templates = Some(Arc::new(templates));
         self
     }
 

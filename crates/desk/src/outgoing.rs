@@ -299,7 +299,10 @@ impl Desk {
             "history": history, "links": links, "args": args,
         });
         let private = context["links"].get("confirm").is_some();
-        let written = match self.mail_templates.write(&m.kind, &context) {
+        static BUILT_IN: std::sync::LazyLock<crate::MailTemplates> =
+            std::sync::LazyLock::new(crate::MailTemplates::embedded);
+        let templates = self.mail_templates.as_deref().unwrap_or(&BUILT_IN);
+        let written = match templates.write(&m.kind, &context) {
             Ok(w) => w,
             Err(e) => return Ok(Err(e)),
         };

@@ -13,18 +13,7 @@ const NOW: &str = "2026-11-24T11:00:00+03:00";
 
 async fn app(db: Db) -> (TestApp, String) {
     let app = TestApp::spawn(db, SAVEIT).await.at(NOW);
-    let (org, contact) = app.organization_with_contact(true, false).await;
-    let email = app
-        .desk
-        .contacts(OPERATOR, org)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == contact)
-        .unwrap()
-        .email
-        .as_str()
-        .to_string();
+    let (_, _, email) = app.contact_with_email().await;
     (app, email)
 }
 

@@ -577,6 +577,21 @@ impl TestApp {
         (OrgId(org.id), contact.id)
     }
 
+    /// A new organization's contact and their address, for tests that write mail as them.
+    pub async fn contact_with_email(&self) -> (OrgId, ContactId, String) {
+        let (org, contact) = self.organization_with_contact(true, false).await;
+        let email = self
+            .db
+            .store
+            .contact(contact)
+            .await
+            .unwrap()
+            .email
+            .as_str()
+            .to_string();
+        (org, contact, email)
+    }
+
     /// A new API token of a role.
     pub async fn as_token(&self, role: Role) -> Client {
         let (id, token) = self

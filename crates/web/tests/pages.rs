@@ -1115,18 +1115,7 @@ async fn mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only(db:
 
 async fn staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_for(db: Db) {
     let app = app(db).await;
-    let (org, contact) = app.organization_with_contact(true, false).await;
-    let email = app
-        .desk
-        .contacts(reglament_desk::OPERATOR, org)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == contact)
-        .unwrap()
-        .email
-        .as_str()
-        .to_string();
+    let (_, _, email) = app.contact_with_email().await;
     let raw = format!(
         "From: Клиент <{email}>\r\nTo: support@saveit.pro\r\nSubject: Отчёт с картинкой\r\n\
          Message-ID: <html-1@client.test>\r\nMIME-Version: 1.0\r\n\
@@ -1185,18 +1174,7 @@ async fn staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_
 
 async fn a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once(db: Db) {
     let app = app(db).await;
-    let (org, contact) = app.organization_with_contact(true, false).await;
-    let email = app
-        .desk
-        .contacts(reglament_desk::OPERATOR, org)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id == contact)
-        .unwrap()
-        .email
-        .as_str()
-        .to_string();
+    let (_, _, email) = app.contact_with_email().await;
     let visitor = app.anonymous();
     let ask = |address: String| {
         let visitor = visitor.clone();

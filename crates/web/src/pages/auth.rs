@@ -9,7 +9,7 @@ use reglament_desk::{DeskError, Secret};
 use serde::Deserialize;
 
 use super::form::{local_path, urlencode};
-use super::{Chrome, PageError, PageLang, Ui, cookie, render};
+use super::{Chrome, PageError, PageLang, Ui, form_matches, render, with_form_token};
 use crate::{AppState, cookie_attributes};
 
 #[derive(Template)]
@@ -69,10 +69,6 @@ fn sign_in_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let token = match s.desk.form_token() {
-        Ok(t) => t,
-        Err(e) => return PageError::from(e).page(lang),
-    };
     let ui = Ui { lang };
     let next = local_path(next.as_deref()).unwrap_or("").to_string();
     let here = if next.is_empty() {
@@ -80,20 +76,17 @@ fn sign_in_page(
     } else {
         format!("/?next={}", urlencode(&next))
     };
-    let page = SignInPage {
-        chrome: Chrome::public(ui, "sign-in", here),
-        form_token: token.expose().to_string(),
-        email,
-        next,
-        error,
-        regulation: s.desk.regulation().name.clone(),
-    };
-    let cookie = format!(
-        "reglament_form={}; {}; Max-Age=3600",
-        token.expose(),
-        cookie_attributes(headers)
-    );
-    (status, [(header::SET_COOKIE, cookie)], render(&page)).into_response()
+    let regulation = s.desk.regulation().name.clone();
+    with_form_token(s, lang, headers, status, |form_token| {
+        render(&SignInPage {
+            chrome: Chrome::public(ui, "sign-in", here),
+            form_token,
+            email,
+            next,
+            error,
+            regulation,
+        })
+    })
 }
 
 #[derive(Deserialize)]
@@ -117,8 +110,7 @@ pub async fn sign_in(
     let ui = Ui { lang };
     let from = crate::client_address(&s, &headers, &extensions);
     let next = Some(f.next.clone()).filter(|n| !n.is_empty());
-    if cookie(&headers, "reglament_form") != Some(f.form_token.as_str()) || f.form_token.is_empty()
-    {
+    if !form_matches(&headers, &f.form_token) {
         return sign_in_page(
             &s,
             lang,

@@ -6,13 +6,13 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use reglament_desk::{DeskCommand, Lang, TicketPage};
 use serde::Deserialize;
 
-use super::{Chrome, PageError, PageLang, Ui, cookie, render};
-use crate::{AppState, cookie_attributes};
+use super::{Chrome, PageError, PageLang, Ui, form_matches, render, with_form_token};
+use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "mail_link.html")]
@@ -77,26 +77,18 @@ async fn show(
         Ok(p) => p,
         Err(e) => return PageError::from(e).page(lang),
     };
-    let form_token = match s.desk.form_token() {
-        Ok(t) => t,
-        Err(e) => return PageError::from(e).page(lang),
-    };
-    let page = LinkPage {
-        chrome: Chrome::public(Ui { lang }, "", format!("/m/{token}")),
-        p,
-        token,
-        form_token: form_token.expose().to_string(),
-        chosen: shown.chosen,
-        stars: shown.stars,
-        done: shown.done,
-        error: shown.error,
-    };
-    let cookie = format!(
-        "reglament_form={}; {}; Max-Age=3600",
-        form_token.expose(),
-        cookie_attributes(headers)
-    );
-    (shown.status, [(header::SET_COOKIE, cookie)], render(&page)).into_response()
+    with_form_token(s, lang, headers, shown.status, |form_token| {
+        render(&LinkPage {
+            chrome: Chrome::public(Ui { lang }, "", format!("/m/{token}")),
+            p,
+            token,
+            form_token,
+            chosen: shown.chosen,
+            stars: shown.stars,
+            done: shown.done,
+            error: shown.error,
+        })
+    })
 }
 
 /// The ticket the link names, with the forms its contact may use now.
@@ -133,8 +125,7 @@ pub async fn act(
         error: Some(error),
         status,
     };
-    if f.form_token.is_empty() || cookie(&headers, "reglament_form") != Some(f.form_token.as_str())
-    {
+    if !form_matches(&headers, &f.form_token) {
         let shown = again(ui.t("ui-link-expired-form"), StatusCode::FORBIDDEN);
         return show(&s, lang, &headers, token, shown).await;
     }

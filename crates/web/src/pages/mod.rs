@@ -563,3 +563,35 @@ async fn regulation(
         document: s.desk.published_regulation(),
     })
 }
+
+/// A page for a visitor who is not signed in, with a fresh form token in its form and the
+/// `reglament_form` cookie it must match when the form comes back (sign-in, mail links,
+/// password reset).
+pub(crate) fn with_form_token(
+    s: &crate::AppState,
+    lang: reglament_desk::Lang,
+    headers: &axum::http::HeaderMap,
+    status: StatusCode,
+    page: impl FnOnce(String) -> Response,
+) -> Response {
+    let token = match s.desk.form_token() {
+        Ok(t) => t,
+        Err(e) => return PageError::from(e).page(lang),
+    };
+    let cookie = format!(
+        "reglament_form={}; {}; Max-Age=3600",
+        token.expose(),
+        crate::cookie_attributes(headers)
+    );
+    let mut resp = page(token.expose().to_string());
+    *resp.status_mut() = status;
+    if let Ok(v) = cookie.parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Whether a form's token matches the `reglament_form` cookie its page set.
+pub(crate) fn form_matches(headers: &axum::http::HeaderMap, token: &str) -> bool {
+    !token.is_empty() && cookie(headers, "reglament_form") == Some(token)
+}

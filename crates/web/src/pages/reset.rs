@@ -5,13 +5,13 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use reglament_desk::{DeskError, Lang};
 use serde::Deserialize;
 
-use super::{Chrome, PageError, PageLang, Ui, cookie, render};
-use crate::{AppState, cookie_attributes};
+use super::{Chrome, PageError, PageLang, Ui, form_matches, render, with_form_token};
+use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "password_forgot.html")]
@@ -30,35 +30,6 @@ struct ResetPage {
     token: String,
     done: bool,
     error: Option<String>,
-}
-
-/// A page with a fresh form token, and the cookie it must match.
-fn with_form_token(
-    s: &AppState,
-    lang: Lang,
-    headers: &HeaderMap,
-    status: StatusCode,
-    page: impl FnOnce(String) -> Response,
-) -> Response {
-    let token = match s.desk.form_token() {
-        Ok(t) => t,
-        Err(e) => return PageError::from(e).page(lang),
-    };
-    let cookie = format!(
-        "reglament_form={}; {}; Max-Age=3600",
-        token.expose(),
-        cookie_attributes(headers)
-    );
-    let mut resp = page(token.expose().to_string());
-    *resp.status_mut() = status;
-    if let Ok(v) = cookie.parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
-}
-
-fn form_matches(headers: &HeaderMap, token: &str) -> bool {
-    !token.is_empty() && cookie(headers, "reglament_form") == Some(token)
 }
 
 fn forgot_page(
