@@ -128,7 +128,11 @@ fn mail_polled_from_dovecot_becomes_tickets_once_and_is_marked_seen_after_it_is_
             .unwrap(),
     );
     let db = dir.join("reglament-data/reglament.db");
-    until("the two messages", 30, || inbound(&db).len() >= 2);
+    // Stored first, then read: wait until both are past `pending`.
+    until("the two messages, read", 30, || {
+        let rows = inbound(&db);
+        rows.len() >= 2 && rows.iter().all(|(_, state)| state != "pending")
+    });
     let rows = inbound(&db);
     assert!(rows.iter().all(|(s, _)| s == "imap:support"), "{rows:?}");
     // The demo customer wrote them: each opened a ticket.
