@@ -37,6 +37,9 @@ pub struct OrganizationInput {
     pub account_manager_id: Option<i64>,
     /// The programmer assigned to the organization.
     pub programmer_id: Option<i64>,
+    /// Each contact sees only the tickets they filed; the owner contact still sees all.
+    #[serde(default)]
+    pub own_tickets_only: bool,
 }
 
 /// An organization as the directory shows it.
@@ -62,6 +65,8 @@ pub struct OrganizationView {
     pub account_manager_id: Option<i64>,
     /// The programmer.
     pub programmer_id: Option<i64>,
+    /// Each contact sees only the tickets they filed; the owner contact still sees all.
+    pub own_tickets_only: bool,
 }
 
 impl From<Organization> for OrganizationView {
@@ -77,6 +82,7 @@ impl From<Organization> for OrganizationView {
             products: o.products,
             account_manager_id: o.account_manager.map(|a| a.0),
             programmer_id: o.programmer.map(|a| a.0),
+            own_tickets_only: o.own_tickets_only,
         }
     }
 }
@@ -301,6 +307,7 @@ impl Desk {
             products: o.products,
             account_manager: o.account_manager_id.map(AgentId),
             programmer: o.programmer_id.map(AgentId),
+            own_tickets_only: o.own_tickets_only,
         })
     }
 

@@ -63,12 +63,12 @@ pub use error::{DeskError, Problem};
 pub use identity::{SESSION_TTL, SignedIn};
 pub use intake::{Request, Via};
 pub use limits::MAX_SUBJECT;
-pub use mail::{HeldMail, MailOriginal, MailOutcome, MailSummary};
+pub use mail::{HeldMail, MailOriginal, MailOutcome, MailSummary, fields_in};
 pub use mail_templates::{MAIL_KINDS, MailTemplates, Written};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
-pub use text::{Lang, Text, duration_text, size_text};
+pub use text::{Lang, Text, duration_text, field_title, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 pub use workspace::{
     Abilities, CustomerCard, FormField, IntakeForm, TicketPage, TimelineEntry, UndeliveredMail,

@@ -6,8 +6,9 @@
 
 use reglament_domain::{Principal, TicketId};
 use reglament_mail::{Inbound, SpamVerdict};
-use reglament_regulation::ChannelKind;
+use reglament_regulation::{ChannelKind, UnknownSenders};
 use reglament_store::StoreError;
+use reglament_store::directory::{Contact, NewContact};
 use reglament_store::tickets::Viewer;
 
 use crate::{Acted, Desk, DeskCommand, DeskError, Lang, Request, Result, Text, Upload};
@@ -195,10 +196,32 @@ impl Desk {
                 reason: Text::new("mail-automatic").arg("kind", format!("{why:?}")),
             });
         }
-        let Some(contact) = sender else {
-            self.answer(&from.email, "unknown_sender", &m, Vec::new())
-                .await?;
-            return quarantine(Text::new("mail-unknown-sender").arg("email", from.email));
+        let contact = match sender {
+            Some(c) => c,
+            None => match self.unknown_senders() {
+                UnknownSenders::Hold => {
+                    self.answer(&from.email, "unknown_sender", &m, Vec::new())
+                        .await?;
+                    return quarantine(Text::new("mail-unknown-sender").arg("email", from.email));
+                }
+                UnknownSenders::Reject => {
+                    self.answer(&from.email, "unknown_sender", &m, Vec::new())
+                        .await?;
+                    tracing::info!(inbound, "mail from an unknown sender not registered");
+                    return Ok(MailOutcome::Ignored {
+                        inbound,
+                        reason: Text::new("mail-unknown-sender-rejected").arg("email", from.email),
+                    });
+                }
+                UnknownSenders::Accept => match self.stranger(&from).await? {
+                    Some(c) => c,
+                    None => {
+                        return quarantine(
+                            Text::new("mail-unknown-sender").arg("email", from.email),
+                        );
+                    }
+                },
+            },
         };
         let who = Principal::Contact(contact.id, contact.organization);
         // Before the message is tied to a ticket, so that the ticket's first mail (the
@@ -207,9 +230,12 @@ impl Desk {
         if let Some(ticket) = thread {
             // A number attaches a message only for the ticket's own organization: a stranger
             // quoting a number must not write into someone else's ticket.
+            // In an organization whose contacts see only their own tickets, only the ticket's
+            // own contact (or its owner) may write into it — above all among the strangers
+            // filed under "no contract".
             let owner = self
                 .store
-                .ticket(ticket, Viewer::Customer(contact.organization))
+                .ticket(ticket, Viewer::Contact(contact.organization, contact.id))
                 .await;
             match owner {
                 Ok(_) => return self.join(inbound, who, ticket, &m).await,
@@ -221,13 +247,16 @@ impl Desk {
                 Err(e) => return Err(e.into()),
             }
         }
+        // Fields the directory cannot answer come as "Field: value" lines at the top.
+        let (fields, description) = fields_in(&self.regulation, &m.text);
         let request = Request {
             subject: if m.subject.trim().is_empty() {
                 Text::new("mail-no-subject").render(Lang::Ru)
             } else {
                 m.subject.clone()
             },
-            description: m.text.clone(),
+            description,
+            fields,
             via: ChannelKind::Email,
             inbound: Some(inbound),
             ..Request::new("", "")
@@ -239,11 +268,42 @@ impl Desk {
                 Ok(MailOutcome::Opened { inbound, ticket })
             }
             Err(DeskError::Invalid(problems)) => {
-                // One answer lists every problem, so the sender can fix them at once.
-                let reasons: Vec<(String, String)> = problems
+                // One answer lists every problem, each with its field, so the sender can fix
+                // them at once; missing fields are shown as the lines to write back.
+                let said = |lang: Lang| -> Vec<String> {
+                    problems
+                        .iter()
+                        .map(|p| {
+                            let text = p.text.render(lang);
+                            if reglament_regulation::KNOWN_FIELDS
+                                .iter()
+                                .any(|(k, _)| *k == p.field)
+                            {
+                                format!("{}: {text}", crate::field_title(&p.field, lang))
+                            } else {
+                                text
+                            }
+                        })
+                        .collect()
+                };
+                let mut reasons: Vec<(String, String)> =
+                    said(Lang::Ru).into_iter().zip(said(Lang::En)).collect();
+                let missing: Vec<&str> = problems
                     .iter()
-                    .map(|p| (p.text.render(Lang::Ru), p.text.render(Lang::En)))
+                    .filter(|p| p.text.id() == "intake-field-required")
+                    .map(|p| p.field.as_str())
+                    .filter(|f| *f != "description")
                     .collect();
+                if !missing.is_empty() {
+                    let lines = |lang: Lang| {
+                        let mut out = Text::new("mail-fields-hint").render(lang);
+                        for f in &missing {
+                            out.push_str(&format!("\n{}: ", crate::field_title(f, lang)));
+                        }
+                        out
+                    };
+                    reasons.push((lines(Lang::Ru), lines(Lang::En)));
+                }
                 self.answer(&from.email, "refused", &m, reasons.clone())
                     .await?;
                 quarantine(
@@ -267,6 +327,58 @@ impl Desk {
             },
             Err(e) => Err(e),
         }
+    }
+
+    /// What the regulation's email channel does with mail from an unknown address.
+    fn unknown_senders(&self) -> UnknownSenders {
+        self.regulation
+            .channels
+            .iter()
+            .find(|c| c.kind == ChannelKind::Email && c.official)
+            .map_or(UnknownSenders::Hold, |c| c.unknown_senders)
+    }
+
+    /// The contact an unknown sender files as, when the regulation accepts their mail: made
+    /// under the "no contract" organization, named as the message signs, not trusted. `None`
+    /// for an address the directory cannot hold.
+    async fn stranger(&self, from: &reglament_mail::Address) -> Result<Option<Contact>> {
+        let Ok(email) = from.email.parse::<reglament_domain::EmailAddress>() else {
+            return Ok(None);
+        };
+        let org = self
+            .store
+            .no_contract_organization(&Text::new("dir-no-contract").render(Lang::Ru))
+            .await?;
+        let name = from
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(from.email.as_str());
+        let made = self
+            .store
+            .create_contact(&NewContact {
+                organization: org,
+                full_name: name.chars().take(200).collect(),
+                position: None,
+                phone: None,
+                email: email.clone(),
+                trusted: false,
+                owner: false,
+            })
+            .await;
+        match made {
+            // Another node made it from the same sender's other message a moment ago.
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let contact = self.store.contact_by_email(&email).await?;
+        tracing::info!(
+            contact = contact.id.0,
+            organization = org.0,
+            "contact made for an unknown sender"
+        );
+        Ok(Some(contact))
     }
 
     /// Keeps the addresses a customer copied (`Cc`) on a message, so that the mail of the
@@ -388,8 +500,10 @@ impl Desk {
             "subject": m.subject,
             "in_reply_to": m.message_id,
             "channels": channels.join("\n"),
-            "reasons_ru": reasons.iter().map(|(r, _)| format!("- {r}")).collect::<Vec<_>>().join("\n"),
-            "reasons_en": reasons.iter().map(|(_, e)| format!("- {e}")).collect::<Vec<_>>().join("\n"),
+            "reasons_ru": listed(reasons.iter().map(|(r, _)| r.as_str())),
+            "reasons_en": listed(reasons.iter().map(|(_, e)| e.as_str())),
+            "original": m.text.chars().take(ORIGINAL_QUOTED).collect::<String>(),
+            "held": self.unknown_senders() == UnknownSenders::Hold,
         });
         self.store.enqueue_mail(kind, to, &payload, now).await?;
         Ok(())
@@ -717,4 +831,82 @@ impl Desk {
             subject: parsed.map(|p| p.subject.clone()).unwrap_or_default(),
         }
     }
+}
+
+/// How much of a refused message its answer quotes back, so that a reply carries it.
+const ORIGINAL_QUOTED: usize = 4000;
+
+/// Reasons as a list: one line each, and a reason of several lines (the fields to write back)
+/// as a paragraph after it.
+fn listed<'a>(reasons: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for r in reasons {
+        if r.contains('\n') {
+            out.push_str(&format!("\n{r}\n"));
+        } else {
+            out.push_str(&format!("- {r}\n"));
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The regulation's fields a message gives as "Field: value" lines at the top of its text —
+/// each named by its Russian or English title or its id, in any case — and the text without
+/// those lines. Quoted lines and anything after the first other line are text.
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[fields]\nrequired = [\"position\", \"phone\"]\n")?;
+/// let (fields, text) = reglament_desk::fields_in(&reg, "Должность: главный бухгалтер\nphone: +7 900 000-00-00\n\nНе выгружается отчёт.\nСрок: завтра");
+/// assert_eq!(fields["position"], "главный бухгалтер");
+/// assert_eq!(fields["phone"], "+7 900 000-00-00");
+/// assert_eq!(text, "Не выгружается отчёт.\nСрок: завтра");
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+pub fn fields_in(
+    reg: &reglament_regulation::Regulation,
+    text: &str,
+) -> (std::collections::BTreeMap<String, String>, String) {
+    let known: Vec<(String, &str)> = reg
+        .fields
+        .required
+        .iter()
+        .chain(&reg.fields.optional)
+        .filter(|f| !matches!(f.as_str(), "subject" | "description" | "attachments"))
+        .flat_map(|f| {
+            [
+                crate::field_title(f, Lang::Ru),
+                crate::field_title(f, Lang::En),
+                f.clone(),
+            ]
+            .into_iter()
+            .map(move |label| (label.to_lowercase(), f.as_str()))
+        })
+        .collect();
+    let mut fields = std::collections::BTreeMap::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.peek() {
+        let l = line.trim();
+        if l.is_empty() {
+            lines.next();
+            continue;
+        }
+        let field = l.split_once(':').and_then(|(label, value)| {
+            let label = label.trim().trim_end_matches('*').trim().to_lowercase();
+            known
+                .iter()
+                .find(|(k, _)| *k == label)
+                .map(|(_, f)| (*f, value.trim()))
+        });
+        match field {
+            Some((f, value)) => {
+                if !value.is_empty() {
+                    fields.insert(f.to_string(), value.to_string());
+                }
+                lines.next();
+            }
+            None => break,
+        }
+    }
+    let rest: Vec<&str> = lines.collect();
+    (fields, rest.join("\n").trim().to_string())
 }

@@ -296,7 +296,8 @@ impl Desk {
             "status": status_title, "base": base, "reason": s("reason"), "by": s("by"),
             "target": target, "due": due, "file": s("file"), "channels": s("channels"),
             "reasons_ru": s("reasons_ru"), "reasons_en": s("reasons_en"),
-            "history": history, "links": links, "args": args,
+            "original": s("original"), "history": history, "links": links, "args": args,
+            "held": p.get("held").and_then(serde_json::Value::as_bool).unwrap_or(true),
         });
         let private = context["links"].get("confirm").is_some();
         static BUILT_IN: std::sync::LazyLock<crate::MailTemplates> =

@@ -232,7 +232,8 @@ pub fn scope(p: Principal, org: OrgId) -> Result<(), DeskError> {
     }
 }
 
-/// What the store shows a principal: everything to staff, their organization's to a customer.
+/// What the store shows a principal: everything to staff; to a contact, their organization's
+/// tickets, or only their own when the organization says so (the store asks the directory).
 ///
 /// # Example
 ///
@@ -241,11 +242,14 @@ pub fn scope(p: Principal, org: OrgId) -> Result<(), DeskError> {
 /// use reglament_domain::{ContactId, OrgId, Principal};
 /// use reglament_store::tickets::Viewer;
 ///
-/// assert_eq!(viewer(Principal::Contact(ContactId(1), OrgId(4))), Viewer::Customer(OrgId(4)));
+/// assert_eq!(
+///     viewer(Principal::Contact(ContactId(1), OrgId(4))),
+///     Viewer::Contact(OrgId(4), ContactId(1))
+/// );
 /// ```
 pub fn viewer(p: Principal) -> Viewer {
     match p {
-        Principal::Contact(_, org) => Viewer::Customer(org),
+        Principal::Contact(c, org) => Viewer::Contact(org, c),
         _ => Viewer::Staff,
     }
 }

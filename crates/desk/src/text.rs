@@ -252,6 +252,29 @@ impl Text {
     }
 }
 
+/// A ticket field's title: the regulation's known fields have their own; any other shows its
+/// id.
+///
+/// # Example
+///
+/// ```
+/// use reglament_desk::{Lang, field_title};
+///
+/// assert_eq!(field_title("position", Lang::Ru), "Должность");
+/// assert_eq!(field_title("position", Lang::En), "Position");
+/// assert_eq!(field_title("ticket_color", Lang::Ru), "ticket_color");
+/// ```
+pub fn field_title(id: &str, lang: Lang) -> String {
+    if reglament_regulation::KNOWN_FIELDS
+        .iter()
+        .any(|(k, _)| *k == id)
+    {
+        Text::new(format!("field-{id}")).render(lang)
+    } else {
+        id.to_string()
+    }
+}
+
 /// A Fluent message with arguments named at run time, as templates name them.
 pub(crate) fn fluent(lang: Lang, id: &str, args: &[(String, FluentArg)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::permissions::{self, Action, viewer};
 use crate::view::TicketView;
-use crate::{Desk, Lang, Named, Result, Text, duration_text};
+use crate::{Desk, Lang, Named, Result, Text, duration_text, field_title};
 
 /// One journal entry, worded for a reader.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -362,7 +362,7 @@ impl Desk {
             })
             .unwrap_or_default()
             .into_iter()
-            .map(|(k, v)| (field_title(&k), v))
+            .map(|(k, v)| (field_title(&k, lang), v))
             .collect();
         let reasons = reg
             .lifecycle
@@ -673,7 +673,7 @@ impl Desk {
     /// # Errors
     ///
     /// [`crate::DeskError::Forbidden`] for a principal who may not file tickets.
-    pub async fn intake_form(&self, who: Principal) -> Result<IntakeForm> {
+    pub async fn intake_form(&self, who: Principal, lang: Lang) -> Result<IntakeForm> {
         permissions::check(who, Action::FileTicket)?;
         let reg = &*self.regulation;
         let contact = match who {
@@ -717,7 +717,7 @@ impl Desk {
         let mut fields: Vec<FormField> = seen
             .into_iter()
             .map(|(id, required)| FormField {
-                title: field_title(&id),
+                title: field_title(&id, lang),
                 choices: if id == "reproducibility" {
                     vec![
                         named("always", "Воспроизводится всегда"),
@@ -858,12 +858,4 @@ fn relation_text(r: reglament_domain::Relation) -> &'static str {
         Relation::FollowUpOf => "ui-link-follow-up-of",
         Relation::FollowedUpBy => "ui-link-followed-up-by",
     }
-}
-
-/// A field's title: the regulation's known fields have Russian titles; others show their id.
-fn field_title(id: &str) -> String {
-    reglament_regulation::KNOWN_FIELDS
-        .iter()
-        .find(|(k, _)| *k == id)
-        .map_or_else(|| id.to_string(), |(_, t)| (*t).to_string())
 }

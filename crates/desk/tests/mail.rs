@@ -498,7 +498,227 @@ async fn addresses_a_customer_copies_get_the_tickets_mail_and_our_own_address_is
     assert!(parsed.cc.is_empty(), "{:?}", parsed.cc);
 }
 
+/// Saveit's regulation, with its email channel's rule for unknown senders and two levels: one
+/// by tariff, and the one a ticket without a tariff resolves to.
+fn with_unknown_senders(rule: &str) -> String {
+    let reg = SAVEIT.replacen(
+        "kind = \"email\"",
+        &format!("kind = \"email\"\nunknown_senders = \"{rule}\""),
+        1,
+    );
+    format!(
+        "{reg}\n[[levels]]\nid = \"premium\"\ntitle = \"Премиум\"\ntariffs = [\"Премиум\"]\n\n[[levels]]\nid = \"basic\"\ntitle = \"Базовый\"\n"
+    )
+}
+
+/// The mail waiting in the outbox, each marked sent: (recipients, message).
+async fn sent(app: &TestApp) -> Vec<(Vec<String>, reglament_mail::Inbound)> {
+    let sender = reglament_desk::Sender {
+        address: "support@saveit.pro".into(),
+        name: "Поддержка".into(),
+        site: None,
+    };
+    let mut out = Vec::new();
+    while let Some(m) = app.desk.next_outgoing(&sender).await.unwrap() {
+        app.desk.outgoing_sent(m.outbox).await.unwrap();
+        out.push((m.to.clone(), reglament_mail::parse(&m.raw).unwrap()));
+    }
+    out
+}
+
+async fn an_accepted_unknown_sender_files_at_the_default_level_and_sees_only_their_own_tickets(
+    db: Db,
+) {
+    let app = TestApp::spawn(db, &with_unknown_senders("accept"))
+        .await
+        .at(NOW);
+    let raw = |from: &str, id: &str, subject: &str, body: &str| {
+        format!(
+            "From: =?utf-8?B?0J/QtdGC0YDQvtCyINCf0ZHRgtGA?= <{from}>\r\nTo: support@saveit.pro\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+        )
+        .into_bytes()
+    };
+    // The regulation asks for a position, a phone and a state contract, which no directory
+    // knows for a stranger: one answer names each, as the lines to write back.
+    let first = raw(
+        "petrov@gmail.test",
+        "p0@gmail.test",
+        "Сайт",
+        "Не открывается сайт.",
+    );
+    let outcome = app.desk.ingest_mail(&first, "pipe").await.unwrap();
+    assert!(
+        matches!(outcome, MailOutcome::Quarantined { .. }),
+        "{outcome:?}"
+    );
+    let out = sent(&app).await;
+    assert_eq!(out.len(), 1, "{out:?}");
+    let text = &out[0].1.text;
+    for line in [
+        "- Должность: Поле обязательно по регламенту.",
+        "- Телефон: Поле обязательно по регламенту.",
+        "- № государственного контракта: Поле обязательно по регламенту.",
+        "- Position: The regulation requires this field.",
+        "в виде «Поле: значение»:\nДолжность:\nТелефон:\n№ государственного контракта:\n",
+        "> Не открывается сайт.",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+    // Their answer, with the lines filled in, registers the ticket.
+    let again = raw(
+        "petrov@gmail.test",
+        "p1@gmail.test",
+        "Re: Сайт",
+        "Должность: менеджер\r\nтелефон: +7 900 123-45-67\r\n№ государственного контракта: ГК-77\r\n\r\nНе открывается сайт.",
+    );
+    let outcome = app.desk.ingest_mail(&again, "pipe").await.unwrap();
+    let MailOutcome::Opened { ticket, .. } = outcome else {
+        panic!("the unknown sender's mail opened no ticket: {outcome:?}")
+    };
+    let view = app
+        .desk
+        .ticket(OPERATOR, ticket, reglament_desk::Lang::Ru)
+        .await
+        .unwrap();
+    assert_eq!(view.level.as_deref(), Some("basic"));
+    assert!(view.number.is_some(), "registered");
+    assert_eq!(view.description, "Не открывается сайт.");
+    let journal = app
+        .db
+        .store
+        .journal(ticket, reglament_store::tickets::Viewer::Staff)
+        .await
+        .unwrap();
+    let TicketEvent::Received { fields, .. } = &journal[0].event else {
+        panic!("{journal:?}")
+    };
+    assert_eq!(fields["position"], "менеджер");
+    assert_eq!(fields["phone"], "+7 900 123-45-67");
+    assert_eq!(fields["state_contract_number"], "ГК-77");
+    // The sender is a contact now, named as the mail signs, not trusted, of «Без договора».
+    let store = &app.db.store;
+    let petrov = store
+        .contact_by_email(&"petrov@gmail.test".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(petrov.full_name, "Петров Пётр");
+    assert!(!petrov.trusted);
+    let org = store.organization(petrov.organization).await.unwrap();
+    assert_eq!(org.name, "Без договора");
+    assert!(org.own_tickets_only);
+    assert_eq!(view.organization_id, Some(org.id.0));
+    // They got the acknowledgment with the number.
+    let out = sent(&app).await;
+    let number = view.number.clone().unwrap();
+    assert!(
+        out.iter()
+            .any(|(to, m)| to == &vec!["petrov@gmail.test".to_string()]
+                && m.subject.contains(&number)),
+        "{out:?}"
+    );
+    // Their reply joins; another stranger — filed under the same organization — quoting the
+    // number is held, and sees nothing of it.
+    let reply = raw(
+        "petrov@gmail.test",
+        "p2@gmail.test",
+        &format!("Re: [Заявка #{number}] Сайт"),
+        "Спасибо.",
+    );
+    assert!(matches!(
+        app.desk.ingest_mail(&reply, "pipe").await.unwrap(),
+        MailOutcome::Joined { ticket: t, .. } if t == ticket
+    ));
+    let foreign = raw(
+        "sidorov@mail.test",
+        "s1@mail.test",
+        &format!("Re: [Заявка #{number}] Сайт"),
+        "Это моя заявка.",
+    );
+    assert!(matches!(
+        app.desk.ingest_mail(&foreign, "pipe").await.unwrap(),
+        MailOutcome::Quarantined { .. }
+    ));
+    let sidorov = store
+        .contact_by_email(&"sidorov@mail.test".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(sidorov.organization, org.id);
+    let as_sidorov = Principal::Contact(sidorov.id, org.id);
+    assert_eq!(
+        app.desk
+            .ticket(as_sidorov, ticket, reglament_desk::Lang::Ru)
+            .await
+            .unwrap_err(),
+        reglament_desk::DeskError::NotFound
+    );
+    let queue = app
+        .desk
+        .queue(as_sidorov, Default::default())
+        .await
+        .unwrap();
+    assert!(queue.items.is_empty(), "{:?}", queue.items);
+    let as_petrov = Principal::Contact(petrov.id, org.id);
+    let queue = app.desk.queue(as_petrov, Default::default()).await.unwrap();
+    assert_eq!(
+        queue.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ticket.0]
+    );
+}
+
+async fn a_rejected_unknown_sender_is_told_why_and_nothing_is_registered_or_held(db: Db) {
+    let app = TestApp::spawn(db, &with_unknown_senders("reject"))
+        .await
+        .at(NOW);
+    let raw = mail(
+        "stranger@nowhere.test",
+        "r1@nowhere.test",
+        "Помогите",
+        "",
+        "Текст",
+    );
+    let outcome = app.desk.ingest_mail(&raw, "pipe").await.unwrap();
+    let MailOutcome::Ignored { inbound, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(app.desk.open_tickets().await.unwrap(), 0);
+    // Kept as it came, set aside with its reason rather than waiting for an agent.
+    assert_eq!(app.desk.mail_raw(OPERATOR, inbound).await.unwrap(), raw);
+    let held = app.desk.held_mail(OPERATOR).await.unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0].state, "ignored");
+    assert!(held[0].reason.contains("не регистрируются"), "{held:?}");
+    assert!(
+        app.db
+            .store
+            .contact_by_email(&"stranger@nowhere.test".parse().unwrap())
+            .await
+            .is_err(),
+        "no contact made"
+    );
+    let out = sent(&app).await;
+    assert_eq!(out.len(), 1, "{out:?}");
+    let (to, answer) = &out[0];
+    assert_eq!(to, &vec!["stranger@nowhere.test".to_string()]);
+    assert!(
+        answer.text.contains("принимаются только от контактных лиц"),
+        "{}",
+        answer.text
+    );
+    assert!(
+        !answer.text.contains("передано сотруднику"),
+        "{}",
+        answer.text
+    );
+    assert!(
+        answer.text.contains("support@saveit.pro"),
+        "{}",
+        answer.text
+    );
+}
+
 on_both_databases!(
+    an_accepted_unknown_sender_files_at_the_default_level_and_sees_only_their_own_tickets,
+    a_rejected_unknown_sender_is_told_why_and_nothing_is_registered_or_held,
     addresses_a_customer_copies_get_the_tickets_mail_and_our_own_address_is_never_answered,
     a_bounce_of_our_mail_marks_it_failed_on_its_ticket_and_the_address_until_mail_comes_from_it,
     an_unknown_sender_is_told_the_official_channels_at_most_three_times_a_day,

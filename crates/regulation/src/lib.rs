@@ -65,6 +65,6 @@ pub use error::{Diagnostic, RegulationError};
 pub use model::{
     AttachmentPolicy, AttachmentRefusal, AttachmentRule, BaseStatus, Calendars, Category, Channel,
     ChannelKind, EventPattern, Fields, KNOWN_FIELDS, Level, Lifecycle, Line, NamedSchedule,
-    Priority, Reason, Regulation, ReopenRule, Status, Target, TermSource, TicketFacts, Warning,
-    format_size,
+    Priority, Reason, Regulation, ReopenRule, Status, Target, TermSource, TicketFacts,
+    UnknownSenders, Warning, format_size,
 };

@@ -89,6 +89,7 @@ pub(crate) struct RawChannel {
     pub official: bool,
     #[serde(default)]
     pub trusted_only: bool,
+    pub unknown_senders: Option<S>,
     #[serde(default)]
     pub categories: Vec<S>,
     pub note: Option<String>,

@@ -5,7 +5,9 @@ use jiff::SignedDuration;
 use jiff::civil::Weekday;
 use reglament_calendar::{DayOverride, Term, TermPart, WeeklyPattern};
 
-use crate::model::{BaseStatus, ChannelKind, EventPattern, KNOWN_FIELDS, Regulation, format_size};
+use crate::model::{
+    BaseStatus, ChannelKind, EventPattern, KNOWN_FIELDS, Regulation, UnknownSenders, format_size,
+};
 
 /// The Russian plural form of a number: `one` (1, 21), `few` (2–4, 22) or `many` (5, 11, 0).
 ///
@@ -348,6 +350,19 @@ fn document(reg: &Regulation) -> Vec<Block> {
             }
             if c.paid {
                 notes.push("платно".into());
+            }
+            if c.trusted_only {
+                notes.push("только от доверенных лиц организации".into());
+            }
+            if c.kind == ChannelKind::Email && c.official && c.registers {
+                notes.push(
+                    match c.unknown_senders {
+                        UnknownSenders::Hold => "письма с адресов, не известных как контактные лица клиентов, передаются сотруднику поддержки и регистрируются после проверки",
+                        UnknownSenders::Reject => "письма с адресов, не известных как контактные лица клиентов, не регистрируются",
+                        UnknownSenders::Accept => "письма с адресов, не известных как контактные лица клиентов, регистрируются на базовом уровне обслуживания",
+                    }
+                    .into(),
+                );
             }
             if let Some(n) = &c.note {
                 notes.push(n.clone());

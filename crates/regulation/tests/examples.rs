@@ -841,6 +841,38 @@ fn saveit_renders_priority_terms_with_correct_russian_plurals() {
 }
 
 #[test]
+fn each_email_channel_publishes_what_it_does_with_mail_from_unknown_senders() {
+    let with = |rule: &str| {
+        let text = format!(
+            "[regulation]\nname = \"R\"\n[channels.email]\ntitle = \"Почта\"\nkind = \"email\"\naddress = \"help@example.ru\"\ntrusted_only = true\n{rule}"
+        );
+        render::markdown(&Regulation::parse(&text).unwrap())
+    };
+    for (rule, says) in [
+        (
+            "",
+            "передаются сотруднику поддержки и регистрируются после проверки",
+        ),
+        (
+            "unknown_senders = \"hold\"",
+            "передаются сотруднику поддержки и регистрируются после проверки",
+        ),
+        (
+            "unknown_senders = \"reject\"",
+            "письма с адресов, не известных как контактные лица клиентов, не регистрируются",
+        ),
+        (
+            "unknown_senders = \"accept\"",
+            "регистрируются на базовом уровне обслуживания",
+        ),
+    ] {
+        let md = with(rule);
+        assert!(md.contains(says), "{rule}: {md}");
+        assert!(md.contains("только от доверенных лиц организации"), "{md}");
+    }
+}
+
+#[test]
 fn saveit_renders_auto_close_as_within_24_hours_in_the_genitive() {
     let md = render::markdown(saveit());
     assert_contains_all(

@@ -642,6 +642,32 @@ emergency_only = true
         says: &["`emergency_only` needs `categories`"],
     },
     Case {
+        what: "unknown-sender rule on a channel that is not email",
+        text: r#"[regulation]
+name = "R"
+[channels.portal]
+kind = "portal"
+unknown_senders = "accept"
+"#,
+        line: 5,
+        column: 19,
+        says: &["`unknown_senders` applies only to `kind = \"email\"`"],
+    },
+    Case {
+        what: "unknown-sender rule misspelt",
+        text: r#"[regulation]
+name = "R"
+[channels.email]
+kind = "email"
+unknown_senders = "accpet"
+"#,
+        line: 5,
+        column: 19,
+        says: &[
+            "unknown `unknown_senders` value `accpet`, expected one of `hold`, `reject`, `accept`",
+        ],
+    },
+    Case {
         what: "channel accepting an unknown category",
         text: r#"[regulation]
 name = "R"

@@ -29,6 +29,9 @@ pub struct Organization {
     pub account_manager: Option<AgentId>,
     /// The assigned programmer.
     pub programmer: Option<AgentId>,
+    /// Each contact sees only the tickets they filed; the owner contact still sees all.
+    #[serde(default)]
+    pub own_tickets_only: bool,
 }
 
 /// A product and version an organization uses.
@@ -62,6 +65,9 @@ pub struct NewOrganization {
     pub account_manager: Option<AgentId>,
     /// The programmer.
     pub programmer: Option<AgentId>,
+    /// Each contact sees only the tickets they filed; the owner contact still sees all.
+    #[serde(default)]
+    pub own_tickets_only: bool,
 }
 
 /// A customer contact.
@@ -159,6 +165,7 @@ fn org_from(r: &sqlx::any::AnyRow) -> Result<Organization> {
             .try_get::<Option<i64>, _>("account_manager_id")?
             .map(AgentId),
         programmer: r.try_get::<Option<i64>, _>("programmer_id")?.map(AgentId),
+        own_tickets_only: r.try_get::<i64, _>("own_tickets_only")? != 0,
     })
 }
 
@@ -189,7 +196,7 @@ fn agent_from(r: &sqlx::any::AnyRow) -> Result<Agent> {
     })
 }
 
-/// Binds an organization's nine columns as `$1`–`$9`, in `ORG_COLUMNS` order after the id.
+/// Binds an organization's ten columns as `$1`–`$10`, in `ORG_COLUMNS` order after the id.
 fn bind_org<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     o: &'q NewOrganization,
@@ -203,9 +210,10 @@ fn bind_org<'q>(
         .bind(serde_json::to_string(&o.products).expect("products serialize"))
         .bind(o.account_manager.map(|a| a.0))
         .bind(o.programmer.map(|a| a.0))
+        .bind(flag(o.own_tickets_only))
 }
 
-const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id";
+const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, own_tickets_only";
 const CONTACT_COLUMNS: &str =
     "id, organization_id, full_name, position, phone, email, trusted, owner, active, bounced";
 const AGENT_COLUMNS: &str = "id, full_name, email, role, line, active";
@@ -220,7 +228,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = next_value(&mut tx, "organizations").await?;
         bind_org(
-            sqlx::query("INSERT INTO organizations (name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+            sqlx::query("INSERT INTO organizations (name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, own_tickets_only, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
             o,
         )
         .bind(id)
@@ -239,7 +247,7 @@ impl Store {
     /// is taken.
     pub async fn update_organization(&self, id: OrgId, o: &NewOrganization) -> Result<()> {
         let r = bind_org(
-            sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9 WHERE id = $10"),
+            sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9, own_tickets_only = $10 WHERE id = $11"),
             o,
         )
         .bind(id.0)
@@ -264,6 +272,56 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         org_from(&r)
+    }
+
+    /// The organization that mail from unknown senders is filed under, when the regulation
+    /// accepts it: made on first use with this name, and with each contact seeing only their
+    /// own tickets. An existing organization of that name is adopted. Every node gets the same.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    pub async fn no_contract_organization(&self, name: &str) -> Result<OrgId> {
+        let read = || async {
+            sqlx::query_as::<_, (String,)>(
+                "SELECT value FROM settings WHERE name = 'no_contract_organization'",
+            )
+            .fetch_optional(&self.pool)
+            .await
+        };
+        let parse = |v: String| {
+            v.parse::<i64>()
+                .map(OrgId)
+                .map_err(|e| StoreError::Other(format!("setting no_contract_organization: {e}")))
+        };
+        if let Some((v,)) = read().await? {
+            return parse(v);
+        }
+        let made = self
+            .create_organization(&NewOrganization {
+                name: name.to_string(),
+                own_tickets_only: true,
+                ..NewOrganization::default()
+            })
+            .await;
+        let id = match made {
+            Ok(id) => id,
+            Err(StoreError::Conflict(_)) => {
+                let (id,): (i64,) = sqlx::query_as("SELECT id FROM organizations WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&self.pool)
+                    .await?;
+                OrgId(id)
+            }
+            Err(e) => return Err(e),
+        };
+        // The first node to get here names it; the others read the same one.
+        sqlx::query("INSERT INTO settings (name, value) VALUES ('no_contract_organization', $1) ON CONFLICT (name) DO NOTHING")
+            .bind(id.0.to_string())
+            .execute(&self.pool)
+            .await?;
+        let (v,) = read().await?.ok_or(StoreError::NotFound)?;
+        parse(v)
     }
 
     /// All organizations, by name.

@@ -69,6 +69,7 @@ on_both_backends!(
     registration_notifies_the_customer_in_the_same_transaction,
     timers_follow_the_clocks_and_completion_schedules_auto_close,
     a_customer_sees_only_their_organizations_tickets,
+    in_an_own_tickets_only_organization_a_contact_sees_only_what_they_filed_and_the_owner_all,
     the_queue_puts_critical_tickets_first_then_the_nearest_deadline,
     a_refused_command_writes_nothing,
     ticket_numbers_count_up_per_year,
@@ -85,6 +86,9 @@ on_both_backends!(
     a_customer_cannot_fetch_another_organizations_attachment,
     a_changed_regulation_recomputes_open_tickets_clocks_without_touching_journals,
 );
+
+/// How many migrations the store embeds.
+const MIGRATIONS: i64 = 10;
 
 const REG: &str = r#"
 [regulation]
@@ -410,10 +414,10 @@ async fn a_current_schema_is_left_alone_and_a_behind_one_is_migrated(s: Store) {
             .unwrap();
         n
     };
-    assert_eq!(count().await, 9);
+    assert_eq!(count().await, MIGRATIONS);
     // A database whose record of one migration was altered is not current: the full run
     // notices the changed checksum and refuses, as `migrate` does.
-    reglament_store::raw_execute(&s, "UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM _sqlx_migrations WHERE version = 1) WHERE version = 9")
+    reglament_store::raw_execute(&s, "UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM _sqlx_migrations WHERE version = 1) WHERE version = 10")
         .await
         .unwrap();
     assert!(s.migrate_if_behind().await.is_err());
@@ -426,7 +430,7 @@ async fn migrations_apply_once_and_again_without_harm(s: Store) {
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 9);
+    assert_eq!(n, MIGRATIONS);
 }
 
 async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: Store) {
@@ -452,6 +456,9 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
     reglament_store::raw_execute(&s, "DROP TABLE inbound_copies")
         .await
         .unwrap();
+    reglament_store::raw_execute(&s, "ALTER TABLE organizations DROP COLUMN own_tickets_only")
+        .await
+        .unwrap();
     reglament_store::raw_execute(&s, "DROP TABLE inbound")
         .await
         .unwrap();
@@ -472,7 +479,14 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
             .await
             .unwrap();
     }
-    let (org, _) = org_with_contact(&s, "ООО «До обновления»", "old@client.ru").await;
+    // An organization written by that version, with the columns it had.
+    reglament_store::raw_execute(
+        &s,
+        "INSERT INTO organizations (id, name, products, created_at) VALUES (77, 'ООО «До обновления»', '[]', 0)",
+    )
+    .await
+    .unwrap();
+    let org = OrgId(77);
     // Applying the migrations again would fail on the existing tables; they are adopted instead,
     // and the later ones run.
     s.migrate().await.unwrap();
@@ -481,11 +495,10 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
         .fetch_one(s.pool())
         .await
         .unwrap();
-    assert_eq!(n, 9);
-    assert_eq!(
-        s.organization(org).await.unwrap().name,
-        "ООО «До обновления»"
-    );
+    assert_eq!(n, MIGRATIONS);
+    let carried = s.organization(org).await.unwrap();
+    assert_eq!(carried.name, "ООО «До обновления»");
+    assert!(!carried.own_tickets_only, "shared, as before");
 }
 
 async fn organizations_contacts_and_agents_round_trip(s: Store) {
@@ -711,6 +724,89 @@ async fn a_customer_sees_only_their_organizations_tickets(s: Store) {
             .unwrap()
             .len(),
         2
+    );
+}
+
+async fn in_an_own_tickets_only_organization_a_contact_sees_only_what_they_filed_and_the_owner_all(
+    s: Store,
+) {
+    let (org, first) = org_with_contact(&s, "ООО «Свои»", "first@own.ru").await;
+    let contact = |email: &str, owner: bool| NewContact {
+        organization: org,
+        full_name: "Петров Пётр".into(),
+        position: None,
+        phone: None,
+        email: email.parse().unwrap(),
+        trusted: true,
+        owner,
+    };
+    let second = s
+        .create_contact(&contact("second@own.ru", false))
+        .await
+        .unwrap();
+    let owner = s
+        .create_contact(&contact("boss@own.ru", true))
+        .await
+        .unwrap();
+    let mine = new_ticket(&s, org, first, "P3", "2026-11-23T10:00:00+03:00").await;
+    let theirs = new_ticket(&s, org, second, "P3", "2026-11-23T10:05:00+03:00").await;
+    let ids =
+        |q: Vec<reglament_store::tickets::QueueItem>| q.iter().map(|i| i.id).collect::<Vec<_>>();
+    let queue = async |v| ids(s.queue(&QueueFilter::default(), v).await.unwrap());
+    // By default the organization shares its tickets among its contacts.
+    assert_eq!(queue(Viewer::Contact(org, first)).await, vec![mine, theirs]);
+    let mut o = s.organization(org).await.unwrap();
+    o.own_tickets_only = true;
+    let update = NewOrganization {
+        name: o.name.clone(),
+        tariff: o.tariff.clone(),
+        own_tickets_only: true,
+        ..Default::default()
+    };
+    s.update_organization(org, &update).await.unwrap();
+    assert_eq!(s.organization(org).await.unwrap(), o);
+    assert_eq!(queue(Viewer::Contact(org, first)).await, vec![mine]);
+    assert_eq!(queue(Viewer::Contact(org, second)).await, vec![theirs]);
+    assert_eq!(queue(Viewer::Contact(org, owner)).await, vec![mine, theirs]);
+    // A colleague's ticket answers like a missing one, by id and by number, and takes no
+    // command.
+    assert_eq!(
+        s.ticket(theirs, Viewer::Contact(org, first))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    assert!(s.ticket(theirs, Viewer::Contact(org, owner)).await.is_ok());
+    let cmd = s
+        .execute(
+            &reg(),
+            theirs,
+            Actor::Contact(first),
+            Viewer::Contact(org, first),
+            Command::Confirm,
+            &TicketNumberFormat::default(),
+            at("2026-11-23T11:00:00+03:00"),
+        )
+        .await;
+    assert_eq!(cmd, Err(StoreError::NotFound));
+    // The search finds the colleague's ticket for the owner only.
+    let found = async |v| ids(s.search("Проблема", v, 50, 0).await.unwrap());
+    assert_eq!(found(Viewer::Contact(org, first)).await, vec![mine]);
+    assert_eq!(found(Viewer::Contact(org, owner)).await, vec![theirs, mine]);
+    // A contact of another organization sees nothing of it, whatever it names.
+    let (other_org, stranger) = org_with_contact(&s, "ООО «Чужие»", "x@other.ru").await;
+    assert_eq!(
+        s.ticket(mine, Viewer::Contact(other_org, stranger))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    );
+    assert_eq!(
+        s.ticket(mine, Viewer::Contact(org, stranger))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound,
+        "a contact named with the wrong organization sees only their own"
     );
 }
 

@@ -537,6 +537,26 @@ impl TestApp {
         self.session(Principal::Contact(contact, org)).await
     }
 
+    /// Another contact of an organization (trusted; its owner when asked), signed in.
+    pub async fn as_colleague(&self, org: OrgId, owner: bool) -> Client {
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let contact = self
+            .db
+            .store
+            .create_contact(&reglament_store::directory::NewContact {
+                organization: org,
+                full_name: format!("Коллега {n}"),
+                position: Some("Инженер".into()),
+                phone: Some("+7 900 000-00-00".into()),
+                email: format!("colleague{n}@client.test").parse().unwrap(),
+                trusted: true,
+                owner,
+            })
+            .await
+            .unwrap();
+        self.session(Principal::Contact(contact, org)).await
+    }
+
     /// A new organization and its contact, with a phone and a position.
     pub async fn organization_with_contact(
         &self,

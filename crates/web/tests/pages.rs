@@ -832,6 +832,70 @@ async fn a_supervisor_deactivates_a_contact_and_the_contacts_pages_end_at_once(d
     assert!(!page.text.contains("/admin/contacts/"));
 }
 
+async fn an_organization_set_to_own_tickets_only_shows_each_contact_their_own_and_the_owner_all(
+    db: Db,
+) {
+    let app = app(db).await;
+    let first = app.as_customer(true, false).await;
+    let Some(reglament_domain::Principal::Contact(_, org)) = first.principal else {
+        panic!("a contact");
+    };
+    let second = app.as_colleague(org, false).await;
+    let owner = app.as_colleague(org, true).await;
+    let mine = filed(&first, "Отчёт первого").await;
+    let theirs = filed(&second, "Отчёт второго").await;
+    // Shared by default: each sees both.
+    let portal = first.page("/portal").await;
+    assert!(portal.text.contains("Отчёт второго"), "{}", portal.text);
+    let supervisor = app.as_agent(Role::Supervisor, None).await;
+    let org_page = format!("/admin/organizations/{}", org.0);
+    let page = supervisor.page(&org_page).await;
+    assert!(
+        page.text.contains("name=\"own_tickets_only\""),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains(
+        "id=\"o-own\" name=\"own_tickets_only\" value=\"1\" aria-describedby=\"o-own-hint\" checked"
+    ));
+    let name = app.db.store.organization(org).await.unwrap().name;
+    let p = form(
+        &supervisor,
+        &org_page,
+        &[
+            ("csrf", &supervisor.csrf()),
+            ("name", &name),
+            ("own_tickets_only", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
+    let page = supervisor.page(&org_page).await;
+    assert!(
+        page.text
+            .contains("aria-describedby=\"o-own-hint\" checked"),
+        "the box stays checked: {}",
+        page.text
+    );
+    let portal = first.page("/portal").await;
+    assert!(portal.text.contains("Отчёт первого"), "{}", portal.text);
+    assert!(!portal.text.contains("Отчёт второго"), "{}", portal.text);
+    let portal = second.page("/portal").await;
+    assert!(!portal.text.contains("Отчёт первого"), "{}", portal.text);
+    // A colleague's ticket is not found by its address, through the pages or the API.
+    let page = second.page(&format!("/tickets/{mine}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let api = second.get(&format!("/api/v1/tickets/{mine}")).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    // The owner still sees the whole organization's tickets.
+    let portal = owner.page("/portal").await;
+    assert!(portal.text.contains("Отчёт первого") && portal.text.contains("Отчёт второго"));
+    assert_eq!(
+        owner.page(&format!("/tickets/{theirs}")).await.status,
+        StatusCode::OK
+    );
+}
+
 async fn cookies_are_secure_unless_the_site_is_served_from_loopback(db: Db) {
     use tower::ServiceExt;
     let app = app(db).await;
@@ -1268,6 +1332,7 @@ async fn a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once(db: Db)
 }
 
 on_both_databases!(
+    an_organization_set_to_own_tickets_only_shows_each_contact_their_own_and_the_owner_all,
     a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once,
     staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_for,
     mail_that_could_not_be_delivered_shows_on_the_ticket_for_staff_only,

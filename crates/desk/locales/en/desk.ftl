@@ -99,6 +99,7 @@ queue-view-agents-only = Only agents have their own tickets and lines.
 
 ## The directory.
 
+dir-no-contract = No contract
 dir-required = Required.
 dir-bad-email = `{ $value }` is not an email address.
 dir-password-short = The password is shorter than { $min ->
@@ -175,11 +176,35 @@ mail-unreadable = The message could not be read: { $why }
 mail-spam = A spam filter marked the message as spam.
 mail-automatic = An automatic message ({ $kind }): it neither opens nor reopens a ticket.
 mail-unknown-sender = The sender { $email } is not a customer contact.
+mail-unknown-sender-rejected = The sender { $email } is not a customer contact; the regulation does not register such mail.
 mail-foreign-ticket = The subject names another organization's ticket, and the sender { $email } does not belong to it.
 mail-no-subject = No subject
 mail-refused = The message's ticket was not accepted: { $why }
 mail-empty-reply = (empty message)
 mail-not-held = This message is not held: it has been dealt with already.
+
+
+# The regulation's ticket fields, as forms and mail name them.
+field-organization = Organization
+field-contact_name = Contact's full name
+field-position = Position
+field-phone = Phone
+field-email = Email
+field-contract_number = Contract number
+field-state_contract_number = State contract number
+field-subject = Subject
+field-description = Description of the problem
+field-steps_to_reproduce = Steps to reproduce
+field-product = Product
+field-product_version = Product version or edition
+field-url = Page or site address
+field-device_model = Phone model
+field-os_version = OS version
+field-reproducibility = Reproducibility
+field-additional_info = Additional information
+field-attachments = Attachments (screenshots, logs, video)
+field-category = Category
+mail-fields-hint = Reply to this message with the missing fields at the top of the text, each on its own line as “Field: value”:
 
 # Outgoing mail. The subject carries the number; the body is Russian, then English.
 mail-out-priority-line = Priority: { $priority }.
@@ -187,6 +212,12 @@ mail-out-subject-plain = Re: { $subject }
 mail-out-unknown_sender = Hello,
 
     your message “{ $subject }” arrived, but the sender's address is not one of our customers' contacts, so no ticket was registered. A support agent has it.
+
+    The official ways to reach support:
+    { $channels }
+mail-out-unknown_sender-rejected = Hello,
+
+    your message “{ $subject }” arrived, but the sender's address is not one of our customers' contacts. Under the support regulation, requests are accepted only from customers' contacts, so no ticket was registered.
 
     The official ways to reach support:
     { $channels }

@@ -101,6 +101,7 @@ queue-view-agents-only = Свои заявки и линия есть тольк
 
 ## The directory.
 
+dir-no-contract = Без договора
 dir-required = Обязательное поле.
 dir-bad-email = `{ $value }` — не адрес электронной почты.
 dir-password-short = Пароль короче { $min ->
@@ -178,11 +179,35 @@ mail-unreadable = Письмо не удалось прочитать: { $why }
 mail-spam = Спам-фильтр пометил письмо как спам.
 mail-automatic = Автоматическое письмо ({ $kind }): заявку не открывает и не возобновляет.
 mail-unknown-sender = Отправитель { $email } не найден среди контактных лиц клиентов.
+mail-unknown-sender-rejected = Отправитель { $email } не найден среди контактных лиц клиентов; по регламенту такие письма не регистрируются.
 mail-foreign-ticket = В теме номер заявки другой организации, а отправитель { $email } к ней не относится.
 mail-no-subject = Без темы
 mail-refused = Заявка по письму не принята: { $why }
 mail-empty-reply = (пустое письмо)
 mail-not-held = Это письмо не ждёт решения: его уже разобрали.
+
+
+# The regulation's ticket fields, as forms and mail name them.
+field-organization = Организация
+field-contact_name = ФИО контактного лица
+field-position = Должность
+field-phone = Телефон
+field-email = Электронная почта
+field-contract_number = Номер договора
+field-state_contract_number = № государственного контракта
+field-subject = Тема
+field-description = Описание проблемы
+field-steps_to_reproduce = Шаги для воспроизведения
+field-product = Продукт
+field-product_version = Версия или редакция продукта
+field-url = Адрес страницы или сайта
+field-device_model = Модель телефона
+field-os_version = Версия ОС
+field-reproducibility = Воспроизводимость
+field-additional_info = Дополнительная информация
+field-attachments = Вложения (скриншоты, журналы, видео)
+field-category = Категория обращения
+mail-fields-hint = Ответьте на это письмо, дописав в начало текста недостающие поля — каждое с новой строки, в виде «Поле: значение»:
 
 # Outgoing mail. The subject carries the number; the body is Russian, then English.
 mail-out-priority-line = Приоритет: { $priority }.
@@ -190,6 +215,12 @@ mail-out-subject-plain = Re: { $subject }
 mail-out-unknown_sender = Здравствуйте!
 
     Ваше письмо «{ $subject }» получено, но адрес отправителя не найден среди контактных лиц наших клиентов, поэтому заявка не зарегистрирована. Письмо передано сотруднику поддержки.
+
+    Официальные способы обращения:
+    { $channels }
+mail-out-unknown_sender-rejected = Здравствуйте!
+
+    Ваше письмо «{ $subject }» получено, но адрес отправителя не найден среди контактных лиц наших клиентов. По регламенту технической поддержки заявки принимаются только от контактных лиц клиентов, поэтому заявка не зарегистрирована.
 
     Официальные способы обращения:
     { $channels }

@@ -163,6 +163,40 @@ impl fmt::Display for ChannelKind {
     }
 }
 
+/// What an email channel does with mail from an address that is no contact of any customer.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::UnknownSenders;
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[channels.email]\nkind = \"email\"\nunknown_senders = \"accept\"\n")?;
+/// assert_eq!(reg.channel("email").unwrap().unknown_senders, UnknownSenders::Accept);
+/// assert_eq!(UnknownSenders::default(), UnknownSenders::Hold);
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnknownSenders {
+    /// Held for an agent, who adds the sender to the directory and reads it again; the sender
+    /// is told so, with the official channels.
+    #[default]
+    Hold,
+    /// Not registered: the sender is told why, with the official channels.
+    Reject,
+    /// Registered at the level a ticket without a tariff gets, from a contact created for the
+    /// address; such contacts see only their own tickets.
+    Accept,
+}
+
+impl fmt::Display for UnknownSenders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnknownSenders::Hold => "hold",
+            UnknownSenders::Reject => "reject",
+            UnknownSenders::Accept => "accept",
+        })
+    }
+}
+
 /// An intake channel and when it is accepted.
 ///
 /// # Example
@@ -197,6 +231,8 @@ pub struct Channel {
     pub official: bool,
     /// Only the organization's trusted contacts may file through it.
     pub trusted_only: bool,
+    /// What an email channel does with mail from an unknown address.
+    pub unknown_senders: UnknownSenders,
     /// The categories it accepts; empty for any. An emergency-only channel names its
     /// emergencies here.
     pub categories: Vec<String>,

@@ -397,6 +397,30 @@ impl Validator<'_> {
                     ),
                 );
             }
+            let unknown_senders = match c.unknown_senders.as_ref() {
+                None => UnknownSenders::Hold,
+                Some(u) if kind != ChannelKind::Email => {
+                    self.err(
+                        u,
+                        format!(
+                            "channel `{id}`: `unknown_senders` applies only to `kind = \"email\"`"
+                        ),
+                    );
+                    UnknownSenders::Hold
+                }
+                Some(u) => match u.get_ref().as_str() {
+                    "hold" => UnknownSenders::Hold,
+                    "reject" => UnknownSenders::Reject,
+                    "accept" => UnknownSenders::Accept,
+                    other => {
+                        self.err(
+                            u,
+                            format!("channel `{id}`: unknown `unknown_senders` value `{other}`, expected one of `hold`, `reject`, `accept`"),
+                        );
+                        UnknownSenders::Hold
+                    }
+                },
+            };
             channels.push(Channel {
                 id: id.clone(),
                 title: c.title.clone().unwrap_or_else(|| id.clone()),
@@ -409,6 +433,7 @@ impl Validator<'_> {
                 paid: c.paid,
                 official: c.official,
                 trusted_only: c.trusted_only,
+                unknown_senders,
                 categories: c.categories.iter().map(|s| s.get_ref().clone()).collect(),
                 note: c.note.clone(),
             });

@@ -27,8 +27,33 @@ use projection::{create_in, decide_in, next_number, number_counter, register, sp
 pub enum Viewer {
     /// Support staff or the system.
     Staff,
-    /// A contact of this organization.
+    /// Anyone of this organization: all of its tickets.
     Customer(OrgId),
+    /// This contact of this organization: all of its tickets, or only the ones the contact
+    /// filed when the organization is `own_tickets_only` and the contact is not its owner.
+    Contact(OrgId, ContactId),
+}
+
+/// What a viewer sees, once the directory has been asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Seen {
+    /// Every ticket.
+    All,
+    /// This organization's tickets.
+    Organization(OrgId),
+    /// This organization's tickets that this contact filed.
+    Own(OrgId, ContactId),
+}
+
+impl Seen {
+    /// Whether a ticket of this organization, filed by this contact, is seen.
+    pub(crate) fn sees(self, org: Option<i64>, contact: Option<i64>) -> bool {
+        match self {
+            Seen::All => true,
+            Seen::Organization(o) => org == Some(o.0),
+            Seen::Own(o, c) => org == Some(o.0) && contact == Some(c.0),
+        }
+    }
 }
 
 /// A ticket with its id, projection and clocks.
@@ -248,18 +273,39 @@ impl Store {
         load_journal(&self.pool, id).await
     }
 
+    /// What a viewer sees: for a contact, the directory says whether it is the whole
+    /// organization's tickets or only their own. A contact that is gone sees only their own.
+    pub(crate) async fn seen(&self, viewer: Viewer) -> Result<Seen> {
+        match viewer {
+            Viewer::Staff => Ok(Seen::All),
+            Viewer::Customer(o) => Ok(Seen::Organization(o)),
+            Viewer::Contact(o, c) => {
+                let row: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT o.own_tickets_only, c.owner FROM organizations o JOIN contacts c ON c.organization_id = o.id WHERE o.id = $1 AND c.id = $2",
+                )
+                .bind(o.0)
+                .bind(c.0)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(match row {
+                    Some((0, _)) | Some((_, 1)) => Seen::Organization(o),
+                    _ => Seen::Own(o, c),
+                })
+            }
+        }
+    }
+
     async fn check_visible(&self, id: TicketId, viewer: Viewer) -> Result<()> {
-        let row: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT organization_id FROM tickets WHERE id = $1")
+        let seen = self.seen(viewer).await?;
+        let row: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT organization_id, contact_id FROM tickets WHERE id = $1")
                 .bind(id.0)
                 .fetch_optional(&self.pool)
                 .await?;
-        match (row, viewer) {
-            (None, _) => Err(StoreError::NotFound),
-            (Some(_), Viewer::Staff) => Ok(()),
-            (Some((Some(org),)), Viewer::Customer(o)) if org == o.0 => Ok(()),
-            // Another organization's ticket answers exactly as a missing one.
-            (Some(_), Viewer::Customer(_)) => Err(StoreError::NotFound),
+        match row {
+            Some((org, contact)) if seen.sees(org, contact) => Ok(()),
+            // Another organization's (or colleague's) ticket answers exactly as a missing one.
+            _ => Err(StoreError::NotFound),
         }
     }
 

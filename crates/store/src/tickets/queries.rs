@@ -41,9 +41,10 @@ impl Store {
     ///
     /// Any storage error.
     pub async fn queue(&self, filter: &QueueFilter, viewer: Viewer) -> Result<Vec<QueueItem>> {
-        let org = match viewer {
-            Viewer::Customer(o) => Some(o),
-            Viewer::Staff => filter.organization,
+        let (org, contact) = match self.seen(viewer).await? {
+            Seen::Organization(o) => (Some(o), None),
+            Seen::Own(o, c) => (Some(o), Some(c)),
+            Seen::All => (filter.organization, None),
         };
         // Only the filters in use become predicates, so the planner walks `tickets_queue` in
         // order and stops after the page instead of sorting every open ticket.
@@ -59,6 +60,9 @@ impl Store {
         }
         if let Some(o) = org {
             param(&mut conditions, "organization_id", Bind::Int(o.0));
+        }
+        if let Some(c) = contact {
+            param(&mut conditions, "contact_id", Bind::Int(c.0));
         }
         if let Some(a) = filter.assignee {
             param(&mut conditions, "assignee_id", Bind::Int(a.0));
@@ -209,14 +213,14 @@ impl Store {
     ///
     /// [`crate::StoreError::NotFound`] when there is none, or the viewer may not see it.
     pub async fn ticket_by_number(&self, number: &str, viewer: Viewer) -> Result<TicketId> {
-        let row: Option<(i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, organization_id FROM tickets WHERE number = $1")
+        let seen = self.seen(viewer).await?;
+        let row: Option<(i64, Option<i64>, Option<i64>)> =
+            sqlx::query_as("SELECT id, organization_id, contact_id FROM tickets WHERE number = $1")
                 .bind(number)
                 .fetch_optional(&self.pool)
                 .await?;
-        match (row, viewer) {
-            (Some((id, _)), Viewer::Staff) => Ok(TicketId(id)),
-            (Some((id, Some(org))), Viewer::Customer(o)) if org == o.0 => Ok(TicketId(id)),
+        match row {
+            Some((id, org, contact)) if seen.sees(org, contact) => Ok(TicketId(id)),
             _ => Err(crate::StoreError::NotFound),
         }
     }

@@ -185,15 +185,21 @@ impl Store {
         if words.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let (public, org) = match viewer {
-            Viewer::Staff => ("", None),
-            Viewer::Customer(o) => (" AND public = 1", Some(o)),
+        let (public, org, contact) = match self.seen(viewer).await? {
+            Seen::All => ("", None, None),
+            Seen::Organization(o) => (" AND public = 1", Some(o), None),
+            Seen::Own(o, c) => (" AND public = 1", Some(o), Some(c)),
         };
         let sql = format!(
-            "SELECT {} FROM tickets WHERE id IN ({inner}{public}){} ORDER BY id DESC LIMIT {} OFFSET {}",
+            "SELECT {} FROM tickets WHERE id IN ({inner}{public}){}{} ORDER BY id DESC LIMIT {} OFFSET {}",
             super::queries::QUEUE_COLUMNS,
             if org.is_some() {
                 " AND organization_id = $2"
+            } else {
+                ""
+            },
+            if contact.is_some() {
+                " AND contact_id = $3"
             } else {
                 ""
             },
@@ -203,6 +209,9 @@ impl Store {
         let mut q = sqlx::query(&sql).bind(words);
         if let Some(o) = org {
             q = q.bind(o.0);
+        }
+        if let Some(c) = contact {
+            q = q.bind(c.0);
         }
         let rows = q.fetch_all(&self.pool).await?;
         rows.iter()

@@ -103,6 +103,7 @@ fn organization_input(f: &Fields) -> OrganizationInput {
         contract_to: get(f, "contract_to"),
         tariff: get(f, "tariff"),
         state_contract_number: get(f, "state_contract_number"),
+        own_tickets_only: f.contains_key("own_tickets_only"),
         ..OrganizationInput::default()
     }
 }
@@ -241,6 +242,9 @@ async fn organization_page(
             if let Some(x) = x {
                 v.insert(k.into(), x.clone());
             }
+        }
+        if org.own_tickets_only {
+            v.insert("own_tickets_only".into(), "1".into());
         }
         v
     });

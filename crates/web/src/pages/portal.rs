@@ -134,7 +134,7 @@ async fn form_page(
     error: Option<String>,
 ) -> Response {
     let ui = Ui { lang };
-    match s.desk.intake_form(who.principal).await {
+    match s.desk.intake_form(who.principal, lang).await {
         Ok(form) => {
             let status = if problems.is_empty() && error.is_none() {
                 StatusCode::OK
