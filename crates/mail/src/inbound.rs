@@ -192,6 +192,29 @@ fn parse_unguarded(raw: &[u8]) -> Result<Inbound, MailError> {
             data,
         });
     }
+    // Outlook's winmail.dat: the files inside it instead, and its text when the message has
+    // none. One it cannot read, or that holds only a rich-text body, stays as it came.
+    let mut text = text;
+    let mut unpacked = Vec::with_capacity(attachments.len());
+    for a in attachments {
+        let tnef = a.content_type.eq_ignore_ascii_case("application/ms-tnef")
+            || a.name.eq_ignore_ascii_case("winmail.dat");
+        match tnef.then(|| crate::tnef::unpack(&a.data)).flatten() {
+            Some(inner)
+                if !inner.files.is_empty()
+                    || (inner.body.is_some() && text.trim().is_empty()) =>
+            {
+                if let Some(body) = inner.body
+                    && text.trim().is_empty()
+                {
+                    text = body;
+                }
+                unpacked.extend(inner.files);
+            }
+            _ => unpacked.push(a),
+        }
+    }
+    let attachments = unpacked;
     let headers: Vec<(String, String)> = m
         .headers_raw()
         .map(|(k, v)| (k.to_string(), v.trim().to_string()))

@@ -28,6 +28,7 @@ mod compose;
 mod guard;
 mod inbound;
 mod report;
+mod tnef;
 
 pub use compose::{Outgoing, compose};
 pub use guard::{Automatic, SpamVerdict};

@@ -1,4 +1,5 @@
-//! Messages shaped as mail clients send them — Outlook in windows-1251, Thunderbird with a
+//! Messages shaped as mail clients send them — Outlook in windows-1251 and with a `winmail.dat`,
+//! Thunderbird with a
 //! Cyrillic RFC 2231 file name, Apple Mail's inline image, raw 8-bit headers, broken MIME,
 //! spam and an auto-reply — and CPython's email test corpus, which must read without a panic.
 
@@ -60,6 +61,21 @@ fn an_apple_mail_inline_image_is_kept_as_a_file_and_the_text_as_the_body() {
     assert_eq!(m.text.trim(), "See the picture");
     assert_eq!(m.attachments.len(), 1, "{:?}", m.attachments);
     assert_eq!(m.attachments[0].name, "screen.png");
+}
+
+#[test]
+fn an_outlook_winmail_dat_gives_up_the_files_inside_it_and_the_body_stays() {
+    let m = parse(&message("outlook_winmail_dat.eml")).unwrap();
+    assert_eq!(m.subject, "Отчёт за ноябрь");
+    assert!(m.text.starts_with("Добрый день!"), "{}", m.text);
+    let files: Vec<(&str, usize)> = m
+        .attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.data.len()))
+        .collect();
+    // The files Outlook packed, not the package.
+    assert_eq!(files, vec![("zappa_av1.jpg", 2937), ("bookmark.htm", 85805)]);
+    assert_eq!(&m.attachments[0].data[..3], b"\xff\xd8\xff", "a JPEG");
 }
 
 #[test]
