@@ -201,8 +201,7 @@ fn parse_unguarded(raw: &[u8]) -> Result<Inbound, MailError> {
             || a.name.eq_ignore_ascii_case("winmail.dat");
         match tnef.then(|| crate::tnef::unpack(&a.data)).flatten() {
             Some(inner)
-                if !inner.files.is_empty()
-                    || (inner.body.is_some() && text.trim().is_empty()) =>
+                if !inner.files.is_empty() || (inner.body.is_some() && text.trim().is_empty()) =>
             {
                 if let Some(body) = inner.body
                     && text.trim().is_empty()

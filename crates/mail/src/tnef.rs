@@ -323,7 +323,10 @@ mod tests {
                 "long-filename.tnef",
                 &[("allproductsmar2000.dat", "application/octet-stream", 279)],
             ),
-            ("one-file.tnef", &[("AUTHORS", "application/octet-stream", 244)]),
+            (
+                "one-file.tnef",
+                &[("AUTHORS", "application/octet-stream", 244)],
+            ),
             (
                 "multi-value-attribute.tnef",
                 &[("208225 (5 seconds) Voice Mail.mp3", "audio/mp3", 10656)],
@@ -351,9 +354,12 @@ mod tests {
         fn attribute(mut self, level: u8, id: u32, value: &[u8]) -> Stream {
             self.0.push(level);
             self.0.extend_from_slice(&id.to_le_bytes());
-            self.0.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            self.0
+                .extend_from_slice(&(value.len() as u32).to_le_bytes());
             self.0.extend_from_slice(value);
-            let sum = value.iter().fold(0u16, |s, b| s.wrapping_add(u16::from(*b)));
+            let sum = value
+                .iter()
+                .fold(0u16, |s, b| s.wrapping_add(u16::from(*b)));
             self.0.extend_from_slice(&sum.to_le_bytes());
             self
         }
@@ -389,7 +395,11 @@ mod tests {
         let (body, _, _) = encoding_rs::WINDOWS_1251.encode("Отчёт во вложении.\r\n\0");
         let stream = Stream::new()
             .attribute(1, ATT_OEM_CODEPAGE, &1251u32.to_le_bytes())
-            .attribute(1, ATT_MSG_PROPS, &props(&[(PT_STRING8, PR_BODY, body.to_vec())]))
+            .attribute(
+                1,
+                ATT_MSG_PROPS,
+                &props(&[(PT_STRING8, PR_BODY, body.to_vec())]),
+            )
             .attribute(2, ATT_ATTACH_REND_DATA, &[0; 14])
             .attribute(2, ATT_ATTACH_TITLE, b"OTCHET~1.XLS\0")
             .attribute(2, ATT_ATTACH_DATA, b"PK\x03\x04")
@@ -397,7 +407,11 @@ mod tests {
                 2,
                 ATT_ATTACHMENT,
                 &props(&[
-                    (PT_UNICODE, PR_ATTACH_LONG_FILENAME, utf16z("Отчёт за ноябрь.xlsx")),
+                    (
+                        PT_UNICODE,
+                        PR_ATTACH_LONG_FILENAME,
+                        utf16z("Отчёт за ноябрь.xlsx"),
+                    ),
                     (
                         PT_STRING8,
                         PR_ATTACH_MIME_TAG,

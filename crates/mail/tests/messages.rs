@@ -74,7 +74,10 @@ fn an_outlook_winmail_dat_gives_up_the_files_inside_it_and_the_body_stays() {
         .map(|a| (a.name.as_str(), a.data.len()))
         .collect();
     // The files Outlook packed, not the package.
-    assert_eq!(files, vec![("zappa_av1.jpg", 2937), ("bookmark.htm", 85805)]);
+    assert_eq!(
+        files,
+        vec![("zappa_av1.jpg", 2937), ("bookmark.htm", 85805)]
+    );
     assert_eq!(&m.attachments[0].data[..3], b"\xff\xd8\xff", "a JPEG");
 }
 

@@ -122,7 +122,10 @@ fn send(port: u16, messages: &[Vec<u8>]) {
                   for path in sys.argv[2:]:\n\
                   \x20   with smtplib.SMTP('127.0.0.1', port) as s:\n\
                   \x20       s.sendmail('client@romashka.ru', ['help@support.test'], open(path, 'rb').read())\n";
-    let dir = std::env::temp_dir().join(format!("reglament-postfix-out-{}-{port}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "reglament-postfix-out-{}-{port}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let mut paths = Vec::new();
     for (i, m) in messages.iter().enumerate() {
@@ -201,7 +204,11 @@ fn through_postfix(database_url: Option<String>) {
         Path::new("/usr/sbin/postfix").exists(),
         "/usr/sbin/postfix is missing: apt-get install postfix (.ci/run does)"
     );
-    let tag = if database_url.is_some() { "postfix-pg" } else { "postfix-sqlite" };
+    let tag = if database_url.is_some() {
+        "postfix-pg"
+    } else {
+        "postfix-sqlite"
+    };
     let (mut command, dir) = serve_in_fresh_dir(tag);
     command.arg("--demo");
     if let Some(url) = &database_url {
@@ -232,7 +239,8 @@ fn through_postfix(database_url: Option<String>) {
         ],
     );
     let ours = |s: &[String]| {
-        ["Не работает выгрузка", "Отчёт по продажам"].map(|want| s.iter().filter(|x| *x == want).count())
+        ["Не работает выгрузка", "Отчёт по продажам"]
+            .map(|want| s.iter().filter(|x| *x == want).count())
     };
     until("both tickets", 30, || ours(&subjects(&base)) == [1, 1]);
     until("Postfix's queue to empty", 30, || {
@@ -250,7 +258,10 @@ fn through_postfix(database_url: Option<String>) {
         .collect();
     assert_eq!(delivered.len(), 3, "{log}");
     assert_eq!(
-        delivered.iter().filter(|l| l.contains(": opened ticket ")).count(),
+        delivered
+            .iter()
+            .filter(|l| l.contains(": opened ticket "))
+            .count(),
         2,
         "{log}"
     );
