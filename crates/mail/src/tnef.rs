@@ -311,7 +311,8 @@ mod tests {
 
     #[test]
     fn real_tnef_files_give_their_files_by_their_long_names() {
-        let cases: &[(&str, &[(&str, &str, usize)])] = &[
+        type File = (&'static str, &'static str, usize);
+        let cases: &[(&str, &[File])] = &[
             (
                 "winmail.dat",
                 &[
