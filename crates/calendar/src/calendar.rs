@@ -139,6 +139,49 @@ pub struct ProductionCalendar {
     days: BTreeMap<Date, DayOverride>,
     years: BTreeMap<i16, YearInfo>,
     fixed_holidays: Vec<(i8, i8, DayOverride)>,
+    /// What [`ProductionCalendar::get`] answers, by day, made on first use and dropped by every
+    /// change: compiling a schedule asks for every day of forty years.
+    by_day: DayIndex,
+}
+
+/// A dense index of the answers of [`ProductionCalendar::get`]: slot `n` of a year holds its
+/// day `n + 1`, as `0` for "no override" or `k` for `values[k - 1]`.
+#[derive(Clone, Debug, Default)]
+struct DayIndex(OnceLock<DenseDays>);
+
+/// A cache, not a part of the calendar: two calendars are equal whatever they have looked up.
+impl PartialEq for DayIndex {
+    fn eq(&self, _: &DayIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for DayIndex {}
+
+#[derive(Clone, Debug, Default)]
+struct DenseDays {
+    first_year: i16,
+    /// The first slot of each year from `first_year` on.
+    year_start: Vec<u32>,
+    slots: Vec<u32>,
+    values: Vec<DayOverride>,
+}
+
+/// The most years the dense index spans; a calendar reaching wider answers the rest from its
+/// maps.
+const DENSE_YEARS: i32 = 200;
+
+impl DenseDays {
+    fn slot(&self, date: Date) -> Option<usize> {
+        let y = usize::try_from(i32::from(date.year()) - i32::from(self.first_year)).ok()?;
+        let start = *self.year_start.get(y)?;
+        Some(start as usize + usize::try_from(date.day_of_year()).ok()? - 1)
+    }
+
+    fn get(&self, date: Date) -> Option<Option<&DayOverride>> {
+        let k = *self.slots.get(self.slot(date)?)?;
+        Some(k.checked_sub(1).map(|k| &self.values[k as usize]))
+    }
 }
 
 /// What a calendar records about one of its known years.
@@ -235,6 +278,7 @@ impl ProductionCalendar {
     /// assert_eq!(c.known_years(), Some((2026, 2026)));
     /// ```
     pub fn insert(&mut self, date: Date, day: DayOverride) -> Option<DayOverride> {
+        self.by_day = DayIndex::default();
         self.years.entry(date.year()).or_default();
         self.days.insert(date, day)
     }
@@ -251,6 +295,7 @@ impl ProductionCalendar {
     /// assert_eq!(c.known_years(), Some((2030, 2030)));
     /// ```
     pub fn set_year(&mut self, year: i16, info: YearInfo) {
+        self.by_day = DayIndex::default();
         self.years.insert(year, info);
     }
 
@@ -267,6 +312,7 @@ impl ProductionCalendar {
     /// assert!(c.get(date(2031, 1, 1)).unwrap().is_day_off());
     /// ```
     pub fn add_fixed_holiday(&mut self, month: i8, day: i8, name: impl Into<String>) {
+        self.by_day = DayIndex::default();
         self.fixed_holidays
             .push((month, day, DayOverride::Holiday { name: name.into() }));
     }
@@ -291,6 +337,7 @@ impl ProductionCalendar {
     /// assert!(ru.is_provisional(date(2028, 5, 8)));
     /// ```
     pub fn fill_provisional_years(&mut self, from: i16, to: i16) {
+        self.by_day = DayIndex::default();
         for year in from..=to {
             if self.years.contains_key(&year) {
                 continue;
@@ -356,6 +403,7 @@ impl ProductionCalendar {
     /// assert!(c.get(date(2035, 11, 4)).unwrap().is_day_off());
     /// ```
     pub fn inherit_fixed_holidays(&mut self, other: &ProductionCalendar) {
+        self.by_day = DayIndex::default();
         self.fixed_holidays = other.fixed_holidays.clone();
     }
 
@@ -417,6 +465,14 @@ impl ProductionCalendar {
     /// assert!(ru.get(date(2026, 11, 4)).unwrap().is_day_off());
     /// ```
     pub fn get(&self, date: Date) -> Option<&DayOverride> {
+        if let Some(answer) = self.by_day.0.get_or_init(|| self.dense()).get(date) {
+            return answer;
+        }
+        self.looked_up(date)
+    }
+
+    /// [`ProductionCalendar::get`] from the maps.
+    fn looked_up(&self, date: Date) -> Option<&DayOverride> {
         if let Some(d) = self.days.get(&date) {
             return Some(d);
         }
@@ -424,6 +480,70 @@ impl ProductionCalendar {
             return self.fixed_holiday(date);
         }
         None
+    }
+
+    /// The dense index over the years the calendar records or fills (at most
+    /// [`DENSE_YEARS`] of them), each day answered as [`ProductionCalendar::looked_up`] does.
+    fn dense(&self) -> DenseDays {
+        let first = [
+            self.days.keys().next().map(|d| d.year()),
+            self.years.keys().next().copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let last = [
+            self.days.keys().next_back().map(|d| d.year()),
+            self.years.keys().next_back().copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        let (Some(first), Some(last)) = (first, last) else {
+            return DenseDays::default();
+        };
+        if i32::from(last) - i32::from(first) >= DENSE_YEARS {
+            return DenseDays::default();
+        }
+        let mut dense = DenseDays {
+            first_year: first,
+            ..DenseDays::default()
+        };
+        let mut total = 0u32;
+        for year in first..=last {
+            dense.year_start.push(total);
+            total += if Date::new(year, 12, 31).map_or(365, |d| d.day_of_year()) == 366 {
+                366
+            } else {
+                365
+            };
+        }
+        dense.slots = vec![0; total as usize];
+        // The recorded days first; then, in the years the calendar does not know, the first
+        // fixed holiday of each date the records leave free — the order `looked_up` asks in.
+        for (d, o) in &self.days {
+            if let Some(slot) = dense.slot(*d) {
+                dense.values.push(o.clone());
+                dense.slots[slot] = dense.values.len() as u32;
+            }
+        }
+        for year in first..=last {
+            if self.years.contains_key(&year) {
+                continue;
+            }
+            for (m, day, o) in &self.fixed_holidays {
+                let Ok(d) = Date::new(year, *m, *day) else {
+                    continue;
+                };
+                if let Some(slot) = dense.slot(d)
+                    && dense.slots[slot] == 0
+                {
+                    dense.values.push(o.clone());
+                    dense.slots[slot] = dense.values.len() as u32;
+                }
+            }
+        }
+        dense
     }
 
     fn fixed_holiday(&self, date: Date) -> Option<&DayOverride> {
@@ -578,4 +698,40 @@ fn parse_builtin(text: &str) -> Result<ProductionCalendar, Error> {
         }
     }
     Ok(cal)
+}
+
+#[cfg(test)]
+mod dense_index {
+    use super::*;
+    use jiff::civil::date;
+
+    /// Every day from `from` to `to`, answered by the index and by the maps alike.
+    fn agree(c: &ProductionCalendar, from: Date, to: Date) {
+        let mut d = from;
+        while d <= to {
+            assert_eq!(c.get(d), c.looked_up(d), "{d}");
+            d = d.tomorrow().unwrap();
+        }
+    }
+
+    #[test]
+    fn the_index_answers_every_day_as_the_maps_do() {
+        let ru = ProductionCalendar::russia();
+        agree(&ru, date(2000, 1, 1), date(2060, 12, 31));
+        let mut own = ProductionCalendar::new("own");
+        own.add_fixed_holiday(2, 29, "Високосный");
+        own.add_fixed_holiday(1, 1, "Новый год");
+        own.insert(
+            date(2026, 1, 1),
+            DayOverride::TransferredDayOff { from: None },
+        );
+        own.set_year(2027, YearInfo::default());
+        agree(&own, date(2024, 1, 1), date(2032, 12, 31));
+        // A change after a lookup is seen by the next one.
+        assert_eq!(own.get(date(2030, 3, 8)), None);
+        own.add_fixed_holiday(3, 8, "8 Марта");
+        assert!(own.get(date(2030, 3, 8)).is_some());
+        agree(&own, date(2024, 1, 1), date(2032, 12, 31));
+        assert_eq!(ProductionCalendar::new("empty").get(date(2026, 1, 1)), None);
+    }
 }

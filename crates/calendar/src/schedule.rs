@@ -337,11 +337,25 @@ impl Schedule {
             None => self.weekly.day(date.weekday()).clone(),
             Some(o) => self.override_hours(date, o),
         };
+        debug_assert_eq!(&hours, &*self.hours_on(date));
         DayPlan {
             date,
             hours,
             reason,
             provisional,
+        }
+    }
+
+    /// The working hours of a date, as [`Schedule::day`] gives them, without the reason: what
+    /// compiling needs for every day of forty years, borrowed on a day the pattern decides.
+    pub(crate) fn hours_on(&self, date: Date) -> std::borrow::Cow<'_, DayHours> {
+        let over = self
+            .overrides
+            .get(&date)
+            .or_else(|| self.calendar.as_ref().and_then(|c| c.get(date)));
+        match over {
+            None => std::borrow::Cow::Borrowed(self.weekly.day(date.weekday())),
+            Some(o) => std::borrow::Cow::Owned(self.override_hours(date, o)),
         }
     }
 

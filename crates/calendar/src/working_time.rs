@@ -130,9 +130,9 @@ impl WorkingTime {
                     at(date, minutes)
                 }
             };
-            let plan = wt.schedule.day(date);
+            let hours = wt.schedule.hours_on(date);
             let first = u32::try_from(wt.starts.len()).expect("fits");
-            for r in plan.hours.ranges() {
+            for r in hours.ranges() {
                 let s = place(r.start().minutes())?;
                 let e = place(r.end().minutes())?;
                 // A range inside a DST gap can collapse to nothing.

@@ -83,7 +83,7 @@ where
         Command::Deadline(a) => deadline::run(a, &mut out),
         Command::Regulation(c) => regulation_cmd::run(c, &mut out),
         Command::Calendar(c) => calendar_cmd::run(c, &mut out),
-        Command::Serve(a) => block_on(serve_cmd::run(a, &mut out)),
+        Command::Serve(a) => block_on_threads(serve_cmd::run(a, &mut out)),
         Command::Healthcheck(a) => block_on(serve_cmd::healthcheck(a, &mut out)),
         Command::Migrate(db) => block_on(accounts_cmd::migrate(db, &mut out)),
         Command::Backup(a) => block_on(accounts_cmd::backup(a, &mut out)),
@@ -109,7 +109,19 @@ where
     }
 }
 
+/// Runs a short command — one message, one account, one migration — on this thread: a
+/// process per message (a mail server's pipe) pays for every thread it starts and every
+/// hand-off between them.
 fn block_on<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(f)
+}
+
+/// Runs the server on a thread per core.
+fn block_on_threads<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

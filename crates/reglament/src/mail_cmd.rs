@@ -54,6 +54,7 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         Command::Ingest(a) => a,
         Command::Templates(t) => return templates(t, out),
     };
+    stay_on_this_cpu();
     if let Some(dir) = a.dir.clone() {
         return ingest_dir(a, &dir, out).await;
     }
@@ -228,4 +229,17 @@ async fn ingest_dir(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Keeps this process, and the SQLite worker thread it is about to start, on the CPU it runs
+/// on now. Every query is a hand-off between the two threads; on two CPUs each hand-off wakes
+/// the other one, which cost a third of `mail ingest --dir`'s time. The scheduler still spreads
+/// the processes an MTA starts side by side, since each stays where it began.
+fn stay_on_this_cpu() {
+    #[cfg(target_os = "linux")]
+    {
+        let mut here = rustix::thread::CpuSet::new();
+        here.set(rustix::thread::sched_getcpu());
+        let _ = rustix::thread::sched_setaffinity(None, &here);
+    }
 }
