@@ -614,6 +614,109 @@ minimum = "1 working hour"
         says: &["`1 working hour`", "plain minutes or hours"],
     },
     Case {
+        what: "a rate that overflows the kopecks",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.work]
+title = "Работы"
+rate = 184467440737095517
+"#,
+        line: 5,
+        column: 8,
+        says: &["`184467440737095517`", "from 0 to 1000000000"],
+    },
+    Case {
+        what: "a rate of 1e308",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.work]
+title = "Работы"
+rate = 1e308
+"#,
+        line: 5,
+        column: 8,
+        says: &["from 0 to 1000000000"],
+    },
+    Case {
+        what: "a rate that is infinite",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.work]
+title = "Работы"
+rate = inf
+"#,
+        line: 5,
+        column: 8,
+        says: &["`inf`", "from 0 to 1000000000"],
+    },
+    Case {
+        what: "a negative rate written as text",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.work]
+title = "Работы"
+rate = "-0.50"
+"#,
+        line: 5,
+        column: 8,
+        says: &["`-0.50`", "from 0 to 1000000000"],
+    },
+    Case {
+        what: "a rate with a sign inside",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.work]
+title = "Работы"
+rate = "10.-5"
+"#,
+        line: 5,
+        column: 8,
+        says: &["`10.-5`"],
+    },
+    Case {
+        what: "an attachment size that overflows",
+        text: r#"[regulation]
+name = "R"
+[attachments]
+max_size = "17592186044417 MB"
+"#,
+        line: 4,
+        column: 12,
+        says: &["`17592186044417 MB`", "at most 1048576 MB"],
+    },
+    Case {
+        what: "a factor that is not a number",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.work]
+title = "Работы"
+rate = 1500
+[[billing.multipliers]]
+title = "Ночь"
+factor = nan
+inside = "x"
+[schedules.x]
+hours = { daily = "00:00-06:00" }
+calendar = "none"
+"#,
+        line: 8,
+        column: 10,
+        says: &["`factor = NaN`", "positive number up to 1000"],
+    },
+    Case {
+        what: "included hours that are infinite",
+        text: r#"[regulation]
+name = "R"
+[billing.plans.base]
+title = "База"
+monthly_fee = 1000
+included_hours = inf
+"#,
+        line: 6,
+        column: 18,
+        says: &["`included_hours = inf`", "from 0 to 100000"],
+    },
+    Case {
         what: "multiplier inside an unknown schedule",
         text: r#"[regulation]
 name = "R"

@@ -51,7 +51,7 @@ impl Money {
     /// assert_eq!(reglament_regulation::Money::from_rubles(2).kopecks(), 200);
     /// ```
     pub fn from_rubles(r: i64) -> Money {
-        Money(r * 100)
+        Money(r.saturating_mul(100))
     }
 
     /// The amount in kopecks.
@@ -77,7 +77,7 @@ impl Money {
     /// ```
     pub fn per_hour(self, d: SignedDuration) -> Money {
         let num = i128::from(self.0) * i128::from(d.as_secs());
-        Money(((num + 1800) / 3600) as i64)
+        Money(i64::try_from((num + 1800) / 3600).unwrap_or(i64::MAX))
     }
 
     /// This amount times a factor, rounded to the nearest kopeck.
@@ -95,16 +95,27 @@ impl Money {
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, o: Money) -> Money {
-        Money(self.0 + o.0)
+        Money(self.0.saturating_add(o.0))
     }
 }
 
 impl std::ops::AddAssign for Money {
     fn add_assign(&mut self, o: Money) {
-        self.0 += o.0;
+        self.0 = self.0.saturating_add(o.0);
     }
 }
 
+/// Rubles as written: `2000`, `1 500,50 ₽`, `-0.50`; more than two decimals, stray signs and
+/// amounts past the kopeck counter are errors.
+///
+/// ```
+/// use reglament_regulation::Money;
+///
+/// assert_eq!("1 500,50 ₽".parse::<Money>(), Ok(Money::from_kopecks(150_050)));
+/// assert_eq!("-0.50".parse::<Money>(), Ok(Money::from_kopecks(-50)));
+/// assert!("10.-5".parse::<Money>().is_err());
+/// assert!("92233720368547758.08".parse::<Money>().is_err());
+/// ```
 impl FromStr for Money {
     type Err = String;
 
@@ -117,9 +128,15 @@ impl FromStr for Money {
             .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
             .collect();
         let t = t.replace(',', ".");
-        let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+        // The sign apart, so that `-0.50` keeps it.
+        let (negative, t) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t.as_str()),
+        };
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
         let bad = || format!("amount `{s}` is not valid, expected e.g. `2000` or `1500.50`");
-        if frac.len() > 2 || whole.is_empty() {
+        let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        if frac.len() > 2 || whole.is_empty() || !digits(whole) || !digits(frac) {
             return Err(bad());
         }
         let w: i64 = whole.parse().map_err(|_| bad())?;
@@ -128,7 +145,11 @@ impl FromStr for Money {
         } else {
             format!("{frac:0<2}").parse().map_err(|_| bad())?
         };
-        Ok(Money(w * 100 + if w < 0 { -f } else { f }))
+        let k = w
+            .checked_mul(100)
+            .and_then(|k| k.checked_add(f))
+            .ok_or_else(bad)?;
+        Ok(Money(if negative { -k } else { k }))
     }
 }
 

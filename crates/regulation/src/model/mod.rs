@@ -1543,8 +1543,9 @@ overrides = [
         );
         assert_eq!((d.line, d.column), (5, 8));
         assert!(
-            d.message
-                .contains("amount `-5` is not valid, expected a non-negative number"),
+            d.message.contains(
+                "amount `-5` is not valid, expected a number of rubles from 0 to 1000000000"
+            ),
             "{}",
             d.message
         );

@@ -34,6 +34,16 @@ fn list(ids: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     }
 }
 
+/// The largest amount a regulation may name, in rubles: an hour of support costs far less, and
+/// sums of such amounts stay well inside the kopeck counter.
+const MAX_RUBLES: i64 = 1_000_000_000;
+/// The largest attachment size a regulation may name: 1 TiB.
+const MAX_SIZE: u64 = 1 << 40;
+/// The most hours a plan may include in a month.
+const MAX_HOURS: f64 = 100_000.0;
+/// The largest price factor.
+const MAX_FACTOR: f64 = 1000.0;
+
 impl Validator<'_> {
     fn err(&mut self, at: &S, message: String) {
         self.diags.push(self.loc.at(at.span().start, message));
@@ -116,11 +126,14 @@ impl Validator<'_> {
 
     fn money(&mut self, ctx: &str, m: &toml::Spanned<RawMoney>) -> Money {
         let parsed = match m.get_ref() {
-            RawMoney::Int(i) => Some(Money::from_kopecks(i * 100)),
-            RawMoney::Float(f) => Some(Money::from_kopecks((f * 100.0).round() as i64)),
+            RawMoney::Int(i) => i.checked_mul(100).map(Money::from_kopecks),
+            RawMoney::Float(f) if f.is_finite() && f.abs() <= MAX_RUBLES as f64 => {
+                Some(Money::from_kopecks((f * 100.0).round() as i64))
+            }
+            RawMoney::Float(_) => None,
             RawMoney::Text(t) => t.parse::<Money>().ok(),
         }
-        .filter(|m| m.kopecks() >= 0);
+        .filter(|m| (0..=MAX_RUBLES * 100).contains(&m.kopecks()));
         parsed.unwrap_or_else(|| {
             let shown = match m.get_ref() {
                 RawMoney::Int(i) => i.to_string(),
@@ -129,7 +142,7 @@ impl Validator<'_> {
             };
             self.err_at(
                 m.span().start,
-                format!("{ctx}: amount `{shown}` is not valid, expected a non-negative number of rubles such as `2000` or `1500.50`"),
+                format!("{ctx}: amount `{shown}` is not valid, expected a number of rubles from 0 to 1000000000 such as `2000` or `1500.50`"),
             );
             Money::ZERO
         })
@@ -147,12 +160,14 @@ impl Validator<'_> {
             (t.as_str(), 0)
         };
         match num.trim().parse::<u64>() {
-            Ok(n) if mult > 0 => Some(n * mult),
+            Ok(n) if mult > 0 && n.checked_mul(mult).is_some_and(|b| b <= MAX_SIZE) => {
+                Some(n * mult)
+            }
             _ => {
                 self.err(
                     s,
                     format!(
-                        "{ctx}: size `{}` is not valid, expected e.g. `10 MB`, `512 KB`",
+                        "{ctx}: size `{}` is not valid, expected e.g. `10 MB`, `512 KB`, at most 1048576 MB",
                         s.get_ref()
                     ),
                 );
@@ -1048,13 +1063,15 @@ impl Validator<'_> {
                 .as_ref()
                 .map(|r| self.money(&format!("{ctx}: `overage_rate`"), r));
             let included = p.included_hours.as_ref().map(|h| {
-                if *h.get_ref() < 0.0 {
+                let hours = *h.get_ref();
+                if !(0.0..=MAX_HOURS).contains(&hours) {
                     self.err_at(
                         h.span().start,
-                        format!("{ctx}: `included_hours` must not be negative"),
+                        format!("{ctx}: `included_hours = {hours}` must be a number of hours from 0 to {MAX_HOURS}"),
                     );
+                    return SignedDuration::ZERO;
                 }
-                SignedDuration::from_secs((h.get_ref() * 3600.0).round() as i64)
+                SignedDuration::from_secs((hours * 3600.0).round() as i64)
             });
             plans.insert(
                 id.clone(),
@@ -1079,10 +1096,13 @@ impl Validator<'_> {
             for a in &m.activities {
                 self.check_ref(&ctx, "activity", a, &activity_ids);
             }
-            if *m.factor.get_ref() <= 0.0 {
+            let factor = *m.factor.get_ref();
+            if !(factor > 0.0 && factor <= MAX_FACTOR) {
                 self.err_at(
                     m.factor.span().start,
-                    format!("{ctx}: `factor = {}` must be positive", m.factor.get_ref()),
+                    format!(
+                        "{ctx}: `factor = {factor}` must be a positive number up to {MAX_FACTOR}"
+                    ),
                 );
             }
             multipliers.push(Multiplier {
