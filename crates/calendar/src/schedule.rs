@@ -213,6 +213,21 @@ impl Schedule {
         self
     }
 
+    /// Whether the calendar's pre-holiday days are an hour shorter here.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_calendar::{Schedule, WeeklyPattern};
+    ///
+    /// let s = Schedule::new(jiff::tz::TimeZone::UTC, WeeklyPattern::always());
+    /// assert!(s.shortens_pre_holiday_days());
+    /// assert!(!s.shorten_pre_holiday_days(false).shortens_pre_holiday_days());
+    /// ```
+    pub fn shortens_pre_holiday_days(&self) -> bool {
+        self.shorten_pre_holiday
+    }
+
     /// Which weekday's hours a working Saturday or Sunday uses when the weekly pattern has no
     /// hours on that day. Monday by default.
     ///
@@ -329,7 +344,18 @@ impl Schedule {
         let (reason, over) = if let Some(o) = self.overrides.get(&date) {
             (DayReason::Schedule(o.clone()), Some(o))
         } else if let Some(o) = self.calendar.as_ref().and_then(|c| c.get(date)) {
-            (DayReason::Calendar(o.clone()), Some(o))
+            // A schedule that keeps pre-holiday days whole says so: the day is no shorter.
+            let told = match o {
+                DayOverride::Working {
+                    weekend,
+                    shortened: true,
+                } if !self.shorten_pre_holiday => DayOverride::Working {
+                    weekend: *weekend,
+                    shortened: false,
+                },
+                other => other.clone(),
+            };
+            (DayReason::Calendar(told), Some(o))
         } else {
             (DayReason::Pattern, None)
         };

@@ -203,6 +203,20 @@ fn shortened_days_close_one_hour_early_at_five() {
 }
 
 #[test]
+fn a_schedule_that_keeps_pre_holiday_days_whole_neither_shortens_nor_labels_them_shortened() {
+    let s = mon_fri("09:00-18:00")
+        .count_presidential_days(true)
+        .shorten_pre_holiday_days(false);
+    for y in reference() {
+        for d in &y.shortened {
+            let plan = s.day(*d);
+            assert_eq!(plan.hours.to_string(), "09:00-18:00", "{d}");
+            assert!(!plan.to_string().contains("shortened"), "{plan}");
+        }
+    }
+}
+
+#[test]
 fn working_weekends_are_working_days_with_the_weekend_flag() {
     let ru = ProductionCalendar::russia();
     for y in reference() {

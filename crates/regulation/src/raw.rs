@@ -278,7 +278,7 @@ pub(crate) struct RawBilling {
     pub plans: BTreeMap<String, RawPlan>,
     #[serde(default)]
     pub multipliers: Vec<RawMultiplier>,
-    #[serde(default = "yes")]
+    #[serde(default)]
     pub free_email: bool,
 }
 
@@ -297,7 +297,7 @@ pub(crate) enum RawMoney {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawActivity {
-    pub title: String,
+    pub title: S,
     pub rate: Option<Spanned<RawMoney>>,
     pub minimum: Option<S>,
     pub rounding: Option<S>,
@@ -317,7 +317,7 @@ pub(crate) struct RawTier {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPlan {
-    pub title: String,
+    pub title: S,
     pub monthly_fee: Spanned<RawMoney>,
     pub included_hours: Option<Spanned<f64>>,
     pub overage_rate: Option<Spanned<RawMoney>>,

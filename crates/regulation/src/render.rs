@@ -255,12 +255,12 @@ fn document(reg: &Regulation) -> Vec<Block> {
         )));
     }
 
-    d.push(Heading(2, "Время работы".into()));
     let mut rows = Vec::new();
-    for s in reg.schedules.values() {
+    for s in reg.schedules.values().filter(|s| !billing_only(reg, &s.id)) {
         let sch = s.schedule();
         let cal = match s.calendar.as_str() {
-            "ru" => "производственный календарь РФ: праздничные и перенесённые выходные дни нерабочие, предпраздничные дни короче на 1 час".to_string(),
+            "ru" if sch.shortens_pre_holiday_days() => "производственный календарь РФ: праздничные и перенесённые выходные дни нерабочие, предпраздничные дни короче на 1 час".to_string(),
+            "ru" => "производственный календарь РФ: праздничные и перенесённые выходные дни нерабочие, предпраздничные дни не сокращаются".to_string(),
             "none" => "работает и в праздничные дни".to_string(),
             other => format!("календарь «{other}»"),
         };
@@ -297,6 +297,7 @@ fn document(reg: &Regulation) -> Vec<Block> {
         ]);
     }
     if !rows.is_empty() {
+        d.push(Heading(2, "Время работы".into()));
         d.push(Table(
             vec![
                 "График".into(),
@@ -307,7 +308,9 @@ fn document(reg: &Regulation) -> Vec<Block> {
             rows,
         ));
     }
-    d.push(Para("Сроки реакции и решения исчисляются в рабочем времени соответствующего графика, если не указано иное.".into()));
+    if !reg.targets.is_empty() {
+        d.push(Para("Сроки реакции и решения исчисляются в рабочем времени соответствующего графика, если не указано иное.".into()));
+    }
 
     if !reg.channels.is_empty() {
         d.push(Heading(2, "Каналы приёма обращений".into()));
@@ -539,6 +542,18 @@ fn document(reg: &Regulation) -> Vec<Block> {
                         .join(", "),
                 );
             }
+            if !t.channels.is_empty() {
+                scope.push(format!(
+                    "при обращении через {}",
+                    t.channels
+                        .iter()
+                        .map(|c| reg
+                            .channel(c)
+                            .map_or(c.clone(), |x| format!("«{}»", x.title)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             let mut cond = Vec::new();
             if !t.pause_in.is_empty() {
                 cond.push(format!(
@@ -631,10 +646,11 @@ fn document(reg: &Regulation) -> Vec<Block> {
     .filter_map(|b| reg.status(b.id()).map(|s| s.title.clone()))
     .collect();
     d.push(Para(format!("Статусы: {}.", flow.join(" → "))));
-    let told = if reg.priorities.is_empty() {
-        "номер обращения и срок"
-    } else {
-        "номер обращения, приоритет и срок"
+    let told = match (reg.priorities.is_empty(), reg.targets.is_empty()) {
+        (true, true) => "номер обращения",
+        (false, true) => "номер обращения и приоритет",
+        (true, false) => "номер обращения и срок",
+        (false, false) => "номер обращения, приоритет и срок",
     };
     let mut items = vec![format!(
         "При регистрации клиенту сообщаются {told}. Номер указывается во всей дальнейшей переписке."
@@ -654,26 +670,21 @@ fn document(reg: &Regulation) -> Vec<Block> {
         items.push("По завершении клиент оценивает качество обслуживания от 1 до 5.".into());
     }
     d.push(List(items));
-    d.push(Para(
-        "Решение может быть отложено по следующим причинам:".into(),
-    ));
-    d.push(List(
-        reg.lifecycle
-            .deferral_reasons
-            .iter()
-            .map(|r| r.title.clone())
-            .collect(),
-    ));
-    d.push(Para(
-        "Обращение может быть отклонено по следующим причинам:".into(),
-    ));
-    d.push(List(
-        reg.lifecycle
-            .rejection_reasons
-            .iter()
-            .map(|r| r.title.clone())
-            .collect(),
-    ));
+    for (intro, reasons) in [
+        (
+            "Решение может быть отложено по следующим причинам:",
+            &reg.lifecycle.deferral_reasons,
+        ),
+        (
+            "Обращение может быть отклонено по следующим причинам:",
+            &reg.lifecycle.rejection_reasons,
+        ),
+    ] {
+        if !reasons.is_empty() {
+            d.push(Para(intro.into()));
+            d.push(List(reasons.iter().map(|r| r.title.clone()).collect()));
+        }
+    }
 
     if !reg.fields.required.is_empty()
         || !reg.fields.optional.is_empty()
@@ -734,7 +745,7 @@ fn document(reg: &Regulation) -> Vec<Block> {
     if let Some(b) = &reg.billing {
         d.push(Heading(2, "Стоимость и учёт времени".into()));
         let mut items = Vec::new();
-        if b.free_email && b.activities.values().all(|a| a.billable) {
+        if b.free_email {
             items.push("Консультации по электронной почте предоставляются бесплатно.".to_string());
         }
         if let Some(r) = b.rounding {
@@ -743,7 +754,7 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 gen_amount(r)
             ));
         }
-        for a in b.activities.values() {
+        for a in b.activities_in_order() {
             let mut s = format!("{}:", a.title);
             if !a.billable {
                 s.push_str(" бесплатно");
@@ -773,13 +784,16 @@ fn document(reg: &Regulation) -> Vec<Block> {
             if let Some(m) = a.minimum {
                 parts.push(format!("учитывается не менее {}", gen_amount(m)));
             }
+            if let Some(r) = a.rounding {
+                parts.push(format!("с округлением вверх до {}", gen_amount(r)));
+            }
             if !parts.is_empty() {
                 s.push(' ');
                 s.push_str(&parts.join("; "));
             }
             items.push(s);
         }
-        for p in b.plans.values() {
+        for p in b.plans_in_order() {
             let mut s = format!("Тариф «{}»: {} в месяц", p.title, p.monthly_fee);
             if let Some(h) = p.included {
                 let hrs = (h.as_secs() / 3600) as u64;
@@ -797,10 +811,19 @@ fn document(reg: &Regulation) -> Vec<Block> {
             let inside = reg.schedule(&m.inside).map_or(m.inside.clone(), |s| {
                 format!("{} ({})", s.title, weekly_ru(s.schedule().weekly()))
             });
+            // The price that results, per activity with an hourly rate; the factor for the rest.
+            let priced: Vec<String> = b
+                .activities_in_order()
+                .filter(|a| m.activities.is_empty() || m.activities.contains(&a.id))
+                .map(|a| match a.rate {
+                    Some(r) => format!("{} — {} в час", a.title, r.times(m.factor)),
+                    None => format!("{} — ×{}", a.title, m.factor.to_string().replace('.', ",")),
+                })
+                .collect();
             let mut s = format!(
-                "{}: коэффициент ×{} для работ, начатых в период «{inside}»",
+                "{}: {} для работ, начатых в период «{inside}»",
                 m.title,
-                m.factor.to_string().replace('.', ",")
+                priced.join("; ")
             );
             if let Some(o) = &m.outside {
                 s.push_str(&format!(
@@ -813,6 +836,30 @@ fn document(reg: &Regulation) -> Vec<Block> {
         d.push(List(items));
     }
     d
+}
+
+/// Whether a schedule serves only to price work (a multiplier's window): it is then no support
+/// hours, and «Время работы» does not list it.
+fn billing_only(reg: &Regulation, id: &str) -> bool {
+    let in_billing = reg.billing.as_ref().is_some_and(|b| {
+        b.multipliers
+            .iter()
+            .any(|m| m.inside == id || m.outside.as_deref() == Some(id))
+    });
+    let for_support = reg.targets.iter().any(|t| t.schedule == id)
+        || reg
+            .channels
+            .iter()
+            .any(|c| c.accepted.as_deref() == Some(id))
+        || reg.lines.iter().any(|l| l.schedule.as_deref() == Some(id))
+        || reg
+            .levels
+            .iter()
+            .any(|l| l.keywords_during.as_deref() == Some(id))
+        || reg
+            .lifecycle_schedule()
+            .is_some_and(|s| s.id == id && reg.lifecycle.schedule.is_some());
+    in_billing && !for_support
 }
 
 fn md_escape(s: &str) -> String {

@@ -872,6 +872,86 @@ fn each_email_channel_publishes_what_it_does_with_mail_from_unknown_senders() {
     }
 }
 
+/// A regulation's text with `extra` after its office schedule.
+fn office(extra: &str) -> Regulation {
+    Regulation::parse(&format!(
+        "[regulation]\nname = \"R\"\n[schedules.office]\ntitle = \"Офис\"\nhours = {{ weekdays = \"09:00-18:00\" }}\n{extra}"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_document_states_each_enforced_setting_and_nothing_the_file_does_not_say() {
+    let work = "[billing.activities.work]\ntitle = \"Работы\"\nrate = 2000\nrounding = \"15 minutes\"\n[billing.activities.call]\ntitle = \"Звонок\"\nrate = 1000\n";
+    let target = "[[targets]]\nid = \"reaction\"\ntitle = \"Реакция\"\nstart = \"registered\"\nstop = \"public_reply\"\nschedule = \"office\"\nduration = \"2 working hours\"\nchannels = [\"email\"]\n[channels.email]\ntitle = \"Почта\"\nkind = \"email\"\n";
+    // (what, the file after the office schedule, phrases the document has, phrases it must not)
+    let cases: &[(&str, String, &[&str], &[&str])] = &[
+        (
+            "pre-holiday days kept whole",
+            "shortened_days = false\n".into(),
+            &["предпраздничные дни не сокращаются"],
+            &["короче на 1 час"],
+        ),
+        (
+            "pre-holiday days shortened by default",
+            String::new(),
+            &["предпраздничные дни короче на 1 час"],
+            &[],
+        ),
+        (
+            "no free email support unless the file says so",
+            work.into(),
+            &["Работы: 2 000 ₽ в час; с округлением вверх до 15 минут"],
+            &["бесплатно"],
+        ),
+        (
+            "free email support when the file says so",
+            format!("{work}[billing]\nfree_email = true\n"),
+            &["Консультации по электронной почте предоставляются бесплатно."],
+            &[],
+        ),
+        (
+            "activities in file order, and a multiplier as the price that results",
+            format!(
+                "{work}[schedules.night]\ntitle = \"Ночь\"\nhours = {{ daily = \"00:00-08:00\" }}\ncalendar = \"none\"\n[[billing.multipliers]]\ntitle = \"Ночные работы\"\nfactor = 1.8\ninside = \"night\"\nactivities = [\"work\"]\n"
+            ),
+            &[
+                "- Работы: 2 000 ₽ в час; с округлением вверх до 15 минут\n- Звонок: 1 000 ₽ в час",
+                "Ночные работы: Работы — 3 600 ₽ в час для работ, начатых в период «Ночь",
+            ],
+            // A schedule that only prices work is no support hours.
+            &["| Ночь |", "×1,8"],
+        ),
+        (
+            "a target's channel scope",
+            target.into(),
+            &[
+                "при обращении через «Почта»",
+                "сообщаются номер обращения и срок",
+            ],
+            &[],
+        ),
+        (
+            "no targets: no deadline is promised, and empty lists are not printed",
+            String::new(),
+            &["При регистрации клиенту сообщаются номер обращения. "],
+            &[
+                "исчисляются в рабочем времени",
+                "по следующим причинам:\n\n#",
+            ],
+        ),
+    ];
+    for (what, extra, has, lacks) in cases {
+        let md = render::markdown(&office(extra));
+        for h in *has {
+            assert!(md.contains(h), "{what}: {h:?} missing from:\n{md}");
+        }
+        for l in *lacks {
+            assert!(!md.contains(l), "{what}: {l:?} in:\n{md}");
+        }
+    }
+}
+
 #[test]
 fn saveit_renders_auto_close_as_within_24_hours_in_the_genitive() {
     let md = render::markdown(saveit());
@@ -1366,7 +1446,7 @@ fn echo_renders_both_schedules_reactions_and_the_double_rate() {
             "| Время реакции (Экстренная поддержка, Экстренная поддержка (пометка «СРОЧНО»), Экстренная поддержка (мессенджер или звонок)) | 1 рабочий час | Экстренная поддержка | начало: поступление обращения; окончание: переход в статус «Зарегистрирована» |",
             "| Время реакции (Стандартная поддержка) | 8 рабочих часов | Стандартная поддержка |",
             "только для аварийных ситуаций",
-            "коэффициент ×2 для работ, начатых в период «Экстренная поддержка (ежедневно 06:00–20:00)» вне графика «Стандартная поддержка»",
+            "Срочное выполнение стандартной задачи в нерабочее время: Работа программиста — 3 000 ₽ в час для работ, начатых в период «Экстренная поддержка (ежедневно 06:00–20:00)» вне графика «Стандартная поддержка»",
             "в теме письма: «СРОЧНО»",
         ],
     );
@@ -1780,7 +1860,7 @@ fn quartech_renders_the_price_list_and_the_interim_notice() {
             "Удалённое подключение к компьютеру клиента: 2 000 ₽ в час",
             "Консультация по электронной почте: бесплатно",
             "Тариф «VIP поддержка»: 20 000 ₽ в месяц, включено до 30 часов работ; сверх — 2 000 ₽ в час",
-            "| Ответ на обращение | 8 рабочих часов | Рабочее время |",
+            "| Ответ на обращение (при обращении через «Электронная почта») | 8 рабочих часов | Рабочее время |",
             "если решение не найдено за 8 рабочих часов, клиенту сообщается, что работа продолжается",
             "| Рабочее время | пн–пт 10:00–20:00 | московское время |",
         ],

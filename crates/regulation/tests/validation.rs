@@ -717,6 +717,17 @@ included_hours = inf
         says: &["`included_hours = inf`", "from 0 to 100000"],
     },
     Case {
+        what: "billing activity without a price, reported at the activity",
+        text: r#"[regulation]
+name = "R"
+[billing.activities.audit]
+title = "Аудит"
+"#,
+        line: 4,
+        column: 9,
+        says: &["billing activity `audit`", "neither `rate` nor `tiers`"],
+    },
+    Case {
         what: "multiplier inside an unknown schedule",
         text: r#"[regulation]
 name = "R"

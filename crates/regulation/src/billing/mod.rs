@@ -207,6 +207,8 @@ pub struct Activity {
     pub id: String,
     /// A human title.
     pub title: String,
+    /// Where it is written in the file (a byte offset): documents list in file order.
+    pub position: usize,
     /// The hourly rate, also used beyond the last tier.
     pub rate: Option<Money>,
     /// The least time billed per entry.
@@ -235,6 +237,8 @@ pub struct Plan {
     pub id: String,
     /// A human title.
     pub title: String,
+    /// Where it is written in the file (a byte offset): documents list in file order.
+    pub position: usize,
     /// The monthly fee.
     pub monthly_fee: Money,
     /// Hours included in the fee; `None` means unlimited.
@@ -294,6 +298,38 @@ pub struct Billing {
 }
 
 impl Billing {
+    /// The activities in the order the file writes them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 1\n[billing.activities.call]\ntitle = \"Звонок\"\nrate = 1\n")?;
+    /// let ids: Vec<&str> = reg.billing.as_ref().unwrap().activities_in_order().map(|a| a.id.as_str()).collect();
+    /// assert_eq!(ids, ["work", "call"]);
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn activities_in_order(&self) -> impl Iterator<Item = &Activity> {
+        let mut v: Vec<&Activity> = self.activities.values().collect();
+        v.sort_by_key(|a| a.position);
+        v.into_iter()
+    }
+
+    /// The plans in the order the file writes them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.plans.z]\ntitle = \"Z\"\nmonthly_fee = 1\n[billing.plans.a]\ntitle = \"A\"\nmonthly_fee = 1\n")?;
+    /// let ids: Vec<&str> = reg.billing.as_ref().unwrap().plans_in_order().map(|p| p.id.as_str()).collect();
+    /// assert_eq!(ids, ["z", "a"]);
+    /// # Ok::<(), reglament_regulation::RegulationError>(())
+    /// ```
+    pub fn plans_in_order(&self) -> impl Iterator<Item = &Plan> {
+        let mut v: Vec<&Plan> = self.plans.values().collect();
+        v.sort_by_key(|p| p.position);
+        v.into_iter()
+    }
+
     /// The plan for a customer's tariff, if one names it.
     ///
     /// # Example

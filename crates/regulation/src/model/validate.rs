@@ -1036,8 +1036,8 @@ impl Validator<'_> {
                 tiers.push(Tier { up_to, price });
             }
             if rate.is_none() && tiers.is_empty() && a.billable {
-                self.err_at(
-                    0,
+                self.err(
+                    &a.title,
                     format!("{ctx} has neither `rate` nor `tiers`; set one, or `billable = false`"),
                 );
             }
@@ -1045,7 +1045,8 @@ impl Validator<'_> {
                 id.clone(),
                 Activity {
                     id: id.clone(),
-                    title: a.title.clone(),
+                    title: a.title.get_ref().clone(),
+                    position: a.title.span().start,
                     rate,
                     minimum,
                     rounding: own_rounding,
@@ -1077,7 +1078,8 @@ impl Validator<'_> {
                 id.clone(),
                 Plan {
                     id: id.clone(),
-                    title: p.title.clone(),
+                    title: p.title.get_ref().clone(),
+                    position: p.title.span().start,
                     monthly_fee,
                     included,
                     overage_rate,
