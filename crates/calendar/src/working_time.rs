@@ -103,6 +103,10 @@ impl WorkingTime {
         let mut date = first_date;
         let mut next_midnight = wt.range.0;
         let mut midnight_offset = offset(next_midnight)?;
+        // Whether this day's midnight never happened (a gap at midnight, or a date the zone
+        // skipped): its "midnight" is then the moment the clocks jumped, and the day is placed
+        // in the zone.
+        let mut midnight_skipped = skipped(&tz, first_date)?;
         for i in 0..n_days {
             let midnight = next_midnight;
             let tomorrow = date.tomorrow().map_err(jiff_err)?;
@@ -111,13 +115,18 @@ impl WorkingTime {
             // with a transition (the offset a day later differs) is placed in the zone.
             let a_day_later = midnight + 86_400;
             let later_offset = offset(a_day_later)?;
-            let uniform = if later_offset == midnight_offset {
+            let transition = later_offset != midnight_offset;
+            let uniform = if !transition && !midnight_skipped {
                 next_midnight = a_day_later;
                 true
             } else {
                 next_midnight = at(tomorrow, 0)?;
-                midnight_offset == offset(next_midnight - 1)? && next_midnight - midnight == 86_400
+                !midnight_skipped
+                    && midnight_offset == offset(next_midnight - 1)?
+                    && next_midnight - midnight == 86_400
             };
+            // Only a day with a transition in it can lead to a midnight that never happens.
+            midnight_skipped = (transition || !uniform) && skipped(&tz, tomorrow)?;
             midnight_offset = if next_midnight == a_day_later {
                 later_offset
             } else {
@@ -820,6 +829,15 @@ fn jiff_err(e: jiff::Error) -> Error {
 /// The instant of a local date and minute of the day (1440 is the next midnight). Local times
 /// in a DST gap or overlap resolve with jiff's "compatible" rule: the later instant in a gap, the
 /// earlier in an overlap.
+/// Whether a date's midnight is a local time the zone skipped.
+fn skipped(tz: &TimeZone, date: Date) -> Result<bool, Error> {
+    let midnight = DateTime::from_parts(date, Time::midnight());
+    Ok(matches!(
+        tz.to_ambiguous_timestamp(midnight).offset(),
+        jiff::tz::AmbiguousOffset::Gap { .. }
+    ))
+}
+
 fn local_instant(tz: &TimeZone, date: Date, minutes: u16) -> Result<i64, Error> {
     let (date, minutes) = if minutes >= 1440 {
         (date.tomorrow().map_err(jiff_err)?, minutes - 1440)
@@ -833,9 +851,18 @@ fn local_instant(tz: &TimeZone, date: Date, minutes: u16) -> Result<i64, Error> 
         0,
     )
     .map_err(jiff_err)?;
-    Ok(tz
-        .to_ambiguous_timestamp(DateTime::from_parts(date, time))
-        .compatible()
-        .map_err(jiff_err)?
-        .as_second())
+    let local = DateTime::from_parts(date, time);
+    let ambiguous = tz.to_ambiguous_timestamp(local);
+    // A time the clocks skip (inside a DST gap, or a whole date a zone dropped) is placed at the
+    // moment they skip it: a range that begins or ends in the gap keeps the part that exists.
+    if let jiff::tz::AmbiguousOffset::Gap { before, .. } = ambiguous.offset() {
+        let late = before.to_timestamp(local).map_err(jiff_err)?;
+        let after_it = late
+            .checked_add(SignedDuration::from_secs(1))
+            .map_err(jiff_err)?;
+        if let Some(t) = tz.preceding(after_it).next() {
+            return Ok(t.timestamp().as_second());
+        }
+    }
+    Ok(ambiguous.compatible().map_err(jiff_err)?.as_second())
 }

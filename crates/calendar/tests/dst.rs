@@ -192,6 +192,53 @@ fn an_hour_inside_the_gap_has_no_working_time_and_the_repeated_hour_has_two() {
 }
 
 #[test]
+fn a_range_partly_inside_the_gap_keeps_the_part_that_exists() {
+    // 02:30–03:30 on 29 March: 02:30 never happens, 03:00–03:30 CEST does.
+    let wt = compile("daily", "02:30-03:30");
+    let day = |from: &str, to: &str| wt.between(ts(from), ts(to)).unwrap();
+    assert_eq!(
+        day("2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00"),
+        SignedDuration::from_mins(30)
+    );
+    assert_at(
+        wt.next_opening(ts("2026-03-29T00:00:00+01:00")).unwrap(),
+        "2026-03-29T03:00:00+02:00",
+    );
+    // A deadline of 20 working minutes from midnight falls on that day, not the next.
+    assert_at(
+        wt.add(
+            ts("2026-03-29T00:00:00+01:00"),
+            SignedDuration::from_mins(20),
+        )
+        .unwrap(),
+        "2026-03-29T03:20:00+02:00",
+    );
+    // The other days keep their hour.
+    assert_eq!(
+        day("2026-03-28T00:00:00+01:00", "2026-03-29T00:00:00+01:00"),
+        SignedDuration::from_hours(1)
+    );
+}
+
+#[test]
+fn a_date_the_zone_skipped_has_no_hours_and_deadlines_go_on_past_it() {
+    // Samoa moved across the date line: Friday 30 December 2011 never happened in Apia.
+    let apia = TimeZone::get("Pacific/Apia").unwrap();
+    let wt = Schedule::new(
+        apia,
+        WeeklyPattern::parse("fri,sat", "09:00-18:00").unwrap(),
+    )
+    .compile_years(2011, 2012)
+    .unwrap();
+    let start = "2011-12-29T10:00:00-10:00".parse::<Timestamp>().unwrap();
+    // Thursday 29th is no working day; Friday is missing; Saturday 31st 09:00 +14:00 is next.
+    assert_at(
+        wt.add(start, SignedDuration::from_hours(2)).unwrap(),
+        "2011-12-31T11:00:00+14:00",
+    );
+}
+
+#[test]
 fn working_time_added_across_the_transition_counts_only_working_hours() {
     let wt = compile("mon-fri", "09:00-18:00");
     // Fri 27 March 17:00 CET: 1 h, then Mon 30 March 09:00 CEST + 1 h.
