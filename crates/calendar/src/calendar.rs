@@ -553,6 +553,11 @@ impl ProductionCalendar {
             .map(|(_, _, o)| o)
     }
 
+    /// The override recorded for a date, not counting fixed holidays of unknown years.
+    pub(crate) fn get_recorded(&self, date: Date) -> Option<&DayOverride> {
+        self.days.get(&date)
+    }
+
     /// Every recorded override, in date order.
     ///
     /// # Example

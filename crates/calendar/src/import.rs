@@ -107,7 +107,14 @@ impl ImportReport {
         }
     }
 
-    fn put(&mut self, date: Date, day: DayOverride) {
+    /// Records a day, unless the file gave the same date before as something else: the last
+    /// entry must not silently win. Returns what the file said first in that case.
+    fn put(&mut self, date: Date, day: DayOverride) -> Result<(), DayOverride> {
+        if let Some(before) = self.calendar.get_recorded(date)
+            && *before != day
+        {
+            return Err(before.clone());
+        }
         match &day {
             DayOverride::Working { weekend, shortened } => {
                 self.shortened += usize::from(*shortened);
@@ -117,7 +124,13 @@ impl ImportReport {
             _ => {}
         }
         self.calendar.insert(date, day);
+        Ok(())
     }
+}
+
+/// Records a day of a data.gov.ru line: each date comes once, its year checked for repeats.
+fn record(report: &mut ImportReport, date: Date, day: DayOverride) {
+    let _ = report.put(date, day);
 }
 
 impl fmt::Display for ImportReport {
@@ -326,7 +339,12 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
                 ));
             }
         };
-        report.put(date, day);
+        report.put(date, day).map_err(|before| {
+            err(
+                d,
+                format!("day {raw} is given twice: first as {before}, then otherwise"),
+            )
+        })?;
     }
     if country == "ru" {
         report.calendar.fill_provisional_years(2010, 2049);
@@ -436,6 +454,12 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
             .trim()
             .parse()
             .map_err(|_| err(n, format!("year `{}` is not a number", f[0])))?;
+        if report.years.contains(&year) {
+            return Err(err(
+                n,
+                format!("year {year} is given twice, expected one line per year"),
+            ));
+        }
         report.years.push(year);
         report.calendar.set_year(year, YearInfo::default());
         let mut working_days = 0u16;
@@ -455,7 +479,17 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                         format!("{year}-{month:02}: day `{tok}` does not exist in that month"),
                     )
                 })?;
-                listed.insert(day, shortened);
+                if listed
+                    .insert(day, shortened)
+                    .is_some_and(|s| s != shortened)
+                {
+                    return Err(err(
+                        n,
+                        format!(
+                            "{year}-{month:02}: day {day} is given twice, once with `*` and once without"
+                        ),
+                    ));
+                }
             }
             let first = Date::new(year, month, 1).map_err(|e| err(n, e.to_string()))?;
             for date in first
@@ -467,7 +501,8 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                     Some(true) => {
                         working_days += 1;
                         short += 1;
-                        report.put(
+                        record(
+                            &mut report,
                             date,
                             DayOverride::Working {
                                 weekend,
@@ -485,15 +520,20 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                                 Some(DayOverride::Holiday { name }) => name.clone(),
                                 _ => "праздничный день".into(),
                             };
-                            report.put(date, DayOverride::Holiday { name });
+                            record(&mut report, date, DayOverride::Holiday { name });
                         } else if !weekend {
-                            report.put(date, DayOverride::TransferredDayOff { from: None });
+                            record(
+                                &mut report,
+                                date,
+                                DayOverride::TransferredDayOff { from: None },
+                            );
                         }
                     }
                     None => {
                         working_days += 1;
                         if weekend {
-                            report.put(
+                            record(
+                                &mut report,
                                 date,
                                 DayOverride::Working {
                                     weekend: true,
@@ -748,7 +788,8 @@ fn ics_event(
                     },
                 }
             };
-        report.put(date, day);
+        // Events may overlap (a holiday inside a holiday period): the first one stands.
+        let _ = report.put(date, day);
     }
     Ok(())
 }

@@ -264,6 +264,21 @@ fn a_missing_day_type_is_an_error_on_its_line() {
 }
 
 #[test]
+fn a_day_given_twice_as_different_kinds_is_an_error_on_the_second_line() {
+    let xml = format!(
+        "{HEAD}<calendar year=\"2026\">\n<days>\n<day d=\"12.31\" t=\"1\"/>\n<day d=\"12.31\" t=\"2\"/>\n</days>\n</calendar>\n"
+    );
+    let (_, line, message) = import_error(import::xmlcalendar(&xml));
+    assert_eq!(line, 5, "{message}");
+    assert!(message.contains("day 12.31 is given twice"), "{message}");
+    // The same day twice, the same way, is only repeated.
+    let same = format!(
+        "{HEAD}<calendar year=\"2026\">\n<days>\n<day d=\"12.31\" t=\"1\"/>\n<day d=\"12.31\" t=\"1\"/>\n</days>\n</calendar>\n"
+    );
+    assert!(import::xmlcalendar(&same).is_ok());
+}
+
+#[test]
 fn a_bad_day_date_names_its_line_and_value() {
     for (d, bad_line) in [
         ("02.30", 6),
@@ -436,6 +451,12 @@ fn malformed_datagov_files_name_the_line_and_the_bad_value() {
             "`Year`",
         ),
         ("header only", format!("{header}\n"), 2, "no year rows"),
+        (
+            "the same year twice",
+            format!("{header}\n{row}\n{row}\n"),
+            3,
+            "year 2025 is given twice",
+        ),
         (
             "bad year",
             format!("{header}\n{}\n", row.replacen("2025,", "20x5,", 1)),

@@ -43,6 +43,14 @@ pub(crate) fn load(
         let Some((name, path)) = spec.split_once('=') else {
             bail!("`--with-calendar {spec}` is not `NAME=FILE`");
         };
+        if matches!(name, "ru" | "none") {
+            bail!(
+                "`--with-calendar {spec}`: `{name}` is built in and cannot be replaced; give the file another name (`--with-calendar my-{name}={path}`) and write `calendar = \"my-{name}\"` in the schedule"
+            );
+        }
+        if calendars.contains_key(name) {
+            bail!("`--with-calendar {spec}`: a calendar named `{name}` is given twice");
+        }
         let cal = crate::load_calendar(path)?
             .with_context(|| format!("`--with-calendar {spec}` names no calendar"))?;
         calendars.insert(name.to_string(), cal);

@@ -728,6 +728,18 @@ title = "Аудит"
         says: &["billing activity `audit`", "neither `rate` nor `tiers`"],
     },
     Case {
+        what: "override date with a time",
+        text: r#"[regulation]
+name = "R"
+[schedules.office]
+hours = { weekdays = "09:00-18:00" }
+overrides = [ { date = "2026-12-31T00:00", hours = "off" } ]
+"#,
+        line: 5,
+        column: 24,
+        says: &["`2026-12-31T00:00`", "`YYYY-MM-DD`"],
+    },
+    Case {
         what: "multiplier inside an unknown schedule",
         text: r#"[regulation]
 name = "R"

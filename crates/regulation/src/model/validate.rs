@@ -260,9 +260,19 @@ impl Validator<'_> {
             }
         }
         for o in &r.overrides {
-            let date = match o.date.get_ref().parse::<Date>() {
-                Ok(d) => d,
-                Err(_) => {
+            // Exactly `YYYY-MM-DD`: a date with a time would have its time silently dropped.
+            let written = o.date.get_ref();
+            let plain = written.len() == 10
+                && written.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let date = match written.parse::<Date>() {
+                Ok(d) if plain => d,
+                _ => {
                     self.err(&o.date, format!("schedule `{id}`: override date `{}` is not a valid date, expected an existing date as `YYYY-MM-DD`", o.date.get_ref()));
                     ok = false;
                     continue;
