@@ -35,8 +35,7 @@ pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
             show(&cal, year, out)?;
         }
         Command::Import { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read calendar file `{file}`"))?;
+            let text = crate::read_text(std::path::Path::new(&file), "calendar file")?;
             let report = reglament_calendar::import::detect_and_import(&text)
                 .with_context(|| format!("cannot import `{file}`"))?;
             write!(out, "{report}")?;

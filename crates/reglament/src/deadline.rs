@@ -31,7 +31,8 @@ pub struct Args {
     start: String,
     /// What to add: `60 working minutes`, `N working hours`, `N working days`, `N hours`,
     /// `N days`, `N weekdays`, optionally `…, at most …`.
-    #[arg(long)]
+    // A value starting with `-` is a term (refused by its own rule), not another option.
+    #[arg(long, allow_hyphen_values = true)]
     add: String,
     /// Print how the deadline was computed after the first line.
     #[arg(long)]
@@ -84,9 +85,23 @@ pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
     let tz = working.schedule().time_zone().clone();
     let start = parse_start(&a.start, &tz)?;
     let (deadline, explanation) = working.explain_deadline(start, &term).map_err(|e| match e {
-        reglament_calendar::Error::OutOfRange { from, to, .. } => anyhow::anyhow!(
-            "the start or the deadline lies outside {from}–{to}, the years Reglament computes deadlines for"
-        ),
+        reglament_calendar::Error::OutOfRange { instant, from, to } => {
+            let local = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string();
+            let shown = instant
+                .parse::<jiff::Timestamp>()
+                .map_or(instant.clone(), local);
+            if (from..=to).contains(&start.to_zoned(tz.clone()).year()) {
+                anyhow::anyhow!(
+                    "the deadline from {} falls after {shown}, outside {from}–{to}, the years Reglament computes deadlines for",
+                    local(start)
+                )
+            } else {
+                anyhow::anyhow!(
+                    "the start {} lies outside {from}–{to}, the years Reglament computes deadlines for",
+                    local(start)
+                )
+            }
+        }
         other => other.into(),
     })?;
     writeln!(

@@ -129,14 +129,30 @@ fn block_on_threads<T>(f: impl std::future::Future<Output = Result<T>>) -> Resul
         .block_on(f)
 }
 
+/// A text file's contents; bytes that are not UTF-8 are reported at their line and column.
+pub(crate) fn read_text(path: &std::path::Path, what: &str) -> Result<String> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read {what} `{}`", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters, as editors show them.
+        let column = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+        anyhow::anyhow!(
+            "{what} `{}`, line {line}, column {column}: the bytes there are not UTF-8; save the file as UTF-8",
+            path.display()
+        )
+    })
+}
+
 /// Resolves `--calendar`: `ru` (built-in), `none`, or a calendar file to import.
 fn load_calendar(spec: &str) -> Result<Option<Arc<ProductionCalendar>>> {
     match spec {
         "ru" => Ok(Some(ProductionCalendar::russia())),
         "none" => Ok(None),
         path => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read calendar file `{path}`"))?;
+            let text = read_text(std::path::Path::new(path), "calendar file")?;
             let report = reglament_calendar::import::detect_and_import(&text)
                 .with_context(|| format!("cannot import calendar file `{path}`"))?;
             Ok(Some(Arc::new(report.calendar)))

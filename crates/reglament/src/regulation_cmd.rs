@@ -36,8 +36,7 @@ pub(crate) fn load(
     file: &str,
     extra: &[String],
 ) -> Result<std::result::Result<Regulation, String>> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read regulation file `{file}`"))?;
+    let text = crate::read_text(std::path::Path::new(file), "regulation file")?;
     let mut calendars = Calendars::new();
     for spec in extra {
         let Some((name, path)) = spec.split_once('=') else {

@@ -22,8 +22,7 @@ const DEMO_REGULATION: &str =
 pub fn regulation_text(path: Option<&std::path::Path>) -> Result<(String, String)> {
     Ok(match path {
         Some(path) => (
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the regulation file `{}`", path.display()))?,
+            crate::read_text(path, "the regulation file")?,
             path.display().to_string(),
         ),
         None => (

@@ -403,7 +403,52 @@ fn a_deadline_beyond_the_computed_years_says_which_years_those_are() {
     ]);
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("outside 2010–2049, the years Reglament computes deadlines for"),
+        stderr(&o).contains("the deadline from 2049-12-30 falls after 2050-01-01, outside 2010–2049, the years Reglament computes deadlines for"),
+        "{}",
+        stderr(&o)
+    );
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "2051-03-02T10:00:00+03:00",
+        "--add",
+        "1 working day",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("the start 2051-03-02 lies outside 2010–2049"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_negative_term_gets_the_terms_own_error_and_a_file_that_is_not_utf8_its_position() {
+    let o = reglament(&[
+        "deadline",
+        "--start",
+        "2026-05-08T16:30:00+03:00",
+        "--add",
+        "-5 hours",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("must be zero or more"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = std::env::temp_dir().join(format!("reglament-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cp1251.toml");
+    let (name, _, _) = encoding_rs::WINDOWS_1251.encode("Регламент");
+    let mut bytes = b"[regulation]\nname = \"".to_vec();
+    bytes.extend_from_slice(&name);
+    bytes.extend_from_slice(b"\"\n");
+    std::fs::write(&file, bytes).unwrap();
+    let o = reglament(&["regulation", "check", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("line 2, column 9: the bytes there are not UTF-8"),
         "{}",
         stderr(&o)
     );
