@@ -253,6 +253,9 @@ pub fn xmlcalendar(text: &str) -> Result<ImportReport, Error> {
                 format!("`year=\"{year_attr}\"` is not a year, expected e.g. `2026`"),
             )
         })?;
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Err(err(root, outside(year)));
+    }
     let country = root.attribute("country").unwrap_or("ru");
     let mut report = ImportReport::new(
         Format::XmlCalendar,
@@ -460,6 +463,14 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
                 format!("year {year} is given twice, expected one line per year"),
             ));
         }
+        // The official file starts in 1999: years no deadline can reach are left out.
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            report.warnings.push(format!(
+                "line {n}: {}; the line was left out",
+                outside(year)
+            ));
+            continue;
+        }
         report.years.push(year);
         report.calendar.set_year(year, YearInfo::default());
         let mut working_days = 0u16;
@@ -569,6 +580,17 @@ pub fn datagov_csv(text: &str) -> Result<ImportReport, Error> {
     }
     report.calendar.fill_provisional_years(2010, 2049);
     Ok(report)
+}
+
+/// The first and last year an imported calendar may speak of: the years schedules are
+/// compiled for.
+const FIRST_YEAR: i16 = 2010;
+const LAST_YEAR: i16 = 2049;
+/// The longest day name kept from an iCalendar `SUMMARY`.
+const MAX_NAME: usize = 200;
+
+fn outside(year: i16) -> String {
+    format!("year {year} is outside {FIRST_YEAR}–{LAST_YEAR}, the years deadlines are computed for")
 }
 
 /// Imports iCalendar (RFC 5545) all-day events as calendar days.
@@ -738,9 +760,22 @@ fn ics_event(
             format!("event ends ({end}) before it starts ({start})"),
         ));
     }
-    let summary = props
+    // Checked before a single day is expanded: an event may claim to span centuries.
+    for (line, year) in [
+        (*dl, start.year()),
+        (*dl, end.yesterday().map_or(end.year(), |d| d.year())),
+    ] {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Err(err(
+                line,
+                format!("event from {start} to {end}: {}", outside(year)),
+            ));
+        }
+    }
+    // A day's name, not a document: kept to its first 200 characters.
+    let summary: String = props
         .get("SUMMARY")
-        .map(|p| p.2.clone())
+        .map(|p| p.2.chars().take(MAX_NAME).collect())
         .unwrap_or_default();
     let kind = format!(
         "{} {}",

@@ -763,3 +763,53 @@ fn format_detection_ignores_leading_whitespace_and_bom() {
     assert_eq!(Format::detect("Год/Месяц,Январь"), Some(Format::DataGovCsv));
     assert_eq!(Format::detect("<html>"), None);
 }
+
+#[test]
+fn an_event_spanning_centuries_is_refused_before_it_is_expanded_naming_its_line() {
+    let summary = "Очень длинное название ".repeat(50_000);
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:00010101\r\nDTEND;VALUE=DATE:99991231\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let (_, line, message) = import_error(import::icalendar(&ics));
+    assert_eq!(line, 3, "{message}");
+    assert!(
+        message.contains("year 1 is outside 2010–2049, the years deadlines are computed for"),
+        "{message}"
+    );
+    // Inside the years, a long name is kept short.
+    let ics = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\nDTEND;VALUE=DATE:20260109\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let r = import::icalendar(&ics).unwrap();
+    match r.calendar.get(jiff::civil::date(2026, 1, 5)) {
+        Some(DayOverride::Holiday { name }) => assert_eq!(name.chars().count(), 200),
+        other => panic!("{other:?}"),
+    }
+    // An event reaching past the last year is refused too.
+    let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20491231\r\nDTEND;VALUE=DATE:20500105\r\nSUMMARY:Праздник\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let (_, _, message) = import_error(import::icalendar(ics));
+    assert!(message.contains("year 2050 is outside"), "{message}");
+}
+
+#[test]
+fn a_year_no_deadline_reaches_is_refused_in_xml_and_left_out_of_a_datagov_file() {
+    let xml = format!(
+        "{HEAD}<calendar year=\"2051\">\n<days>\n<day d=\"01.01\" t=\"1\"/>\n</days>\n</calendar>\n"
+    );
+    let (_, _, message) = import_error(import::xmlcalendar(&xml));
+    assert!(
+        message.contains("year 2051 is outside 2010–2049"),
+        "{message}"
+    );
+    let (header, row) = csv_row();
+    let old = row.replacen("2025", "1999", 1);
+    let r = import::datagov_csv(&format!("{header}\n{old}\n{row}\n")).unwrap();
+    assert_eq!(r.years, vec![2025]);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("line 2: year 1999 is outside") && w.contains("left out")),
+        "{:?}",
+        r.warnings
+    );
+}
