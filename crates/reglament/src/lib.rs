@@ -5,6 +5,7 @@
 //! - `calendar show|import`: inspect the built-in production calendar and import files.
 
 mod accounts_cmd;
+mod bill_cmd;
 mod calendar_cmd;
 mod config;
 mod deadline;
@@ -59,6 +60,8 @@ enum Command {
     /// Take in mail.
     #[command(subcommand)]
     Mail(mail_cmd::Command),
+    /// Print a month's statement for a CSV of time entries under a regulation's billing rules.
+    Bill(bill_cmd::Args),
 }
 
 /// Runs the command line with the given arguments and returns the process exit code.
@@ -90,6 +93,7 @@ where
         Command::User(c) => block_on(accounts_cmd::user(c, &mut out)),
         Command::Token(c) => block_on(accounts_cmd::token(c, &mut out)),
         Command::Mail(c) => block_on(mail_cmd::run(c, &mut out)),
+        Command::Bill(a) => bill_cmd::run(a, &mut out),
     };
     match result {
         Ok(code) => code,

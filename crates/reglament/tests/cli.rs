@@ -1091,3 +1091,64 @@ fn mail_templates_are_written_out_to_edit_kept_when_edited_and_checked_with_file
     assert!(stderr(&o).contains("status.txt:"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bill_prices_a_csv_of_time_entries_under_the_regulations_rules_and_names_a_bad_line() {
+    let dir = std::env::temp_dir().join(format!("reglament-bill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let entries = dir.join("entries.csv");
+    // Echo's rate is 1 500 ₽/h, double inside its 06:00–20:00 emergency line outside office
+    // hours (08:00–16:00 on working days): 17:00 on a Tuesday is double, 10:00 is not.
+    std::fs::write(
+        &entries,
+        "ticket,activity,start,minutes\n\
+         2026-000001,work,2026-11-24T10:00:00+03:00,60\n\
+         2026-000002,work,2026-11-24T17:00:00+03:00,60\n\
+         2026-000003,work,2026-12-01T10:00:00+03:00,60\n",
+    )
+    .unwrap();
+    let echo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/regulations/echo.toml"
+    );
+    let args = |e: &std::path::Path, month: &str| {
+        vec![
+            "bill".to_string(),
+            "--regulation".into(),
+            echo.into(),
+            "--entries".into(),
+            e.to_str().unwrap().into(),
+            "--month".into(),
+            month.into(),
+        ]
+    };
+    let run = |a: Vec<String>| reglament(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = run(args(&entries, "2026-11"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("2026-000001"), "{text}");
+    assert!(
+        !text.contains("2026-000003"),
+        "December is another month: {text}"
+    );
+    assert!(text.contains("Total: 4 500 ₽"), "1 500 + 3 000: {text}");
+    // Bad input names the line and what was expected.
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "ticket,activity,start,minutes\n2026-000001,work,2026-11-24T10:00:00+03:00,60\n2026-000002,design,2026-11-24T11:00:00+03:00,30\n",
+    )
+    .unwrap();
+    let o = run(args(&bad, "2026-11"));
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("line 3: unknown activity `design`, expected one of: work"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&bad, "ticket,activity,minutes\n").unwrap();
+    let o = run(args(&bad, "2026-11"));
+    assert!(stderr(&o).contains("no column `start`"), "{}", stderr(&o));
+    let o = run(args(&entries, "2026-13"));
+    assert!(stderr(&o).contains("is not a month"), "{}", stderr(&o));
+}
