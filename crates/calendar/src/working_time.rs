@@ -418,7 +418,9 @@ impl WorkingTime {
     }
 
     /// Adds working days: the same local time on the `n`-th next working day, capped at that
-    /// day's closing time. The start is first moved into working hours.
+    /// day's closing time. The start is first moved into working hours; a start at a day's
+    /// opening counts that day whole, so the result is the close of the last day counted
+    /// rather than the next day's opening, the same working instant.
     ///
     /// # Errors
     ///
@@ -500,6 +502,14 @@ impl WorkingTime {
             } else {
                 x
             }
+        };
+        // A result at the day's opening is the same working instant as the previous working
+        // day's close, and the earliest such instant is the deadline — as for working hours:
+        // from Saturday, 3 working days are Monday to Wednesday, due at Wednesday's close.
+        let x = if x == self.starts[first] && first > 0 {
+            self.ends[first - 1]
+        } else {
+            x
         };
         Ok(self.ts(x))
     }

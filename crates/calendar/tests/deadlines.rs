@@ -110,8 +110,9 @@ const RU_ROWS: &[(&str, &str, &str)] = &[
     ("2021-12-30T17:00:00+03:00", "2 working hours", "2022-01-10T10:00:00+03:00"),
     // Fri 30 Dec 2022, a full day: 6 h, then Mon 9 Jan 2023 09:00 + 2 h.
     ("2022-12-30T12:00:00+03:00", "8 working hours", "2023-01-09T11:00:00+03:00"),
-    // Fri 29 Dec 2023 at closing: moved to Tue 9 Jan 2024 09:00, plus one working day.
-    ("2023-12-29T18:00:00+03:00", "1 working day", "2024-01-10T09:00:00+03:00"),
+    // Fri 29 Dec 2023 at closing: moved to Tue 9 Jan 2024 09:00, plus one working day — that
+    // day whole, due at its close.
+    ("2023-12-29T18:00:00+03:00", "1 working day", "2024-01-09T18:00:00+03:00"),
     // Sat 28 Dec 2024 is a full working Saturday (1 h left); 30–31 Dec moved days off;
     // 1–8 Jan 2025 off; Thu 9 Jan 09:00 + 2 h.
     ("2024-12-28T17:00:00+03:00", "3 working hours", "2025-01-09T11:00:00+03:00"),
@@ -152,11 +153,20 @@ const RU_ROWS: &[(&str, &str, &str)] = &[
     // Tue 3 Nov 12:00: Wed 4 Nov is a holiday, Thu 5 Nov 12:00.
     ("2026-11-03T12:00:00+03:00", "1 working day", "2026-11-05T12:00:00+03:00"),
     ("2026-11-23T10:15:00+03:00", "5 working days", "2026-11-30T10:15:00+03:00"),
-    // A Saturday start is first moved to Monday 09:00.
-    ("2026-11-21T11:00:00+03:00", "1 working day", "2026-11-24T09:00:00+03:00"),
+    // A Saturday start is first moved to Monday 09:00; counting Monday whole, one working
+    // day is due at Monday's close, the same working instant as Tuesday 09:00.
+    ("2026-11-21T11:00:00+03:00", "1 working day", "2026-11-23T18:00:00+03:00"),
     ("2026-11-21T11:00:00+03:00", "0 working days", "2026-11-23T09:00:00+03:00"),
-    // A holiday start: moved to Mon 12 Jan 2026 09:00, then one working day.
-    ("2026-01-01T10:00:00+03:00", "1 working day", "2026-01-13T09:00:00+03:00"),
+    // Filed on Saturday, 3 working days: Monday to Wednesday, due at the close of Wednesday.
+    ("2026-11-21T11:00:00+03:00", "3 working days", "2026-11-25T18:00:00+03:00"),
+    // Filed at Monday's opening, the same.
+    ("2026-11-23T09:00:00+03:00", "3 working days", "2026-11-25T18:00:00+03:00"),
+    // Inside the day the convention stands: the same local time, 3 working days later.
+    ("2026-11-23T09:01:00+03:00", "3 working days", "2026-11-26T09:01:00+03:00"),
+    // Sat 31 Oct 2026: Mon 2 Nov whole, then Tue 3 Nov, shortened before the 4 November holiday.
+    ("2026-10-31T10:00:00+03:00", "2 working days", "2026-11-03T17:00:00+03:00"),
+    // A holiday start: moved to Mon 12 Jan 2026 09:00, then one working day, Monday whole.
+    ("2026-01-01T10:00:00+03:00", "1 working day", "2026-01-12T18:00:00+03:00"),
     // Calendar hours and days ignore the schedule.
     ("2026-05-08T16:30:00+03:00", "3 hours", "2026-05-08T19:30:00+03:00"),
     ("2026-11-20T20:00:00+03:00", "24 hours", "2026-11-21T20:00:00+03:00"),
@@ -335,7 +345,8 @@ fn other_schedules_match_the_table() {
         &[
             ("2026-05-08T18:30:00+03:00", "60 working minutes", "2026-05-12T10:30:00+03:00"),
             ("2026-11-23T08:00:00+03:00", "10 working hours", "2026-11-23T20:00:00+03:00"),
-            ("2026-11-23T20:00:00+03:00", "1 working day", "2026-11-25T10:00:00+03:00"),
+            // At closing: the next day whole, due at its close.
+            ("2026-11-23T20:00:00+03:00", "1 working day", "2026-11-24T20:00:00+03:00"),
             ("2026-11-23T19:30:00+03:00", "1 working day", "2026-11-24T19:30:00+03:00"),
             ("2026-11-02T19:30:00+03:00", "1 working day", "2026-11-03T19:00:00+03:00"),
             ("2026-11-23T09:00:00+03:00", "30 working minutes", "2026-11-23T10:30:00+03:00"),
@@ -358,7 +369,7 @@ fn other_schedules_match_the_table() {
             ("2026-11-21T10:00:00+03:00", "1 working day", "2026-11-22T10:00:00+03:00"),
             // No shortened days without a calendar.
             ("2026-05-08T16:30:00+03:00", "60 working minutes", "2026-05-08T17:30:00+03:00"),
-            ("2026-06-12T21:00:00+03:00", "1 working day", "2026-06-14T06:00:00+03:00"),
+            ("2026-06-12T21:00:00+03:00", "1 working day", "2026-06-13T20:00:00+03:00"),
             ("2026-12-31T19:30:00+03:00", "1 working hour", "2027-01-01T06:30:00+03:00"),
         ],
     );

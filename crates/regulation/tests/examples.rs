@@ -532,13 +532,14 @@ fn saveit_resolution_deadlines_by_priority_cross_holidays_and_working_saturdays(
                 target: "resolution",
                 due: "2026-04-30T17:00",
             },
-            // Registered on the 1 May holiday: the start moves to Mon 4 May 09:00; then 5 [1],
-            // 6 [2], 7 [3], 8 [4], (9–11 off) Tue 12 May [5].
+            // Registered on the 1 May holiday: the start moves to Mon 4 May 09:00, which counts
+            // whole: 4 [1], 5 [2], 6 [3], 7 [4], Fri 8 May [5] — shortened before the 9 May
+            // holiday, so due at its 17:00 close, the same working instant as Tue 12 May 09:00.
             Case {
                 what: "P3 registered on a holiday counts from the next opening",
                 events: registered("2026-05-01T10:00", "P3"),
                 target: "resolution",
-                due: "2026-05-12T09:00",
+                due: "2026-05-08T17:00",
             },
             // Wed 29 Apr 2026: Thu 30 [1], (1–3 May off) 4 [2], 5 [3], 6 [4], 7 [5], 8 [6],
             // (9–11 off) 12 [7], 13 [8], 14 [9], Fri 15 May [10].
