@@ -54,7 +54,7 @@ mod term;
 mod working_time;
 
 pub use calendar::{DayOverride, ProductionCalendar, YearInfo};
-pub use error::Error;
+pub use error::{Error, printable};
 pub use explain::{CountedInterval, Explanation, SkippedDay, human};
 pub use hours::{DayHours, TimeOfDay, TimeRange, WeeklyPattern, parse_day_selector, parse_weekday};
 pub use schedule::{DayPlan, DayReason, Schedule};

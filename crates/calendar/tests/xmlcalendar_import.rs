@@ -813,3 +813,17 @@ fn a_year_no_deadline_reaches_is_refused_in_xml_and_left_out_of_a_datagov_file()
         r.warnings
     );
 }
+
+#[test]
+fn an_import_error_escapes_control_and_bidirectional_characters_it_echoes() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:2026\u{202e}0101\u{1b}[2J\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let shown = import::icalendar(text).unwrap_err().to_string();
+    assert!(
+        !shown.contains('\u{202e}') && !shown.contains('\u{1b}'),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\\u{202e}") && shown.contains("\\u{1b}"),
+        "{shown}"
+    );
+}

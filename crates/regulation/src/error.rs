@@ -78,7 +78,7 @@ impl<'a> Locator<'a> {
         Diagnostic {
             line,
             column: self.text[col_start..offset].chars().count() + 1,
-            message: message.into(),
+            message: reglament_calendar::printable(&message.into()),
         }
     }
 }

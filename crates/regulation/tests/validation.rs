@@ -938,3 +938,12 @@ duration = "8 working hours"
         says: &["`reaction_L1`"],
     }]);
 }
+
+#[test]
+fn an_echoed_value_has_its_bidirectional_and_control_characters_escaped() {
+    let text = "[regulation]\nname = \"R\"\n[schedules.office]\ntimezone = \"Europe/\u{202e}wocsoM\\u0007\"\nhours = { daily = \"09:00-18:00\" }\n";
+    let err = Regulation::parse(text).unwrap_err();
+    let m = &err.diagnostics[0].message;
+    assert!(m.contains("Europe/\\u{202e}wocsoM\\u{7}"), "{m}");
+    assert!(!m.contains('\u{202e}') && !m.contains('\u{7}'), "{m}");
+}
