@@ -70,6 +70,11 @@ pub enum DeskCommand {
         activity: String,
         /// Minutes.
         minutes: u32,
+        /// Seconds beyond the minutes, 0–59, for a call's real duration.
+        seconds: u32,
+        /// When the work started, if not just now: RFC 3339, or a local `YYYY-MM-DDTHH:MM` in
+        /// the regulation's time zone.
+        started: Option<String>,
         /// What was done.
         description: String,
     },
@@ -355,10 +360,22 @@ impl Desk {
             DeskCommand::LogTime {
                 activity,
                 minutes,
+                seconds,
+                started,
                 description,
             } => Command::LogTime {
                 activity,
                 minutes,
+                seconds,
+                started: match started.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(t) => Some(moment(t, &reg.timezone).ok_or_else(|| {
+                        DeskError::field(
+                            "started",
+                            Text::new("action-bad-started").arg("value", t.to_string()),
+                        )
+                    })?),
+                },
                 description,
             },
             DeskCommand::Extend { target, by, reason } => Command::Extend {
@@ -644,4 +661,14 @@ fn clean_name(name: &str) -> String {
             !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
         })
         .collect()
+}
+
+/// An instant as a person gives it: RFC 3339 with an offset, or a local date and time
+/// (`2026-11-23T23:10`, as a browser's `datetime-local` sends it) in the regulation's zone.
+fn moment(text: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Some(t);
+    }
+    let local: jiff::civil::DateTime = text.parse().ok()?;
+    local.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
 }

@@ -56,14 +56,35 @@ pub struct StatementLine {
     pub billed_minutes: i64,
     /// Minutes covered by the plan.
     pub included_minutes: i64,
-    /// The multiplier applied.
+    /// The factor window the work started in.
     pub multiplier: Option<Multiplier>,
+    /// The work split at the windows' boundaries, each part at its price.
+    pub parts: Vec<LinePart>,
     /// The amount in kopecks.
     pub amount_kopecks: i64,
     /// The amount, formatted.
     pub amount: String,
     /// How the line was computed.
     pub note: String,
+}
+
+/// A stretch of a line's work inside one window, or outside all of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinePart {
+    /// Where it starts.
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
+    /// Minutes billed for it.
+    pub billed_minutes: i64,
+    /// Minutes of it covered by the plan.
+    pub included_minutes: i64,
+    /// The window it falls in.
+    pub window: Option<String>,
+    /// The hourly price applied, in kopecks.
+    pub hourly_kopecks: i64,
+    /// The amount in kopecks.
+    pub amount_kopecks: i64,
 }
 
 /// A multiplier applied to a line, such as work out of hours.
@@ -181,7 +202,13 @@ impl Desk {
             .into_iter()
             .map(|(_, e)| e)
             .collect();
-        let st = billing::bill(reg, first, plan.as_deref(), &entries)
+        let terms = billing::Terms {
+            plan: plan.as_deref(),
+            contract_rate: o
+                .contract_rate
+                .map(reglament_regulation::Money::from_kopecks),
+        };
+        let st = billing::bill_for(reg, first, &terms, &entries)
             .map_err(|e| DeskError::Conflict(billing_text(&e)))?;
         let staff = !who.is_customer();
         let tz = &reg.timezone;
@@ -208,6 +235,19 @@ impl Desk {
                         title: title.clone(),
                         factor: *factor,
                     }),
+                    parts: l
+                        .parts
+                        .iter()
+                        .map(|p| LinePart {
+                            from: instant(p.from, tz),
+                            to: instant(p.to, tz),
+                            billed_minutes: p.billed.as_mins(),
+                            included_minutes: p.included.as_mins(),
+                            window: p.window.clone(),
+                            hourly_kopecks: p.hourly.kopecks(),
+                            amount_kopecks: p.amount.kopecks(),
+                        })
+                        .collect(),
                     amount_kopecks: l.amount.kopecks(),
                     amount: l.amount.to_string(),
                     note: l.note.clone(),
@@ -234,5 +274,9 @@ fn billing_text(e: &reglament_regulation::BillingError) -> Text {
         E::UnknownPlan(plan) => Text::new("billing-unknown-plan").arg("plan", plan.clone()),
         E::NegativeDuration(at) => Text::new("billing-negative").arg("at", at.clone()),
         E::Calendar(c) => Text::new("billing-calendar").arg("detail", c.to_string()),
+        E::TooLong(at) => Text::new("billing-too-long").arg("at", at.clone()),
+        E::NoContractRate(activity) => {
+            Text::new("billing-no-contract-rate").arg("activity", activity.clone())
+        }
     }
 }

@@ -11,6 +11,9 @@ use crate::limits::{MAX_NAME, MAX_PRODUCTS, check_count, check_len, check_opt};
 use crate::permissions::{self, Action, scope};
 use crate::{Desk, DeskError, Problem, Result, Text};
 
+/// The highest hourly price a contract may set: a million rubles, in kopecks.
+const MAX_CONTRACT_RATE: i64 = 1_000_000 * 100;
+
 /// The shortest password, in characters.
 pub const MIN_PASSWORD: usize = 8;
 
@@ -40,6 +43,24 @@ pub struct OrganizationInput {
     /// Each contact sees only the tickets they filed; the owner contact still sees all.
     #[serde(default)]
     pub own_tickets_only: bool,
+    /// The contract's price per hour in rubles, for work written off by fact: `1800`,
+    /// `"1 800,50"`.
+    #[serde(default, deserialize_with = "amount")]
+    pub contract_rate: Option<String>,
+}
+
+/// An amount given as a JSON number or as text.
+fn amount<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Amount {
+        Number(serde_json::Number),
+        Text(String),
+    }
+    Ok(Option::<Amount>::deserialize(d)?.map(|a| match a {
+        Amount::Number(n) => n.to_string(),
+        Amount::Text(t) => t,
+    }))
 }
 
 /// An organization as the directory shows it.
@@ -67,6 +88,10 @@ pub struct OrganizationView {
     pub programmer_id: Option<i64>,
     /// Each contact sees only the tickets they filed; the owner contact still sees all.
     pub own_tickets_only: bool,
+    /// The contract's price per hour, formatted, for work written off by fact.
+    pub contract_rate: Option<String>,
+    /// The same in kopecks.
+    pub contract_rate_kopecks: Option<i64>,
 }
 
 impl From<Organization> for OrganizationView {
@@ -83,6 +108,10 @@ impl From<Organization> for OrganizationView {
             account_manager_id: o.account_manager.map(|a| a.0),
             programmer_id: o.programmer.map(|a| a.0),
             own_tickets_only: o.own_tickets_only,
+            contract_rate: o
+                .contract_rate
+                .map(|k| reglament_regulation::Money::from_kopecks(k).to_string()),
+            contract_rate_kopecks: o.contract_rate,
         }
     }
 }
@@ -288,6 +317,19 @@ impl Desk {
                 }
             }
         }
+        let contract_rate = match o.contract_rate.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => match v.parse::<reglament_regulation::Money>() {
+                Ok(m) if m.kopecks() > 0 && m.kopecks() <= MAX_CONTRACT_RATE => Some(m.kopecks()),
+                _ => {
+                    problems.push(Problem::new(
+                        "contract_rate",
+                        Text::new("dir-bad-contract-rate").arg("value", v.to_string()),
+                    ));
+                    None
+                }
+            },
+        };
         if let Some(i) = o.products.iter().position(|p| p.name.trim().is_empty()) {
             problems.push(Problem::new(
                 "products",
@@ -308,6 +350,7 @@ impl Desk {
             account_manager: o.account_manager_id.map(AgentId),
             programmer: o.programmer_id.map(AgentId),
             own_tickets_only: o.own_tickets_only,
+            contract_rate,
         })
     }
 

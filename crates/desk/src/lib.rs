@@ -55,7 +55,7 @@ use reglament_regulation::{Regulation, sla};
 use reglament_store::Store;
 
 pub use actions::{Acted, DeskCommand, Upload};
-pub use billing::{Multiplier, Statement, StatementLine, TimeEntries, TimeEntryView};
+pub use billing::{LinePart, Multiplier, Statement, StatementLine, TimeEntries, TimeEntryView};
 pub use directory::{
     AccountChange, AgentInput, ContactInput, MIN_PASSWORD, OrganizationInput, OrganizationView,
 };

@@ -559,24 +559,45 @@ impl Desk {
             TicketEvent::TimeLogged {
                 activity,
                 minutes,
+                seconds,
+                started,
                 description,
-            } => (
-                "note",
-                Text::new("ui-event-time")
-                    .arg(
-                        "activity",
-                        reg.billing
-                            .as_ref()
-                            .and_then(|b| b.activities.get(activity))
-                            .map_or_else(|| activity.clone(), |a| a.title.clone()),
-                    )
-                    .arg(
-                        "duration",
-                        duration_text(jiff::SignedDuration::from_mins(i64::from(*minutes)), lang),
-                    )
-                    .render(lang),
-                Some(description.clone()),
-            ),
+            } => {
+                let mut duration =
+                    duration_text(jiff::SignedDuration::from_mins(i64::from(*minutes)), lang);
+                if *seconds > 0 {
+                    let secs = Text::new("duration-seconds")
+                        .num("seconds", f64::from(*seconds))
+                        .render(lang);
+                    duration = if *minutes == 0 {
+                        secs
+                    } else {
+                        format!("{duration} {secs}")
+                    };
+                }
+                let title = reg
+                    .billing
+                    .as_ref()
+                    .and_then(|b| b.activities.get(activity))
+                    .map_or_else(|| activity.clone(), |a| a.title.clone());
+                let text = match started {
+                    Some(t) => Text::new("ui-event-time-started").arg(
+                        "started",
+                        reg.timezone
+                            .to_datetime(*t)
+                            .strftime("%d.%m.%Y %H:%M")
+                            .to_string(),
+                    ),
+                    None => Text::new("ui-event-time"),
+                };
+                (
+                    "note",
+                    text.arg("activity", title)
+                        .arg("duration", duration)
+                        .render(lang),
+                    Some(description.clone()),
+                )
+            }
             TicketEvent::DeadlineExtended { target, by, reason } => (
                 "status",
                 Text::new("ui-event-extended")

@@ -432,6 +432,8 @@ async fn logged_time_is_at_most_a_day_per_entry(db: Db) {
     let log = |minutes| DeskCommand::LogTime {
         activity: "answer".into(),
         minutes,
+        seconds: 0,
+        started: None,
         description: "x".into(),
     };
     assert!(matches!(

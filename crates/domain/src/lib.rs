@@ -36,8 +36,8 @@ mod types;
 pub use identity::Principal;
 
 pub use ticket::{
-    Actor, AgentId, Command, ContactId, FileMeta, JournalEntry, MAX_LOGGED_MINUTES, OrgId, Outcome,
-    Relation, Ticket, TicketEvent, TicketId, TokenId, sla_events,
+    Actor, AgentId, Command, ContactId, FileMeta, JournalEntry, MAX_BACKDATED, MAX_LOGGED_MINUTES,
+    OrgId, Outcome, Relation, Ticket, TicketEvent, TicketId, TokenId, sla_events,
 };
 pub use types::{EmailAddress, Rating, Reproducibility, Role, TicketNumber, TicketNumberFormat};
 

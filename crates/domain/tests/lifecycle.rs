@@ -420,6 +420,8 @@ fn customers_may_not_do_staff_work_and_staff_may_not_confirm_for_customers() {
         Command::LogTime {
             activity: "answer".into(),
             minutes: 30,
+            seconds: 0,
+            started: None,
             description: String::new(),
         },
         Command::Reopen { reason: "x".into() },

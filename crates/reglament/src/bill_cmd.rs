@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
-use reglament_regulation::billing::bill;
-use reglament_regulation::{Regulation, TimeEntry};
+use reglament_regulation::billing::bill_for;
+use reglament_regulation::{Money, Regulation, Terms, TimeEntry};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -15,7 +15,8 @@ pub struct Args {
     #[arg(long)]
     regulation: String,
     /// The time entries: CSV with a header and the columns `ticket,activity,start,minutes`,
-    /// optionally `level` and `priority`; `start` is RFC 3339.
+    /// optionally `level` and `priority`; `start` is RFC 3339, `minutes` is whole minutes or
+    /// `MM:SS` for a call's real duration.
     #[arg(long)]
     entries: String,
     /// The month, `YYYY-MM`.
@@ -24,6 +25,9 @@ pub struct Args {
     /// The customer's tariff, which chooses the billing plan.
     #[arg(long)]
     tariff: Option<String>,
+    /// The contract's price per hour in rubles, for activities with `rate = "contract"`.
+    #[arg(long, value_name = "RUBLES")]
+    contract_rate: Option<String>,
     /// An extra calendar the regulation file may name, as `NAME=FILE`.
     #[arg(long = "with-calendar", value_name = "NAME=FILE")]
     calendars: Vec<String>,
@@ -66,7 +70,22 @@ pub fn run(a: Args, out: &mut impl Write) -> Result<ExitCode> {
     };
     let text = crate::read_text(std::path::Path::new(&a.entries), "entries file")?;
     let entries = read_entries(&reg, &a.entries, &text)?;
-    let statement = bill(&reg, month, plan.as_deref(), &entries)
+    let contract_rate = match &a.contract_rate {
+        Some(r) => Some(
+            r.parse::<Money>()
+                .ok()
+                .filter(|m| m.kopecks() > 0)
+                .with_context(|| {
+                    format!("`--contract-rate {r}` is not a price in rubles such as `1800` or `1 800,50`")
+                })?,
+        ),
+        None => None,
+    };
+    let terms = Terms {
+        plan: plan.as_deref(),
+        contract_rate,
+    };
+    let statement = bill_for(&reg, month, &terms, &entries)
         .map_err(|e| anyhow::anyhow!("{}: {e}", a.entries))?;
     let tz = &reg.timezone;
     writeln!(
@@ -161,16 +180,12 @@ fn read_entries(reg: &Regulation, file: &str, text: &str) -> Result<Vec<TimeEntr
                 get("start")
             )
         })?;
-        let minutes: i64 = get("minutes")
-            .parse()
-            .ok()
-            .filter(|m| (1..=24 * 60 * 31).contains(m))
-            .with_context(|| {
-                format!(
-                    "{file}, line {line}: minutes `{}` is not a whole number from 1 to 44640",
-                    get("minutes")
-                )
-            })?;
+        let duration = duration(get("minutes")).with_context(|| {
+            format!(
+                "{file}, line {line}: minutes `{}` is not a duration from 0:01 to 44640 minutes, expected whole minutes such as `30` or minutes and seconds such as `15:20`",
+                get("minutes")
+            )
+        })?;
         for (name, known) in [
             (
                 "level",
@@ -192,11 +207,31 @@ fn read_entries(reg: &Regulation, file: &str, text: &str) -> Result<Vec<TimeEntr
                 );
             }
         }
+        let class = |name: &str| {
+            column(name)
+                .and_then(|c| record.get(c))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
         let ticket = get("ticket");
         entries.push(TimeEntry {
             ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
-            ..TimeEntry::new(start, jiff::SignedDuration::from_mins(minutes), activity)
+            level: class("level"),
+            priority: class("priority"),
+            ..TimeEntry::new(start, duration, activity)
         });
     }
     Ok(entries)
+}
+
+/// `30` minutes, or `15:20` minutes and seconds; more than zero and at most 31 days.
+fn duration(text: &str) -> Option<jiff::SignedDuration> {
+    let (m, s) = match text.split_once(':') {
+        Some((m, s)) if s.len() == 2 => (m.parse::<i64>().ok()?, s.parse::<i64>().ok()?),
+        Some(_) => return None,
+        None => (text.parse::<i64>().ok()?, 0),
+    };
+    let secs = m.checked_mul(60)?.checked_add(s)?;
+    ((0..60).contains(&s) && m >= 0 && (1..=24 * 60 * 31 * 60).contains(&secs))
+        .then(|| jiff::SignedDuration::from_secs(secs))
 }

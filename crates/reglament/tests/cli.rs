@@ -1152,3 +1152,78 @@ fn bill_prices_a_csv_of_time_entries_under_the_regulations_rules_and_names_a_bad
     let o = run(args(&entries, "2026-13"));
     assert!(stderr(&o).contains("is not a month"), "{}", stderr(&o));
 }
+
+#[test]
+fn bill_takes_calls_in_minutes_and_seconds_the_ticket_s_level_and_the_contract_s_price() {
+    let dir = std::env::temp_dir().join(format!("reglament-bill2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let reg = dir.join("r.toml");
+    std::fs::write(
+        &reg,
+        "[regulation]\nname = \"R\"\ntimezone = \"Europe/Moscow\"\n\
+         [[levels]]\nid = \"fast\"\ntitle = \"Ускоренный\"\ntariffs = [\"Быстрый\"]\n\
+         [[levels]]\nid = \"standard\"\ntitle = \"Стандартный\"\n\
+         [billing.activities.work]\ntitle = \"Работы\"\nrate = 2500\nrate_by_level = { fast = 3000 }\nminimum = \"1 hour\"\nper = \"ticket\"\n\
+         [billing.activities.fact]\ntitle = \"По факту\"\nrate = \"contract\"\n\
+         [billing.activities.call]\ntitle = \"Звонок\"\ntiers = [ { up_to = \"5 minutes\", price = 200 } ]\nrate = 2400\nrounding = \"1 minute\"\n",
+    )
+    .unwrap();
+    let entries = dir.join("entries.csv");
+    std::fs::write(
+        &entries,
+        "ticket,activity,start,minutes,level\n\
+         T-1,work,2026-11-24T10:00:00+03:00,20,fast\n\
+         T-1,work,2026-11-24T12:00:00+03:00,20,fast\n\
+         T-2,call,2026-11-24T13:00:00+03:00,4:59,\n\
+         T-2,call,2026-11-24T14:00:00+03:00,5:01,\n\
+         T-3,fact,2026-11-24T15:00:00+03:00,90,\n",
+    )
+    .unwrap();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "bill",
+            "--regulation",
+            reg.to_str().unwrap(),
+            "--entries",
+            entries.to_str().unwrap(),
+            "--month",
+            "2026-11",
+        ];
+        a.extend_from_slice(extra);
+        reglament(&a)
+    };
+    let o = args(&[]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("`fact` is priced by the contract"),
+        "{}",
+        stderr(&o)
+    );
+    let o = args(&["--contract-rate", "1800"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    // 40 minutes on T-1 are the hour per ticket at the fast level's 3 000 ₽; the 5:01 call is
+    // 6 minutes at 2 400 ₽/h; 90 minutes by the contract's 1 800 ₽/h.
+    assert!(
+        text.contains("Total: 6 140 ₽"),
+        "3 000 + 200 + 240 + 2 700: {text}"
+    );
+    assert!(text.contains("минимум 60 мин на обращение"), "{text}");
+    let o = args(&["--contract-rate", "дорого"]);
+    assert!(
+        stderr(&o).contains("`--contract-rate дорого` is not a price"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        &entries,
+        "ticket,activity,start,minutes\nT-1,call,2026-11-24T13:00:00+03:00,4:75\n",
+    )
+    .unwrap();
+    let o = args(&["--contract-rate", "1800"]);
+    assert!(
+        stderr(&o).contains("line 2: minutes `4:75` is not a duration"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -58,8 +58,8 @@ pub mod render;
 pub mod sla;
 
 pub use billing::{
-    Activity, Billing, BillingError, Money, Multiplier, Plan, Statement, StatementLine, Tier,
-    TimeEntry,
+    Activity, Billing, BillingError, DailyHours, Granularity, LinePart, Money, Multiplier, Plan,
+    Statement, StatementLine, Terms, Tier, TimeEntry, WindowPrice,
 };
 pub use error::{Diagnostic, RegulationError};
 pub use model::{

@@ -299,8 +299,14 @@ pub(crate) enum RawMoney {
 pub(crate) struct RawActivity {
     pub title: S,
     pub rate: Option<Spanned<RawMoney>>,
+    pub unit: Option<S>,
+    #[serde(default)]
+    pub rate_by_level: BTreeMap<String, Spanned<RawMoney>>,
+    #[serde(default)]
+    pub rate_by_priority: BTreeMap<String, Spanned<RawMoney>>,
     pub minimum: Option<S>,
     pub rounding: Option<S>,
+    pub per: Option<S>,
     #[serde(default)]
     pub tiers: Vec<RawTier>,
     #[serde(default = "yes")]
@@ -328,10 +334,16 @@ pub(crate) struct RawPlan {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMultiplier {
-    pub title: String,
-    pub factor: Spanned<f64>,
-    pub inside: S,
+    pub title: S,
+    pub factor: Option<Spanned<f64>>,
+    pub rate: Option<Spanned<RawMoney>>,
+    pub inside: Option<S>,
     pub outside: Option<S>,
+    pub hours: Option<S>,
     #[serde(default)]
     pub activities: Vec<S>,
+    #[serde(default)]
+    pub levels: Vec<S>,
+    #[serde(default)]
+    pub priorities: Vec<S>,
 }

@@ -774,18 +774,43 @@ fn document(reg: &Regulation) -> Vec<Block> {
                 });
                 prev = t.up_to;
             }
-            if let Some(r) = a.rate {
+            let unit = a
+                .unit
+                .as_deref()
+                .map_or("в час".to_string(), |u| format!("за {u}"));
+            let priced = if a.by_contract {
+                Some(format!("по ставке договора {unit}"))
+            } else {
+                a.rate.map(|r| format!("{r} {unit}"))
+            };
+            if let Some(p) = priced {
                 parts.push(if prev.is_zero() {
-                    format!("{r} в час")
+                    p
                 } else {
-                    format!("свыше {} — {r} в час", gen_amount(prev))
+                    format!("свыше {} — {p}", gen_amount(prev))
                 });
             }
+            for (id, r) in &a.rate_by_level {
+                let title = reg.level(id).map_or(id.as_str(), |l| l.title.as_str());
+                parts.push(format!("для обращений уровня «{title}» — {r} {unit}"));
+            }
+            for (id, r) in &a.rate_by_priority {
+                let title = reg.priority(id).map_or(id.as_str(), |p| p.title.as_str());
+                parts.push(format!(
+                    "для обращений с приоритетом «{title}» — {r} {unit}"
+                ));
+            }
+            let per = match a.per {
+                crate::Granularity::Entry => String::new(),
+                g => format!(" {}", g.ru()),
+            };
             if let Some(m) = a.minimum {
-                parts.push(format!("учитывается не менее {}", gen_amount(m)));
+                parts.push(format!("учитывается не менее {}{per}", gen_amount(m)));
             }
             if let Some(r) = a.rounding {
-                parts.push(format!("с округлением вверх до {}", gen_amount(r)));
+                parts.push(format!("с округлением вверх до {}{per}", gen_amount(r)));
+            } else if let Some(r) = b.rounding.filter(|_| a.per != crate::Granularity::Entry) {
+                parts.push(format!("с округлением вверх до {}{per}", gen_amount(r)));
             }
             if !parts.is_empty() {
                 s.push(' ');
@@ -808,30 +833,77 @@ fn document(reg: &Regulation) -> Vec<Block> {
             items.push(s);
         }
         for m in &b.multipliers {
-            let inside = reg.schedule(&m.inside).map_or(m.inside.clone(), |s| {
-                format!("{} ({})", s.title, weekly_ru(s.schedule().weekly()))
-            });
-            // The price that results, per activity with an hourly rate; the factor for the rest.
-            let priced: Vec<String> = b
-                .activities_in_order()
-                .filter(|a| m.activities.is_empty() || m.activities.contains(&a.id))
-                .map(|a| match a.rate {
-                    Some(r) => format!("{} — {} в час", a.title, r.times(m.factor)),
-                    None => format!("{} — ×{}", a.title, m.factor.to_string().replace('.', ",")),
-                })
-                .collect();
-            let mut s = format!(
-                "{}: {} для работ, начатых в период «{inside}»",
-                m.title,
-                priced.join("; ")
-            );
+            let mut when = Vec::new();
+            if let Some(h) = m.hours {
+                when.push(format!("с {} до {}", h.from, h.to));
+            }
+            if let Some(id) = &m.inside {
+                when.push(reg.schedule(id).map_or(format!("в период «{id}»"), |s| {
+                    format!(
+                        "в период «{} ({})»",
+                        s.title,
+                        weekly_ru(s.schedule().weekly())
+                    )
+                }));
+            }
             if let Some(o) = &m.outside {
-                s.push_str(&format!(
-                    " вне графика «{}»",
+                when.push(format!(
+                    "вне графика «{}»",
                     reg.schedule(o).map_or(o.as_str(), |s| s.title.as_str())
                 ));
             }
-            items.push(s);
+            let titles = |ids: &[String], title: &dyn Fn(&str) -> Option<String>| {
+                ids.iter()
+                    .map(|id| format!("«{}»", title(id).unwrap_or_else(|| id.clone())))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !m.levels.is_empty() {
+                when.push(format!(
+                    "по обращениям уровня {}",
+                    titles(&m.levels, &|id| reg.level(id).map(|l| l.title.clone()))
+                ));
+            }
+            if !m.priorities.is_empty() {
+                when.push(format!(
+                    "по обращениям с приоритетом {}",
+                    titles(&m.priorities, &|id| reg
+                        .priority(id)
+                        .map(|p| p.title.clone()))
+                ));
+            }
+            let covered: Vec<&crate::Activity> = b
+                .activities_in_order()
+                .filter(|a| m.activities.is_empty() || m.activities.contains(&a.id))
+                .collect();
+            // The price that results, per activity with an hourly rate; the factor for the rest.
+            let priced: Vec<String> = match m.price {
+                crate::WindowPrice::Rate(r) => {
+                    let names: Vec<&str> = covered.iter().map(|a| a.title.as_str()).collect();
+                    vec![format!("{} — {r} в час", names.join(", "))]
+                }
+                crate::WindowPrice::Factor(f) => covered
+                    .iter()
+                    .map(|a| match a.rate {
+                        Some(r) if !a.by_contract => {
+                            format!("{} — {} в час", a.title, r.times(f))
+                        }
+                        _ => format!("{} — ×{}", a.title, f.to_string().replace('.', ",")),
+                    })
+                    .collect(),
+            };
+            items.push(format!(
+                "{}: {} за работу {}",
+                m.title,
+                priced.join("; "),
+                when.join(", ")
+            ));
+        }
+        if !b.multipliers.is_empty() {
+            items.push(
+                "Работа, пересекающая границу периода, оплачивается по частям, по цене каждого периода."
+                    .into(),
+            );
         }
         d.push(List(items));
     }
@@ -844,7 +916,7 @@ fn billing_only(reg: &Regulation, id: &str) -> bool {
     let in_billing = reg.billing.as_ref().is_some_and(|b| {
         b.multipliers
             .iter()
-            .any(|m| m.inside == id || m.outside.as_deref() == Some(id))
+            .any(|m| m.inside.as_deref() == Some(id) || m.outside.as_deref() == Some(id))
     });
     let for_support = reg.targets.iter().any(|t| t.schedule == id)
         || reg

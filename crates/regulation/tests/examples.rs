@@ -918,7 +918,7 @@ fn the_document_states_each_enforced_setting_and_nothing_the_file_does_not_say()
             ),
             &[
                 "- Работы: 2 000 ₽ в час; с округлением вверх до 15 минут\n- Звонок: 1 000 ₽ в час",
-                "Ночные работы: Работы — 3 600 ₽ в час для работ, начатых в период «Ночь",
+                "Ночные работы: Работы — 3 600 ₽ в час за работу в период «Ночь",
             ],
             // A schedule that only prices work is no support hours.
             &["| Ночь |", "×1,8"],
@@ -1399,8 +1399,9 @@ fn echo_double_rate_window_edges_and_holidays() {
         ("2026-11-23T16:00", 30, rub(1500), true),
         // The emergency line closes at 20:00: work starting then is at the normal rate.
         ("2026-11-24T20:00", 60, rub(1500), false),
-        // Before 06:00 there is no emergency line either.
-        ("2026-11-23T05:30", 60, rub(1500), false),
+        // Before 06:00 there is no emergency line either; the half hour after it is doubled:
+        // work crossing the window's opening is priced by part (750 + 1500).
+        ("2026-11-23T05:30", 60, rub(2250), false),
         // Wed 4 Nov 2026 is a holiday: the office is closed, the emergency line is not.
         ("2026-11-04T10:00", 60, rub(3000), true),
         // Tue 3 Nov 2026 is shortened: the office closes at 15:00.
@@ -1447,7 +1448,7 @@ fn echo_renders_both_schedules_reactions_and_the_double_rate() {
             "| Время реакции (Экстренная поддержка, Экстренная поддержка (пометка «СРОЧНО»), Экстренная поддержка (мессенджер или звонок)) | 1 рабочий час | Экстренная поддержка | начало: поступление обращения; окончание: переход в статус «Зарегистрирована» |",
             "| Время реакции (Стандартная поддержка) | 8 рабочих часов | Стандартная поддержка |",
             "только для аварийных ситуаций",
-            "Срочное выполнение стандартной задачи в нерабочее время: Работа программиста — 3 000 ₽ в час для работ, начатых в период «Экстренная поддержка (ежедневно 06:00–20:00)» вне графика «Стандартная поддержка»",
+            "Срочное выполнение стандартной задачи в нерабочее время: Работа программиста — 3 000 ₽ в час за работу в период «Экстренная поддержка (ежедневно 06:00–20:00)», вне графика «Стандартная поддержка»",
             "в теме письма: «СРОЧНО»",
         ],
     );

@@ -32,6 +32,9 @@ pub struct Organization {
     /// Each contact sees only the tickets they filed; the owner contact still sees all.
     #[serde(default)]
     pub own_tickets_only: bool,
+    /// The contract's hourly price in kopecks, for work written off by fact.
+    #[serde(default)]
+    pub contract_rate: Option<i64>,
 }
 
 /// A product and version an organization uses.
@@ -68,6 +71,9 @@ pub struct NewOrganization {
     /// Each contact sees only the tickets they filed; the owner contact still sees all.
     #[serde(default)]
     pub own_tickets_only: bool,
+    /// The contract's hourly price in kopecks, for work written off by fact.
+    #[serde(default)]
+    pub contract_rate: Option<i64>,
 }
 
 /// A customer contact.
@@ -166,6 +172,7 @@ fn org_from(r: &sqlx::any::AnyRow) -> Result<Organization> {
             .map(AgentId),
         programmer: r.try_get::<Option<i64>, _>("programmer_id")?.map(AgentId),
         own_tickets_only: r.try_get::<i64, _>("own_tickets_only")? != 0,
+        contract_rate: r.try_get("contract_rate")?,
     })
 }
 
@@ -196,7 +203,7 @@ fn agent_from(r: &sqlx::any::AnyRow) -> Result<Agent> {
     })
 }
 
-/// Binds an organization's ten columns as `$1`–`$10`, in `ORG_COLUMNS` order after the id.
+/// Binds an organization's eleven columns as `$1`–`$11`, in `ORG_COLUMNS` order after the id.
 fn bind_org<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     o: &'q NewOrganization,
@@ -211,9 +218,10 @@ fn bind_org<'q>(
         .bind(o.account_manager.map(|a| a.0))
         .bind(o.programmer.map(|a| a.0))
         .bind(flag(o.own_tickets_only))
+        .bind(o.contract_rate)
 }
 
-const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, own_tickets_only";
+const ORG_COLUMNS: &str = "id, name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, own_tickets_only, contract_rate";
 const CONTACT_COLUMNS: &str =
     "id, organization_id, full_name, position, phone, email, trusted, owner, active, bounced";
 const AGENT_COLUMNS: &str = "id, full_name, email, role, line, active";
@@ -228,7 +236,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = next_value(&mut tx, "organizations").await?;
         bind_org(
-            sqlx::query("INSERT INTO organizations (name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, own_tickets_only, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
+            sqlx::query("INSERT INTO organizations (name, contract_number, contract_from, contract_to, tariff, state_contract_number, products, account_manager_id, programmer_id, own_tickets_only, contract_rate, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"),
             o,
         )
         .bind(id)
@@ -247,7 +255,7 @@ impl Store {
     /// is taken.
     pub async fn update_organization(&self, id: OrgId, o: &NewOrganization) -> Result<()> {
         let r = bind_org(
-            sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9, own_tickets_only = $10 WHERE id = $11"),
+            sqlx::query("UPDATE organizations SET name = $1, contract_number = $2, contract_from = $3, contract_to = $4, tariff = $5, state_contract_number = $6, products = $7, account_manager_id = $8, programmer_id = $9, own_tickets_only = $10, contract_rate = $11 WHERE id = $12"),
             o,
         )
         .bind(id.0)

@@ -305,6 +305,10 @@ enum Action {
         activity: String,
         minutes: u32,
         #[serde(default)]
+        seconds: u32,
+        #[serde(default)]
+        started_at: Option<String>,
+        #[serde(default)]
         description: String,
     },
     Extend {
@@ -355,10 +359,14 @@ impl From<Action> for DeskCommand {
             Action::LogTime {
                 activity,
                 minutes,
+                seconds,
+                started_at,
                 description,
             } => DeskCommand::LogTime {
                 activity,
                 minutes,
+                seconds,
+                started: started_at,
                 description,
             },
             Action::Extend { target, by, reason } => DeskCommand::Extend { target, by, reason },

@@ -6,6 +6,10 @@ duration-minutes = { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes
 }
+duration-seconds = { $seconds ->
+    [one] { $seconds } second
+   *[other] { $seconds } seconds
+}
 duration-hours = { $hours ->
     [one] { $hours } hour
    *[other] { $hours } hours
@@ -107,6 +111,7 @@ dir-password-short = The password is shorter than { $min ->
    *[other] { $min } characters
 }.
 dir-bad-date = `{ $value }` is not a date YYYY-MM-DD.
+dir-bad-contract-rate = `{ $value }` is not an hourly price: give rubles from 0,01 to 1 000 000, such as 1800 or 1 800,50.
 dir-contract-order = The contract cannot end before it begins (`contract_from`).
 dir-unknown-tariff = Unknown tariff `{ $tariff }`; the regulation has: { $expected }.
 dir-product-name = Product { $n } has no name.
@@ -148,8 +153,12 @@ domain-unknown-priority = Unknown priority `{ $id }`; the regulation has: { $exp
 domain-unknown-level = Unknown level `{ $id }`; the regulation has: { $expected }.
 domain-unknown-status = Unknown status `{ $id }`; the regulation has: { $expected }.
 domain-needs-reason = Moving to `{ $status }` needs a `reason`, one of: { $expected }.
-domain-time-too-short = Logged time must be at least one minute.
+domain-time-too-short = Logged time must be longer than zero.
 domain-time-too-long = One entry is at most { $max } minutes (a day).
+domain-time-seconds = Seconds beyond the minutes are 0 to 59, not { $value }.
+domain-time-future = The work must have ended by now: its start plus its duration is in the future.
+domain-time-too-old = Work can be logged at most { $days } days after it started.
+action-bad-started = `{ $value }` is not a start date and time: give, for example, 2026-11-23T23:10.
 domain-unknown-activity = Unknown activity `{ $id }`; the regulation has: { $expected }.
 domain-unknown-target = Unknown target `{ $id }`.
 domain-no-extension = The regulation allows no extension of “{ $target }”.
@@ -259,6 +268,8 @@ billing-unknown-activity = A time entry has the activity `{ $activity }`, which 
 billing-unknown-plan = The regulation has no plan `{ $plan }`.
 billing-negative = The time entry of { $at } has a negative duration.
 billing-calendar = The statement cannot be worked out on the production calendar: { $detail }
+billing-too-long = The time entry of { $at } is longer than 31 days.
+billing-no-contract-rate = The activity “{ $activity }” is priced by the contract, and the organization's contract has no hourly price. Set it on the organization's page.
 domain-staff-only = Only support staff may { $action ->
     [register] register tickets
     [assign] assign tickets

@@ -130,6 +130,9 @@ ui-extend-by = Extend by
 ui-extend = Extend deadline
 ui-log-activity = Activity
 ui-log-minutes = Minutes
+ui-log-seconds = Seconds (for a call)
+ui-log-started = Work started at
+ui-log-started-hint = If the work was not just now, at night for example: when it started, at most 7 days ago. Night and out-of-hours prices follow it.
 ui-log-description = What was done
 ui-log-time = Log time
 ui-merge-into = Merge into ticket (number)
@@ -155,7 +158,8 @@ ui-done-attach = Files attached.
 ui-done-filed = Ticket received.
 
 ui-form-required = Fill in “{ $field }”.
-ui-form-minutes = Minutes are a whole number from 1 to 1440.
+ui-form-minutes = Minutes are a whole number from 0 to 1440.
+ui-form-seconds = Seconds are a whole number from 0 to 59.
 ui-form-stars = A rating is 1 to 5 stars.
 ui-form-no-such-ticket = There is no ticket “{ $ticket }” you can see. Give its number, such as 2026-00001.
 ui-form-ticket = Give the ticket number in digits.
@@ -189,6 +193,7 @@ ui-event-reply = Support reply
 ui-event-note = Internal note
 ui-event-customer-message = Customer message
 ui-event-time = Logged: { $activity }, { $duration }
+ui-event-time-started = Logged: { $activity }, { $duration }, work started { $started }
 ui-event-extended = Deadline “{ $target }” extended by { $by }
 ui-event-rated = Rated { $stars ->
     [one] { $stars } star
@@ -224,6 +229,8 @@ ui-admin-contract-to = Contract until
 ui-admin-state-contract = State contract no.
 ui-admin-own-tickets-only = Each contact sees only their own tickets
 ui-admin-own-tickets-only-hint = The organization's owner contact sees all of its tickets. Unchecked, every contact sees all of the organization's tickets.
+ui-admin-contract-rate = Contract price per hour, ₽
+ui-admin-contract-rate-hint = For work the regulation writes off by fact (rate = "contract"). Leave empty when the contract sets none.
 ui-admin-create = Create
 ui-admin-save = Save
 ui-admin-saved = Saved.

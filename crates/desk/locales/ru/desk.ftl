@@ -7,6 +7,11 @@ duration-minutes = { $minutes ->
     [few] { $minutes } минуты
    *[many] { $minutes } минут
 }
+duration-seconds = { $seconds ->
+    [one] { $seconds } секунда
+    [few] { $seconds } секунды
+   *[many] { $seconds } секунд
+}
 duration-hours = { $hours ->
     [one] { $hours } час
     [few] { $hours } часа
@@ -109,6 +114,7 @@ dir-password-short = Пароль короче { $min ->
    *[other] { $min } символов
 }.
 dir-bad-date = `{ $value }` — не дата в формате ГГГГ-ММ-ДД.
+dir-bad-contract-rate = `{ $value }` — не цена за час: укажите сумму в рублях от 0,01 до 1 000 000, например 1800 или 1 800,50.
 dir-contract-order = Договор не может закончиться раньше, чем начался (`contract_from`).
 dir-unknown-tariff = Неизвестный тариф `{ $tariff }`; в регламенте: { $expected }.
 dir-product-name = У продукта № { $n } нет названия.
@@ -151,8 +157,12 @@ domain-unknown-priority = Неизвестный приоритет `{ $id }`; �
 domain-unknown-level = Неизвестный уровень `{ $id }`; в регламенте: { $expected }.
 domain-unknown-status = Неизвестный статус `{ $id }`; в регламенте: { $expected }.
 domain-needs-reason = Для перехода в `{ $status }` укажите причину (`reason`): { $expected }.
-domain-time-too-short = Учтённое время — не меньше минуты.
+domain-time-too-short = Учтённое время должно быть больше нуля.
 domain-time-too-long = Одна запись — не больше { $max } минут (суток).
+domain-time-seconds = Секунд сверх минут — от 0 до 59, а не { $value }.
+domain-time-future = Работа должна уже закончиться: начало плюс длительность приходится на будущее.
+domain-time-too-old = Работу можно учесть не позже чем через { $days } дней после её начала.
+action-bad-started = `{ $value }` — не дата и время начала: укажите, например, 2026-11-23T23:10.
 domain-unknown-activity = Неизвестный вид работ `{ $id }`; в регламенте: { $expected }.
 domain-unknown-target = Неизвестный норматив `{ $id }`.
 domain-no-extension = Регламент не разрешает продлевать «{ $target }».
@@ -262,6 +272,8 @@ billing-unknown-activity = В учёте времени есть вид рабо
 billing-unknown-plan = Тарифного плана `{ $plan }` нет в регламенте.
 billing-negative = Запись учёта времени от { $at } имеет отрицательную длительность.
 billing-calendar = Выписку нельзя рассчитать по производственному календарю: { $detail }
+billing-too-long = Запись учёта времени от { $at } длиннее 31 дня.
+billing-no-contract-rate = Вид работ «{ $activity }» оплачивается по ставке договора, а в договоре организации ставка за час не указана. Укажите её на странице организации.
 domain-staff-only = { $action ->
     [register] Регистрировать заявки
     [assign] Назначать исполнителя

@@ -131,6 +131,9 @@ ui-extend-by = Продлить на
 ui-extend = Продлить срок
 ui-log-activity = Вид работ
 ui-log-minutes = Минут
+ui-log-seconds = Секунд (для звонка)
+ui-log-started = Начало работы
+ui-log-started-hint = Если работа была не сейчас, например ночью: время начала, не раньше чем за 7 дней. Цена ночных и нерабочих часов считается по нему.
 ui-log-description = Что сделано
 ui-log-time = Учесть время
 ui-merge-into = Объединить с заявкой (номер)
@@ -156,7 +159,8 @@ ui-done-attach = Файлы приложены.
 ui-done-filed = Заявка принята.
 
 ui-form-required = Заполните поле «{ $field }».
-ui-form-minutes = Минуты — целое число от 1 до 1440.
+ui-form-minutes = Минуты — целое число от 0 до 1440.
+ui-form-seconds = Секунды — целое число от 0 до 59.
 ui-form-stars = Оценка — от 1 до 5 звёзд.
 ui-form-no-such-ticket = Заявки «{ $ticket }» нет среди доступных вам. Укажите её номер, например 2026-00001.
 ui-form-ticket = Укажите номер заявки цифрами.
@@ -190,6 +194,7 @@ ui-event-reply = Ответ поддержки
 ui-event-note = Внутренняя заметка
 ui-event-customer-message = Сообщение клиента
 ui-event-time = Учтено: { $activity }, { $duration }
+ui-event-time-started = Учтено: { $activity }, { $duration }, начало работы { $started }
 ui-event-extended = Срок «{ $target }» продлён на { $by }
 ui-event-rated = Оценка: { $stars ->
     [one] { $stars } звезда
@@ -226,6 +231,8 @@ ui-admin-contract-to = Договор действует по
 ui-admin-state-contract = № государственного контракта
 ui-admin-own-tickets-only = Каждое контактное лицо видит только свои заявки
 ui-admin-own-tickets-only-hint = Владелец (ответственное лицо) организации видит все её заявки. Без отметки все контактные лица видят все заявки организации.
+ui-admin-contract-rate = Ставка по договору за час, ₽
+ui-admin-contract-rate-hint = Для работ, которые регламент списывает по факту (rate = "contract"). Оставьте пустым, если в договоре ставки нет.
 ui-admin-create = Создать
 ui-admin-save = Сохранить
 ui-admin-saved = Сохранено.

@@ -59,6 +59,10 @@ pub enum Command {
         activity: String,
         /// Minutes.
         minutes: u32,
+        /// Seconds beyond the minutes, 0–59: a phone call's real duration.
+        seconds: u32,
+        /// When the work started, if not just now: night work logged in the morning.
+        started: Option<Timestamp>,
         /// What was done.
         description: String,
     },
@@ -130,6 +134,14 @@ pub enum Outcome {
 
 /// The most minutes one time entry may log.
 pub const MAX_LOGGED_MINUTES: u32 = 24 * 60;
+
+/// How long after it started work may still be logged with its start: a week. A statement
+/// takes the entries logged up to this long after its month.
+///
+/// ```
+/// assert_eq!(reglament_domain::MAX_BACKDATED.as_hours(), 7 * 24);
+/// ```
+pub const MAX_BACKDATED: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
 
 pub(super) fn allowed(from: BaseStatus, to: BaseStatus) -> bool {
     use BaseStatus::*;
@@ -318,19 +330,29 @@ impl Ticket {
             Command::LogTime {
                 activity,
                 minutes,
+                seconds,
+                started,
                 description,
             } => {
                 staff_only("time", "log time")?;
-                if minutes == 0 {
+                if seconds > 59 {
+                    return Err(rule(
+                        "domain-time-seconds",
+                        vec![("value", seconds.to_string())],
+                        format!("`{seconds}` seconds: give 0 to 59 seconds beyond the minutes"),
+                        false,
+                    ));
+                }
+                if minutes == 0 && seconds == 0 {
                     return Err(rule(
                         "domain-time-too-short",
                         vec![],
-                        "logged time must be at least one minute".into(),
+                        "logged time must be longer than zero".into(),
                         false,
                     ));
                 }
                 // One entry is at most a day's work: a slip of the keyboard must not bill a year.
-                if minutes > MAX_LOGGED_MINUTES {
+                if minutes > MAX_LOGGED_MINUTES || (minutes == MAX_LOGGED_MINUTES && seconds > 0) {
                     return Err(rule(
                         "domain-time-too-long",
                         vec![("max", MAX_LOGGED_MINUTES.to_string())],
@@ -339,6 +361,31 @@ impl Ticket {
                         ),
                         false,
                     ));
+                }
+                if let Some(start) = started {
+                    let took = jiff::SignedDuration::from_secs(
+                        i64::from(minutes) * 60 + i64::from(seconds),
+                    );
+                    // Work given a start has happened: it ended by now, and not long ago.
+                    if start.checked_add(took).is_ok_and(|end| end > now) {
+                        return Err(rule(
+                            "domain-time-future",
+                            vec![],
+                            "the work must have ended by now: its start plus its duration is in the future".into(),
+                            false,
+                        ));
+                    }
+                    if now.duration_since(start) > MAX_BACKDATED {
+                        return Err(rule(
+                            "domain-time-too-old",
+                            vec![("days", (MAX_BACKDATED.as_hours() / 24).to_string())],
+                            format!(
+                                "work may be logged at most {} days after it started",
+                                MAX_BACKDATED.as_hours() / 24
+                            ),
+                            false,
+                        ));
+                    }
                 }
                 if let Some(b) = &reg.billing
                     && !b.activities.contains_key(&activity)
@@ -354,6 +401,8 @@ impl Ticket {
                 vec![TicketEvent::TimeLogged {
                     activity,
                     minutes,
+                    seconds,
+                    started,
                     description,
                 }]
             }

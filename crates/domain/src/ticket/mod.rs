@@ -14,7 +14,7 @@ use crate::{DomainError, Rating, TicketNumber};
 mod decide;
 
 use decide::allowed;
-pub use decide::{Command, MAX_LOGGED_MINUTES, Outcome};
+pub use decide::{Command, MAX_BACKDATED, MAX_LOGGED_MINUTES, Outcome};
 
 /// A store-assigned id of a ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -223,6 +223,12 @@ pub enum TicketEvent {
         activity: String,
         /// Minutes spent.
         minutes: u32,
+        /// Seconds beyond the minutes, for a call's real duration.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        seconds: u32,
+        /// When the work started, when the agent gave it; else when it was logged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        started: Option<Timestamp>,
         /// What was done.
         description: String,
     },
@@ -472,7 +478,9 @@ impl Ticket {
             TicketEvent::Replied { .. }
             | TicketEvent::DeadlineExtended { .. }
             | TicketEvent::Reopened { .. } => {}
-            TicketEvent::TimeLogged { minutes, .. } => self.minutes_logged += u64::from(*minutes),
+            TicketEvent::TimeLogged {
+                minutes, seconds, ..
+            } => self.minutes_logged += u64::from(*minutes) + u64::from(*seconds > 0),
             TicketEvent::Rated { rating, .. } => self.rating = Some(*rating),
             TicketEvent::Linked { ticket, relation } => self.links.push((*ticket, *relation)),
             TicketEvent::Attached {
@@ -609,4 +617,8 @@ fn to_sla(e: &JournalEntry) -> Vec<Event> {
 /// ```
 pub fn sla_events(journal: &[JournalEntry]) -> Vec<Event> {
     journal.iter().flat_map(to_sla).collect()
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -4,13 +4,16 @@
 
 mod statement;
 
-pub use statement::{BillingError, Statement, StatementLine, TimeEntry, bill};
+pub use statement::{
+    BillingError, LinePart, Statement, StatementLine, Terms, TimeEntry, bill, bill_for,
+};
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use jiff::SignedDuration;
+use reglament_calendar::TimeOfDay;
 
 /// An amount of money in kopecks (1/100 of a ruble).
 ///
@@ -211,10 +214,20 @@ pub struct Activity {
     pub position: usize,
     /// The hourly rate, also used beyond the last tier.
     pub rate: Option<Money>,
-    /// The least time billed per entry.
+    /// Priced per hour by the organization's contract (`rate = "contract"`), not by the file.
+    pub by_contract: bool,
+    /// The unit the work is written off in, such as «человеко-час»; an hour when unset.
+    pub unit: Option<String>,
+    /// Hourly rates for tickets of a service level, by level id, over `rate`.
+    pub rate_by_level: BTreeMap<String, Money>,
+    /// Hourly rates for tickets of a priority, by priority id, over the level's and `rate`.
+    pub rate_by_priority: BTreeMap<String, Money>,
+    /// The least time billed, per [`per`](Activity::per).
     pub minimum: Option<SignedDuration>,
     /// The rounding quantum for this activity, overriding the regulation's.
     pub rounding: Option<SignedDuration>,
+    /// What the minimum and the rounding apply to: each entry, each ticket, or the month.
+    pub per: Granularity,
     /// Fixed-price duration tiers.
     pub tiers: Vec<Tier>,
     /// Whether the activity is billed at all (free support is not).
@@ -249,27 +262,177 @@ pub struct Plan {
     pub tariffs: Vec<String>,
 }
 
-/// A rate multiplier for work done in a time window, e.g. double rate out of hours.
+/// What an activity's minimum and rounding apply to.
+///
+/// # Example
+///
+/// ```
+/// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 2000\nminimum = \"1 hour\"\nper = \"ticket\"\n")?;
+/// use reglament_regulation::Granularity;
+/// assert_eq!(reg.billing.as_ref().unwrap().activities["work"].per, Granularity::Ticket);
+/// assert_eq!(Granularity::Ticket.ru(), "на обращение");
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Granularity {
+    /// Each time entry on its own (`per = "entry"`, the default).
+    #[default]
+    Entry,
+    /// The activity's entries on one ticket in the month, together (`per = "ticket"`).
+    Ticket,
+    /// All of the activity's entries in the month, together (`per = "month"`).
+    Month,
+}
+
+impl Granularity {
+    /// The words a statement and the document use: «на обращение».
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(reglament_regulation::Granularity::Month.ru(), "за месяц");
+    /// ```
+    pub fn ru(self) -> &'static str {
+        match self {
+            Granularity::Entry => "за каждую запись",
+            Granularity::Ticket => "на обращение",
+            Granularity::Month => "за месяц",
+        }
+    }
+}
+
+/// How a window prices the work inside it.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::{Money, WindowPrice};
+///
+/// assert_eq!(WindowPrice::Factor(2.0).hourly(Money::from_rubles(1000)), Money::from_rubles(2000));
+/// assert_eq!(WindowPrice::Rate(Money::from_rubles(4500)).hourly(Money::from_rubles(1000)), Money::from_rubles(4500));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WindowPrice {
+    /// The hourly price times a factor.
+    Factor(f64),
+    /// A price per hour of its own.
+    Rate(Money),
+}
+
+impl WindowPrice {
+    /// The hourly price inside the window, for work whose price outside it is `base`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_regulation::{Money, WindowPrice};
+    ///
+    /// assert_eq!(WindowPrice::Factor(1.5).hourly(Money::from_rubles(2000)).to_string(), "3 000 ₽");
+    /// ```
+    pub fn hourly(self, base: Money) -> Money {
+        match self {
+            WindowPrice::Factor(f) => base.times(f),
+            WindowPrice::Rate(r) => r,
+        }
+    }
+}
+
+/// Hours of every day, such as `22:00-07:00`; the window may cross midnight.
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::DailyHours;
+///
+/// let night: DailyHours = "22:00-07:00".parse()?;
+/// assert!(night.contains("23:30".parse()?) && night.contains("06:59".parse()?));
+/// assert!(!night.contains("07:00".parse()?));
+/// assert_eq!(night.to_string(), "22:00–07:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DailyHours {
+    /// The first minute inside.
+    pub from: TimeOfDay,
+    /// The first minute outside again, on the next day when before `from`.
+    pub to: TimeOfDay,
+}
+
+impl DailyHours {
+    /// Whether a local time of day is inside.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let day: reglament_regulation::DailyHours = "09:00-18:00".parse()?;
+    /// assert!(day.contains("09:00".parse()?) && !day.contains("18:00".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn contains(self, t: TimeOfDay) -> bool {
+        if self.from <= self.to {
+            self.from <= t && t < self.to
+        } else {
+            t >= self.from || t < self.to
+        }
+    }
+}
+
+/// `HH:MM-HH:MM`, the end may be before the start (the next morning).
+///
+/// ```
+/// assert!("22:00-22:00".parse::<reglament_regulation::DailyHours>().is_err());
+/// assert!("22:00".parse::<reglament_regulation::DailyHours>().is_err());
+/// ```
+impl FromStr for DailyHours {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<DailyHours, String> {
+        let bad = || format!("hours `{s}` are not valid, expected e.g. `22:00-07:00`");
+        let (a, b) = s.split_once('-').ok_or_else(bad)?;
+        let from: TimeOfDay = a.trim().parse().map_err(|_| bad())?;
+        let to: TimeOfDay = b.trim().parse().map_err(|_| bad())?;
+        if from == to || from == TimeOfDay::END_OF_DAY {
+            return Err(bad());
+        }
+        Ok(DailyHours { from, to })
+    }
+}
+
+impl fmt::Display for DailyHours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{}", self.from, self.to)
+    }
+}
+
+/// A time window with its own price, e.g. double rate out of hours or 4 500 ₽ an hour at night.
+/// Work is inside when every condition given holds: inside `inside`, outside `outside`, within
+/// `hours`, on a ticket of one of `levels` and `priorities`.
 ///
 /// # Example
 ///
 /// ```
 /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"08:00-16:00\" }\n[schedules.line]\nhours = { daily = \"06:00-20:00\" }\ncalendar = \"none\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 2000\n[[billing.multipliers]]\ntitle = \"Вне рабочего времени\"\nfactor = 2\ninside = \"line\"\noutside = \"office\"\n")?;
-/// assert_eq!(reg.billing.as_ref().unwrap().multipliers[0].factor, 2.0);
+/// assert_eq!(reg.billing.as_ref().unwrap().multipliers[0].price, reglament_regulation::WindowPrice::Factor(2.0));
 /// # Ok::<(), reglament_regulation::RegulationError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Multiplier {
     /// A human title.
     pub title: String,
-    /// The factor applied to the amount.
-    pub factor: f64,
-    /// The schedule the work must start inside.
-    pub inside: String,
-    /// A schedule the work must start outside of.
+    /// A factor on the hourly price, or an hourly rate of its own.
+    pub price: WindowPrice,
+    /// A schedule the work must be inside of.
+    pub inside: Option<String>,
+    /// A schedule the work must be outside of.
     pub outside: Option<String>,
+    /// Hours of the day the work must be within, in the regulation's time zone.
+    pub hours: Option<DailyHours>,
     /// The activities it applies to (all when empty).
     pub activities: Vec<String>,
+    /// The service levels of the tickets it applies to (all when empty).
+    pub levels: Vec<String>,
+    /// The priorities of the tickets it applies to (all when empty).
+    pub priorities: Vec<String>,
 }
 
 /// The billing rules of a regulation.

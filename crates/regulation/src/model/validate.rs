@@ -4,7 +4,9 @@
 #![allow(clippy::wildcard_imports)]
 
 use super::*;
-use crate::billing::{Activity, Billing, Money, Multiplier, Plan, Tier};
+use crate::billing::{
+    Activity, Billing, DailyHours, Granularity, Money, Multiplier, Plan, Tier, WindowPrice,
+};
 use crate::error::{Diagnostic, Locator};
 use crate::raw::{self, RawMoney, RawRegulation, S};
 use jiff::SignedDuration;
@@ -982,7 +984,9 @@ impl Validator<'_> {
                 .collect(),
         };
 
-        let billing = raw.billing.map(|b| self.billing(b, &schedule_ids));
+        let billing = raw
+            .billing
+            .map(|b| self.billing(b, &schedule_ids, &level_ids, &priority_ids));
 
         Regulation {
             name: raw.regulation.name,
@@ -1006,7 +1010,13 @@ impl Validator<'_> {
         }
     }
 
-    fn billing(&mut self, b: raw::RawBilling, schedule_ids: &BTreeSet<String>) -> Billing {
+    fn billing(
+        &mut self,
+        b: raw::RawBilling,
+        schedule_ids: &BTreeSet<String>,
+        level_ids: &BTreeSet<String>,
+        priority_ids: &BTreeSet<String>,
+    ) -> Billing {
         let rounding = b
             .rounding
             .as_ref()
@@ -1014,10 +1024,48 @@ impl Validator<'_> {
         let mut activities = BTreeMap::new();
         for (id, a) in &b.activities {
             let ctx = format!("billing activity `{id}`");
+            let by_contract = a.rate.as_ref().is_some_and(
+                |r| matches!(r.get_ref(), RawMoney::Text(t) if t.trim() == "contract"),
+            );
             let rate = a
                 .rate
                 .as_ref()
+                .filter(|_| !by_contract)
                 .map(|r| self.money(&format!("{ctx}: `rate`"), r));
+            let mut by_class = |what: &str,
+                                map: &BTreeMap<String, toml::Spanned<RawMoney>>,
+                                known: &BTreeSet<String>| {
+                let mut out = BTreeMap::new();
+                for (id, m) in map {
+                    if !known.contains(id) {
+                        let expected = known.iter().cloned().collect::<Vec<_>>().join(", ");
+                        self.err_at(
+                            m.span().start,
+                            format!("{ctx}: `rate_by_{what}` names unknown {what} `{id}`, expected one of: {expected}"),
+                        );
+                    }
+                    out.insert(
+                        id.clone(),
+                        self.money(&format!("{ctx}: `rate_by_{what}.{id}`"), m),
+                    );
+                }
+                out
+            };
+            let rate_by_level = by_class("level", &a.rate_by_level, level_ids);
+            let rate_by_priority = by_class("priority", &a.rate_by_priority, priority_ids);
+            let per = match a.per.as_ref().map(|p| p.get_ref().as_str()) {
+                None | Some("entry") => Granularity::Entry,
+                Some("ticket") => Granularity::Ticket,
+                Some("month") => Granularity::Month,
+                Some(other) => {
+                    let at = a.per.as_ref().expect("given");
+                    self.err(
+                        at,
+                        format!("{ctx}: `per = \"{other}\"` is not known, expected `entry`, `ticket` or `month`"),
+                    );
+                    Granularity::Entry
+                }
+            };
             let minimum = a
                 .minimum
                 .as_ref()
@@ -1045,10 +1093,23 @@ impl Validator<'_> {
                 let price = self.money(&format!("{ctx}: tier `price`"), &t.price);
                 tiers.push(Tier { up_to, price });
             }
-            if rate.is_none() && tiers.is_empty() && a.billable {
+            if rate.is_none() && !by_contract && tiers.is_empty() && a.billable {
                 self.err(
                     &a.title,
-                    format!("{ctx} has neither `rate` nor `tiers`; set one, or `billable = false`"),
+                    format!("{ctx} has neither `rate` nor `tiers`; set one, `rate = \"contract\"`, or `billable = false`"),
+                );
+            }
+            if !tiers.is_empty() && per != Granularity::Entry {
+                let at = a.per.as_ref().expect("per is set when not entry");
+                self.err(
+                    at,
+                    format!("{ctx}: tiers price each call on its own, so `per` must be `entry`"),
+                );
+            }
+            if by_contract && !tiers.is_empty() {
+                self.err(
+                    &a.title,
+                    format!("{ctx}: `rate = \"contract\"` prices by the hour, and cannot be combined with `tiers`"),
                 );
             }
             activities.insert(
@@ -1058,8 +1119,13 @@ impl Validator<'_> {
                     title: a.title.get_ref().clone(),
                     position: a.title.span().start,
                     rate,
+                    by_contract,
+                    unit: a.unit.as_ref().map(|u| u.get_ref().trim().to_string()),
+                    rate_by_level,
+                    rate_by_priority,
                     minimum,
                     rounding: own_rounding,
+                    per,
                     tiers,
                     billable: a.billable,
                 },
@@ -1100,29 +1166,74 @@ impl Validator<'_> {
         let activity_ids: BTreeSet<String> = activities.keys().cloned().collect();
         let mut multipliers = Vec::new();
         for m in &b.multipliers {
-            let ctx = format!("billing multiplier `{}`", m.title);
-            self.check_ref(&ctx, "schedule", &m.inside, schedule_ids);
-            if let Some(o) = &m.outside {
-                self.check_ref(&ctx, "schedule", o, schedule_ids);
+            let ctx = format!("billing multiplier `{}`", m.title.get_ref());
+            for s in m.inside.iter().chain(&m.outside) {
+                self.check_ref(&ctx, "schedule", s, schedule_ids);
             }
             for a in &m.activities {
                 self.check_ref(&ctx, "activity", a, &activity_ids);
             }
-            let factor = *m.factor.get_ref();
-            if !(factor > 0.0 && factor <= MAX_FACTOR) {
-                self.err_at(
-                    m.factor.span().start,
-                    format!(
-                        "{ctx}: `factor = {factor}` must be a positive number up to {MAX_FACTOR}"
-                    ),
+            for l in &m.levels {
+                self.check_ref(&ctx, "level", l, level_ids);
+            }
+            for p in &m.priorities {
+                self.check_ref(&ctx, "priority", p, priority_ids);
+            }
+            let hours = m
+                .hours
+                .as_ref()
+                .and_then(|h| match h.get_ref().parse::<DailyHours>() {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        self.err(h, format!("{ctx}: {e}"));
+                        None
+                    }
+                });
+            if m.inside.is_none()
+                && m.outside.is_none()
+                && m.hours.is_none()
+                && m.levels.is_empty()
+                && m.priorities.is_empty()
+            {
+                self.err(
+                    &m.title,
+                    format!("{ctx} applies to nothing in particular: set `inside`, `outside`, `hours`, `levels` or `priorities`"),
                 );
             }
+            let price = match (&m.factor, &m.rate) {
+                (Some(f), None) => {
+                    let factor = *f.get_ref();
+                    if !(factor > 0.0 && factor <= MAX_FACTOR) {
+                        self.err_at(
+                            f.span().start,
+                            format!("{ctx}: `factor = {factor}` must be a positive number up to {MAX_FACTOR}"),
+                        );
+                    }
+                    WindowPrice::Factor(factor)
+                }
+                (None, Some(r)) => WindowPrice::Rate(self.money(&format!("{ctx}: `rate`"), r)),
+                (Some(f), Some(_)) => {
+                    self.err_at(
+                        f.span().start,
+                        format!("{ctx} has both `factor` and `rate`; a window either multiplies the price or has its own"),
+                    );
+                    WindowPrice::Factor(1.0)
+                }
+                (None, None) => {
+                    self.err(&m.title, format!("{ctx} has neither `factor` nor `rate`"));
+                    WindowPrice::Factor(1.0)
+                }
+            };
+            let ids = |v: &[S]| v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>();
             multipliers.push(Multiplier {
-                title: m.title.clone(),
-                factor: *m.factor.get_ref(),
-                inside: m.inside.get_ref().clone(),
+                title: m.title.get_ref().clone(),
+                price,
+                inside: m.inside.as_ref().map(|s| s.get_ref().clone()),
                 outside: m.outside.as_ref().map(|s| s.get_ref().clone()),
-                activities: m.activities.iter().map(|s| s.get_ref().clone()).collect(),
+                hours,
+                activities: ids(&m.activities),
+                levels: ids(&m.levels),
+                priorities: ids(&m.priorities),
             });
         }
         Billing {

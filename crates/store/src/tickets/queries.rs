@@ -106,8 +106,10 @@ impl Store {
             .map_err(Into::into)
     }
 
-    /// The work time logged on tickets in `[from, to)`, oldest first, for one organization or
-    /// all: the input of a billing statement. Each entry carries its ticket's number.
+    /// The work time that started in `[from, to)`, for one organization or all: the input of a
+    /// billing statement. An entry starts when it was logged, or at the start the agent gave
+    /// (at most [`MAX_BACKDATED`](reglament_domain::MAX_BACKDATED) before). Each entry
+    /// carries its ticket's number, level and priority.
     ///
     /// # Errors
     ///
@@ -119,12 +121,12 @@ impl Store {
         to: Timestamp,
     ) -> Result<Vec<(TicketId, reglament_regulation::TimeEntry)>> {
         let rows = sqlx::query(
-            "SELECT j.ticket_id, t.number, j.at, j.event FROM journal j JOIN tickets t ON t.id = j.ticket_id \
+            "SELECT j.ticket_id, t.number, t.level, t.priority, j.at, j.event FROM journal j JOIN tickets t ON t.id = j.ticket_id \
              WHERE j.event LIKE '{\"type\":\"time_logged\"%' AND j.at >= $1 AND j.at < $2 \
              AND ($3 = 0 OR t.organization_id = $4) ORDER BY j.at, j.ticket_id, j.seq",
         )
         .bind(from.as_second())
-        .bind(to.as_second())
+        .bind(to.as_second() + reglament_domain::MAX_BACKDATED.as_secs())
         .bind(flag(organization.is_some()))
         .bind(organization.map_or(0, |o| o.0))
         .fetch_all(&self.pool)
@@ -135,21 +137,34 @@ impl Store {
             if let TicketEvent::TimeLogged {
                 activity,
                 minutes,
+                seconds,
+                started,
                 description,
             } = serde_json::from_str(&event).map_err(bad)?
             {
+                // Work counts in the month it started, which a start given by the agent can
+                // put before the month it was logged in.
+                let at = started.unwrap_or(ts(r.try_get("at")?));
+                if at < from || at >= to {
+                    continue;
+                }
                 out.push((
                     TicketId(r.try_get("ticket_id")?),
                     reglament_regulation::TimeEntry {
-                        at: ts(r.try_get("at")?),
-                        duration: jiff::SignedDuration::from_mins(i64::from(minutes)),
+                        at,
+                        duration: jiff::SignedDuration::from_secs(
+                            i64::from(minutes) * 60 + i64::from(seconds),
+                        ),
                         activity,
                         ticket: r.try_get("number")?,
                         description,
+                        level: r.try_get("level")?,
+                        priority: r.try_get("priority")?,
                     },
                 ));
             }
         }
+        out.sort_by_key(|(_, e)| e.at);
         Ok(out)
     }
 

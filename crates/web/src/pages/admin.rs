@@ -104,6 +104,7 @@ fn organization_input(f: &Fields) -> OrganizationInput {
         tariff: get(f, "tariff"),
         state_contract_number: get(f, "state_contract_number"),
         own_tickets_only: f.contains_key("own_tickets_only"),
+        contract_rate: get(f, "contract_rate"),
         ..OrganizationInput::default()
     }
 }
@@ -238,6 +239,7 @@ async fn organization_page(
             ("contract_to", &org.contract_to),
             ("tariff", &org.tariff),
             ("state_contract_number", &org.state_contract_number),
+            ("contract_rate", &org.contract_rate),
         ] {
             if let Some(x) = x {
                 v.insert(k.into(), x.clone());

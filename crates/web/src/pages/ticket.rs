@@ -198,6 +198,11 @@ fn command(f: &Posted) -> Result<Option<DeskCommand>, Text> {
             minutes: required(f, "minutes")?
                 .parse()
                 .map_err(|_| Text::new("ui-form-minutes"))?,
+            seconds: match f.get("seconds") {
+                None => 0,
+                Some(v) => v.parse().map_err(|_| Text::new("ui-form-seconds"))?,
+            },
+            started: f.get("started").map(str::to_string),
             description: f.text("description"),
         },
         "confirm" => DeskCommand::Confirm,
