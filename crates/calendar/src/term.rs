@@ -18,6 +18,8 @@ use crate::Error;
 ///
 /// assert_eq!("90 working minutes".parse::<TermPart>()?, TermPart::Working(SignedDuration::from_mins(90)));
 /// assert_eq!("5 working days".parse::<TermPart>()?, TermPart::WorkingDays(5));
+/// assert_eq!("24 hours on working days".parse::<TermPart>()?, TermPart::WorkingDayHours(SignedDuration::from_hours(24)));
+/// assert_eq!(TermPart::WorkingDayHours(SignedDuration::from_hours(24)).to_string(), "24 hours on working days");
 /// # Ok::<(), reglament_calendar::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,13 +34,17 @@ pub enum TermPart {
     CalendarDays(u32),
     /// `N weekdays`: calendar days excluding Saturdays and Sundays.
     Weekdays(u32),
+    /// `N hours on working days`: calendar time, counted whole day long on the schedule's
+    /// working days and not at all on its days off.
+    WorkingDayHours(SignedDuration),
 }
 
 /// A term: a primary measure, optionally capped by a second one, whichever comes first.
 ///
 /// The syntax is `<N> <unit>[, at most <N> <unit>]`, where the unit is one of
 /// `working minutes`, `working hours`, `working days`, `minutes`, `hours`, `days`,
-/// `calendar days` and `weekdays` (also `calendar days excluding weekends`). Singular forms are
+/// `calendar days`, `weekdays` (also `calendar days excluding weekends`), and `hours on working
+/// days` (also `minutes on working days`). Singular forms are
 /// accepted, and minutes and hours may be fractional (`1.5 working hours`).
 ///
 /// # Errors
@@ -103,7 +109,7 @@ impl Term {
     }
 }
 
-const UNITS: &str = "`working minutes`, `working hours`, `working days`, `minutes`, `hours`, `days`, `calendar days`, `weekdays`";
+const UNITS: &str = "`working minutes`, `working hours`, `working days`, `minutes`, `hours`, `days`, `calendar days`, `weekdays`, `hours on working days`";
 
 impl FromStr for TermPart {
     type Err = Error;
@@ -162,6 +168,15 @@ impl FromStr for TermPart {
             }
         }
         let unit = unit.as_str();
+        if let Some(u) = unit.strip_suffix(" on working days") {
+            return match u.trim_start_matches("calendar ") {
+                "minute" | "minutes" => Ok(TermPart::WorkingDayHours(secs(60.0))),
+                "hour" | "hours" => Ok(TermPart::WorkingDayHours(secs(3600.0))),
+                other => Err(Error::parse(format!(
+                    "duration `{t}`: `{other} on working days` is not a unit, expected `hours on working days` or `minutes on working days`"
+                ))),
+            };
+        }
         Ok(match unit {
             "working minute" | "working minutes" => TermPart::Working(secs(60.0)),
             "working hour" | "working hours" => TermPart::Working(secs(3600.0)),
@@ -244,6 +259,7 @@ impl fmt::Display for TermPart {
             TermPart::Calendar(d) => fmt_amount(d, ""),
             TermPart::CalendarDays(n) => plural(n, "day", "days"),
             TermPart::Weekdays(n) => plural(n, "weekday", "weekdays"),
+            TermPart::WorkingDayHours(d) => format!("{} on working days", fmt_amount(d, "")),
         };
         f.write_str(&s)
     }

@@ -594,6 +594,68 @@ impl WorkingTime {
             }
             TermPart::CalendarDays(n) => self.add_calendar_days(start, n),
             TermPart::Weekdays(n) => self.add_weekdays(start, n),
+            TermPart::WorkingDayHours(d) => self.add_on_working_days(start, d),
+        }
+    }
+
+    /// Adds calendar time counted only on working days: each working day of the schedule (a day
+    /// with any working hours, after the production calendar) counts whole, from 00:00 to
+    /// 24:00, and days off do not count. «24 часа по рабочим дням» from Friday 15:00 is
+    /// Monday 15:00.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] when the start or the result is outside the compiled years.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jiff::SignedDuration;
+    /// use reglament_calendar::{ProductionCalendar, Schedule, WeeklyPattern};
+    ///
+    /// let wt = Schedule::new(jiff::tz::TimeZone::get("Europe/Moscow")?, WeeklyPattern::parse("mon-fri", "09:00-18:00")?)
+    ///     .with_calendar(ProductionCalendar::russia())
+    ///     .compile_years(2026, 2026)?;
+    /// let day = SignedDuration::from_hours(24);
+    /// // Friday 15:00 + 24 hours on working days: the weekend does not count.
+    /// let due = wt.add_on_working_days("2026-11-20T15:00:00+03:00".parse()?, day)?;
+    /// assert_eq!(due.to_string(), "2026-11-23T12:00:00Z");
+    /// // From Saturday the count starts on Monday at 00:00.
+    /// let due = wt.add_on_working_days("2026-11-21T10:00:00+03:00".parse()?, day)?;
+    /// assert_eq!(due.to_string(), "2026-11-23T21:00:00Z");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_on_working_days(
+        &self,
+        start: Timestamp,
+        d: SignedDuration,
+    ) -> Result<Timestamp, Error> {
+        self.sec(start)?;
+        let tz = self.schedule.time_zone();
+        let (_, last) = self.years();
+        let mut left = d;
+        let mut at = start;
+        let mut date = tz.to_datetime(start).date();
+        loop {
+            if date.year() > last {
+                return Err(self.beyond_range());
+            }
+            let next = date.tomorrow().map_err(jiff_err)?;
+            let day_end = tz
+                .to_ambiguous_timestamp(next.to_datetime(Time::midnight()))
+                .compatible()
+                .map_err(jiff_err)?;
+            if !self.schedule.day(date).hours.is_empty() {
+                let here = day_end.duration_since(at);
+                if left <= here {
+                    let due = at.checked_add(left).map_err(jiff_err)?;
+                    self.sec(due)?;
+                    return Ok(due);
+                }
+                left -= here;
+            }
+            at = day_end;
+            date = next;
         }
     }
 

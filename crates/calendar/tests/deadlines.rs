@@ -203,6 +203,35 @@ fn deadlines_on_the_russian_calendar_in_moscow_match_the_table() {
     run(ru(), "RU Mon–Fri 09–18", RU_ROWS);
 }
 
+/// Start, term, expected: calendar hours counted whole on working days and not on days off.
+#[rustfmt::skip]
+const WORKING_DAY_HOURS: &[(&str, &str, &str)] = &[
+    // Friday 15:00 + 24 h: the weekend does not count, so Monday 15:00.
+    ("2026-11-20T15:00:00+03:00", "24 hours on working days", "2026-11-23T15:00:00+03:00"),
+    // A Saturday start counts from Monday 00:00: the whole Monday, to its 24:00.
+    ("2026-11-21T10:00:00+03:00", "24 hours on working days", "2026-11-24T00:00:00+03:00"),
+    // Evening hours count too, unlike working hours: Monday 20:00 + 10 h is Tuesday 06:00.
+    ("2026-11-23T20:00:00+03:00", "10 hours on working days", "2026-11-24T06:00:00+03:00"),
+    // Tue 3 Nov 2026 is shortened and still a working day, whole; Wed 4 Nov is a holiday:
+    // Tue 12:00 + 24 h is Thu 5 Nov 12:00.
+    ("2026-11-03T12:00:00+03:00", "24 hours on working days", "2026-11-05T12:00:00+03:00"),
+    // Sat 1 Nov 2025 is a working Saturday, Mon 3 and Tue 4 Nov 2025 days off: Fri 31 Oct
+    // 18:00 + 24 h is 6 h of Friday, all of Saturday, so Sat 1 Nov 18:00.
+    ("2025-10-31T18:00:00+03:00", "24 hours on working days", "2025-11-01T18:00:00+03:00"),
+    // … and 48 h reach past the two days off: Sat 1 Nov 18:00 + 24 h is Wed 5 Nov 18:00.
+    ("2025-10-31T18:00:00+03:00", "48 hours on working days", "2025-11-05T18:00:00+03:00"),
+    // The New Year holidays of 2027 (1–8 January) do not count: Thu 31 Dec 2026 is a day off
+    // (moved from Sat 3 Jan), so Wed 30 Dec 12:00 + 24 h is Mon 11 Jan 12:00.
+    ("2026-12-30T12:00:00+03:00", "24 hours on working days", "2027-01-11T12:00:00+03:00"),
+    // A bound in working days still wins when it comes first.
+    ("2026-11-20T15:00:00+03:00", "72 hours on working days, at most 1 working day", "2026-11-23T15:00:00+03:00"),
+];
+
+#[test]
+fn calendar_hours_on_working_days_skip_the_days_off_and_count_working_days_whole() {
+    run(ru(), "hours on working days", WORKING_DAY_HOURS);
+}
+
 #[test]
 fn shortened_friday_before_may_holidays_closes_at_five() {
     let wt = ru();

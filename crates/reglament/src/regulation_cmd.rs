@@ -170,6 +170,14 @@ fn summary(reg: &Regulation, out: &mut impl Write) -> Result<()> {
         for (l, d) in &t.by_level {
             terms.push(format!("{l}: {d}"));
         }
+        for (c, d) in &t.by_category {
+            terms.push(format!("{c}: {d}"));
+        }
+        for (l, cats) in &t.by_level_category {
+            for (c, d) in cats {
+                terms.push(format!("{l} × {c}: {d}"));
+            }
+        }
         writeln!(
             out,
             "  {} ({}): {} → {}, schedule {}, {}",

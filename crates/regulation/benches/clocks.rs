@@ -80,6 +80,7 @@ fn tickets(n: usize) -> Vec<Vec<Event>> {
                         channel: None,
                         level: None,
                         priority: Some(p.into()),
+                        category: None,
                     },
                 ),
                 Event::new(

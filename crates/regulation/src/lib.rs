@@ -30,7 +30,7 @@
 //!
 //! // Registered on the shortened Friday before the May holidays, 16:00 Moscow time.
 //! let events = [
-//!     Event::new("2026-05-08T15:55:00+03:00".parse()?, EventKind::Received { channel: None, level: None, priority: Some("P1".into()) }),
+//!     Event::new("2026-05-08T15:55:00+03:00".parse()?, EventKind::Received { channel: None, level: None, priority: Some("P1".into()), category: None }),
 //!     Event::new("2026-05-08T16:00:00+03:00".parse()?, EventKind::Status("registered".into())),
 //! ];
 //! let clocks = sla::evaluate(&reg, &events, "2026-05-12T10:00:00+03:00".parse()?)?;
@@ -65,6 +65,6 @@ pub use error::{Diagnostic, RegulationError};
 pub use model::{
     AttachmentPolicy, AttachmentRefusal, AttachmentRule, BaseStatus, Calendars, Category, Channel,
     ChannelKind, EventPattern, Fields, KNOWN_FIELDS, Level, Lifecycle, Line, NamedSchedule,
-    Priority, Reason, Regulation, ReopenRule, Status, Target, TermSource, TicketFacts,
-    UnknownSenders, Warning, format_size,
+    Priority, Reason, Regulation, ReopenRule, Status, Target, TermRule, TermSource, TicketClass,
+    TicketFacts, UnknownSenders, Warning, format_size,
 };

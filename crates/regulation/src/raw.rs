@@ -210,6 +210,10 @@ pub(crate) struct RawTarget {
     #[serde(default)]
     pub by_level: BTreeMap<String, S>,
     #[serde(default)]
+    pub by_category: BTreeMap<String, S>,
+    #[serde(default)]
+    pub by_level_category: BTreeMap<String, BTreeMap<String, S>>,
+    #[serde(default)]
     pub levels: Vec<S>,
     #[serde(default)]
     pub priorities: Vec<S>,

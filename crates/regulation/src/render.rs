@@ -98,6 +98,7 @@ fn part_ru(p: &TermPart, case: Case) -> String {
             "{} без учёта выходных",
             phrase(n.into(), case, Some(CALENDAR), DAY)
         ),
+        TermPart::WorkingDayHours(d) => format!("{} по рабочим дням", amount_ru(d, false, case)),
     }
 }
 
@@ -122,6 +123,7 @@ fn term_in(t: &Term, case: Case) -> String {
 /// assert_eq!(term_part_ru(&"4 working hours".parse()?), "4 рабочих часа");
 /// assert_eq!(term_part_ru(&"1 working day".parse()?), "1 рабочий день");
 /// assert_eq!(term_part_ru(&"5 weekdays".parse()?), "5 календарных дней без учёта выходных");
+/// assert_eq!(term_part_ru(&"24 hours on working days".parse()?), "24 часа по рабочим дням");
 /// # Ok::<(), reglament_calendar::Error>(())
 /// ```
 pub fn term_part_ru(p: &TermPart) -> String {
@@ -503,14 +505,30 @@ fn document(reg: &Regulation) -> Vec<Block> {
                     .join(" или ")
             );
             let mut terms = Vec::new();
+            let rule_ru = |r: &crate::TermRule| match r {
+                crate::TermRule::Term(term) => term_ru(term),
+                crate::TermRule::NotRegulated => "не регламентируется".to_string(),
+            };
             for l in &reg.levels {
-                if let Some(term) = t.by_level.get(&l.id) {
-                    terms.push(format!("{}: {}", l.title, term_ru(term)));
+                for c in &reg.categories {
+                    if let Some(r) = t.by_level_category.get(&l.id).and_then(|m| m.get(&c.id)) {
+                        terms.push(format!("{}, «{}»: {}", l.title, c.title, rule_ru(r)));
+                    }
+                }
+            }
+            for l in &reg.levels {
+                if let Some(r) = t.by_level.get(&l.id) {
+                    terms.push(format!("{}: {}", l.title, rule_ru(r)));
+                }
+            }
+            for c in &reg.categories {
+                if let Some(r) = t.by_category.get(&c.id) {
+                    terms.push(format!("«{}»: {}", c.title, rule_ru(r)));
                 }
             }
             for p in &reg.priorities {
-                if let Some(term) = t.by_priority.get(&p.id) {
-                    terms.push(format!("«{}»: {}", p.title, term_ru(term)));
+                if let Some(r) = t.by_priority.get(&p.id) {
+                    terms.push(format!("«{}»: {}", p.title, rule_ru(r)));
                 }
             }
             if let Some(term) = &t.duration {

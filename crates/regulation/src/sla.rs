@@ -50,7 +50,7 @@ impl Event {
 /// ```
 /// use reglament_regulation::sla::EventKind;
 ///
-/// let k = EventKind::Received { channel: Some("email".into()), level: None, priority: Some("P2".into()) };
+/// let k = EventKind::Received { channel: Some("email".into()), level: None, priority: Some("P2".into()), category: None };
 /// assert!(matches!(k, EventKind::Received { .. }));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +63,8 @@ pub enum EventKind {
         level: Option<String>,
         /// The priority id.
         priority: Option<String>,
+        /// The category id.
+        category: Option<String>,
     },
     /// The ticket entered a status (by id).
     Status(String),
@@ -193,7 +195,7 @@ pub struct Extension {
 /// schedule = "office"
 /// duration = "2 working hours"
 /// "#)?;
-/// let events = [Event::new("2026-11-20T17:00:00+03:00".parse()?, EventKind::Received { channel: None, level: None, priority: None })];
+/// let events = [Event::new("2026-11-20T17:00:00+03:00".parse()?, EventKind::Received { channel: None, level: None, priority: None, category: None })];
 /// let clocks = sla::evaluate(&reg, &events, "2026-11-23T09:30:00+03:00".parse()?)?;
 /// assert_eq!(clocks[0].state, ClockState::Running);
 /// assert_eq!(clocks[0].due.unwrap().to_string(), "2026-11-23T07:00:00Z"); // Monday 10:00 MSK
@@ -275,7 +277,7 @@ impl Clock {
     /// ```
     /// # use reglament_regulation::{Regulation, sla::{self, Event, EventKind}};
     /// # let reg = Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\nhours = { \"mon-fri\" = \"09:00-18:00\" }\n[[targets]]\nid = \"r\"\ntitle = \"Реакция\"\nstart = \"received\"\nstop = \"public_reply\"\nschedule = \"office\"\nduration = \"2 working hours\"\n")?;
-    /// # let events = [Event::new("2026-11-20T17:00:00+03:00".parse()?, EventKind::Received { channel: None, level: None, priority: None })];
+    /// # let events = [Event::new("2026-11-20T17:00:00+03:00".parse()?, EventKind::Received { channel: None, level: None, priority: None, category: None })];
     /// let clocks = sla::evaluate_explained(&reg, &events, "2026-11-23T09:30:00+03:00".parse()?)?;
     /// let text = clocks[0].describe();
     /// assert!(text.contains("term: 2 working hours (the target's default)"));
@@ -430,26 +432,30 @@ fn evaluate_with(
     let events = &events[..events.partition_point(|e| e.at <= now)];
     // The ticket's class at the end of its history: a change of priority or level re-evaluates
     // every clock's term while keeping its start and pauses.
-    let (mut level, mut priority, mut channel) = (None, None, None);
+    let mut class = crate::TicketClass::default();
     for e in events {
         match &e.kind {
             EventKind::Received {
                 channel: c,
                 level: l,
                 priority: p,
+                category: k,
             } => {
-                channel = c.as_deref();
-                level = l.as_deref();
-                priority = p.as_deref();
+                class = crate::TicketClass {
+                    level: l.as_deref(),
+                    priority: p.as_deref(),
+                    channel: c.as_deref(),
+                    category: k.as_deref(),
+                };
             }
-            EventKind::PriorityChanged(p) => priority = Some(p),
-            EventKind::LevelChanged(l) => level = Some(l),
+            EventKind::PriorityChanged(p) => class.priority = Some(p),
+            EventKind::LevelChanged(l) => class.level = Some(l),
             _ => {}
         }
     }
     let mut out = Vec::with_capacity(reg.targets.len());
     for target in &reg.targets {
-        let Some((term, source)) = target.term_for(level, priority, channel) else {
+        let Some((term, source)) = target.term_for(class) else {
             continue;
         };
         let Some(schedule) = reg.schedule(&target.schedule) else {

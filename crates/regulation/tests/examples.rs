@@ -97,6 +97,7 @@ fn received(at: &str, channel: Option<&str>, level: Option<&str>, priority: Opti
             channel: channel.map(Into::into),
             level: level.map(Into::into),
             priority: priority.map(Into::into),
+            category: None,
         },
     )
 }

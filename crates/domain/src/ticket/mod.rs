@@ -567,11 +567,13 @@ fn to_sla(e: &JournalEntry) -> Vec<Event> {
             channel,
             level,
             priority,
+            category,
             ..
         } => kind(EventKind::Received {
             channel: Some(channel.clone()),
             level: level.clone(),
             priority: priority.clone(),
+            category: category.clone(),
         }),
         TicketEvent::Registered { .. } => {
             kind(EventKind::Status(BaseStatus::Registered.id().into()))

@@ -603,12 +603,17 @@ pub struct Target {
     pub repeat: bool,
     /// The schedule the clock counts in.
     pub schedule: String,
-    /// The term when neither level nor priority sets one.
+    /// The term when no level, category or priority sets one.
     pub duration: Option<Term>,
     /// Terms by priority id.
-    pub by_priority: BTreeMap<String, Term>,
-    /// Terms by level id; they win over priority.
-    pub by_level: BTreeMap<String, Term>,
+    pub by_priority: BTreeMap<String, TermRule>,
+    /// Terms by category id; they win over priority.
+    pub by_category: BTreeMap<String, TermRule>,
+    /// Terms by level id; they win over category and priority.
+    pub by_level: BTreeMap<String, TermRule>,
+    /// Terms by level id, then category id: a tariff's term for one kind of request, which
+    /// wins over everything else.
+    pub by_level_category: BTreeMap<String, BTreeMap<String, TermRule>>,
     /// The target applies only to these levels (all when empty).
     pub levels: Vec<String>,
     /// The target applies only to these priorities (all when empty).
@@ -1061,6 +1066,64 @@ pub struct TicketFacts<'a> {
     pub at: Option<jiff::Timestamp>,
 }
 
+/// What a target promises a class of tickets: a term, or explicitly none («не регламентируется»).
+///
+/// # Example
+///
+/// ```
+/// use reglament_regulation::TermRule;
+///
+/// assert_eq!("not regulated".parse::<TermRule>()?, TermRule::NotRegulated);
+/// assert_eq!("не регламентируется".parse::<TermRule>()?, TermRule::NotRegulated);
+/// assert_eq!("4 working hours".parse::<TermRule>()?.to_string(), "4 working hours");
+/// # Ok::<(), reglament_calendar::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermRule {
+    /// A term.
+    Term(Term),
+    /// No term: the target does not run for these tickets, and the document says so.
+    NotRegulated,
+}
+
+impl TermRule {
+    /// The term, unless none is promised.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert!(reglament_regulation::TermRule::NotRegulated.term().is_none());
+    /// ```
+    pub fn term(&self) -> Option<&Term> {
+        match self {
+            TermRule::Term(t) => Some(t),
+            TermRule::NotRegulated => None,
+        }
+    }
+}
+
+impl std::str::FromStr for TermRule {
+    type Err = reglament_calendar::Error;
+
+    fn from_str(s: &str) -> Result<TermRule, reglament_calendar::Error> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("not regulated") || t.to_lowercase() == "не регламентируется"
+        {
+            return Ok(TermRule::NotRegulated);
+        }
+        t.parse().map(TermRule::Term)
+    }
+}
+
+impl fmt::Display for TermRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TermRule::Term(t) => write!(f, "{t}"),
+            TermRule::NotRegulated => f.write_str("not regulated"),
+        }
+    }
+}
+
 /// Where a target's term came from.
 ///
 /// # Example
@@ -1069,11 +1132,16 @@ pub struct TicketFacts<'a> {
 /// use reglament_regulation::TermSource;
 ///
 /// assert_eq!(TermSource::Priority("P1".into()).to_string(), "priority P1");
+/// assert_eq!(TermSource::LevelCategory("vip".into(), "site_down".into()).to_string(), "level vip, category site_down");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TermSource {
+    /// The term for the level and the category together.
+    LevelCategory(String, String),
     /// The level's term.
     Level(String),
+    /// The category's term.
+    Category(String),
     /// The priority's term.
     Priority(String),
     /// The target's default term.
@@ -1083,51 +1151,86 @@ pub enum TermSource {
 impl fmt::Display for TermSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            TermSource::LevelCategory(l, c) => write!(f, "level {l}, category {c}"),
             TermSource::Level(l) => write!(f, "level {l}"),
+            TermSource::Category(c) => write!(f, "category {c}"),
             TermSource::Priority(p) => write!(f, "priority {p}"),
             TermSource::Default => f.write_str("the target's default"),
         }
     }
 }
 
+/// What decides which of a target's terms a ticket gets: its level, priority, channel and
+/// category.
+///
+/// # Example
+///
+/// ```
+/// let class = reglament_regulation::TicketClass { level: Some("vip"), ..Default::default() };
+/// assert!(class.category.is_none());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TicketClass<'a> {
+    /// The level id.
+    pub level: Option<&'a str>,
+    /// The priority id.
+    pub priority: Option<&'a str>,
+    /// The channel id.
+    pub channel: Option<&'a str>,
+    /// The category id.
+    pub category: Option<&'a str>,
+}
+
 impl Target {
-    /// The term for a ticket of this level and priority, and where it came from; `None` when
-    /// the target does not apply.
+    /// The term for a ticket of this class, and where it came from; `None` when the target
+    /// does not apply, or says its term is not regulated. The first that sets a term wins:
+    /// the level and the category together, the level, the category, the priority, the
+    /// target's `duration`.
     ///
     /// # Example
     ///
     /// ```
-    /// use reglament_regulation::TermSource;
-    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[schedules.o]\nhours = { daily = \"00:00-24:00\" }\n[[priorities]]\nid = \"P1\"\ntitle = \"P1\"\n[[levels]]\nid = \"premium\"\ntitle = \"Premium\"\ntariffs = [\"Premium\"]\n[[targets]]\nid = \"r\"\ntitle = \"R\"\nstart = \"received\"\nstop = \"completed\"\nschedule = \"o\"\nduration = \"24 hours\"\nby_level = { premium = \"3 hours\" }\n")?;
+    /// use reglament_regulation::{TermSource, TicketClass};
+    /// # let reg = reglament_regulation::Regulation::parse("[regulation]\nname = \"R\"\n[schedules.o]\nhours = { daily = \"00:00-24:00\" }\n[[categories]]\nid = \"down\"\ntitle = \"Авария\"\n[[priorities]]\nid = \"P1\"\ntitle = \"P1\"\n[[levels]]\nid = \"premium\"\ntitle = \"Premium\"\ntariffs = [\"Premium\"]\n[[levels]]\nid = \"basic\"\ntitle = \"Basic\"\n[[targets]]\nid = \"r\"\ntitle = \"R\"\nstart = \"received\"\nstop = \"completed\"\nschedule = \"o\"\nduration = \"24 hours\"\nby_level = { premium = \"3 hours\", basic = \"not regulated\" }\nby_category = { down = \"8 hours\" }\nby_level_category = { premium = { down = \"1 hour\" } }\n")?;
     /// let t = reg.target("r").unwrap();
-    /// assert_eq!(t.term_for(Some("premium"), Some("P1"), None).unwrap().1, TermSource::Level("premium".into()));
-    /// assert_eq!(t.term_for(None, Some("P1"), None).unwrap().0.to_string(), "24 hours");
+    /// let class = |level, category| TicketClass { level, category, priority: Some("P1"), channel: None };
+    /// assert_eq!(t.term_for(class(Some("premium"), None)).unwrap().1, TermSource::Level("premium".into()));
+    /// assert_eq!(t.term_for(class(Some("premium"), Some("down"))).unwrap().0.to_string(), "1 hour");
+    /// assert_eq!(t.term_for(class(None, Some("down"))).unwrap().1, TermSource::Category("down".into()));
+    /// assert_eq!(t.term_for(class(None, None)).unwrap().0.to_string(), "24 hours");
+    /// assert!(t.term_for(class(Some("basic"), None)).is_none());
     /// # Ok::<(), reglament_regulation::RegulationError>(())
     /// ```
-    pub fn term_for(
-        &self,
-        level: Option<&str>,
-        priority: Option<&str>,
-        channel: Option<&str>,
-    ) -> Option<(Term, TermSource)> {
+    pub fn term_for(&self, class: TicketClass<'_>) -> Option<(Term, TermSource)> {
         let allowed = |list: &[String], v: Option<&str>| {
             list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x == v))
         };
-        if !allowed(&self.levels, level)
-            || !allowed(&self.priorities, priority)
-            || !allowed(&self.channels, channel)
+        if !allowed(&self.levels, class.level)
+            || !allowed(&self.priorities, class.priority)
+            || !allowed(&self.channels, class.channel)
         {
             return None;
         }
-        if let Some(l) = level
-            && let Some(t) = self.by_level.get(l)
+        let found = |rule: &TermRule, source: TermSource| rule.term().map(|t| (*t, source));
+        if let (Some(l), Some(c)) = (class.level, class.category)
+            && let Some(rule) = self.by_level_category.get(l).and_then(|m| m.get(c))
         {
-            return Some((*t, TermSource::Level(l.into())));
+            return found(rule, TermSource::LevelCategory(l.into(), c.into()));
         }
-        if let Some(p) = priority
-            && let Some(t) = self.by_priority.get(p)
+        if let Some(l) = class.level
+            && let Some(rule) = self.by_level.get(l)
         {
-            return Some((*t, TermSource::Priority(p.into())));
+            return found(rule, TermSource::Level(l.into()));
+        }
+        if let Some(c) = class.category
+            && let Some(rule) = self.by_category.get(c)
+        {
+            return found(rule, TermSource::Category(c.into()));
+        }
+        if let Some(p) = class.priority
+            && let Some(rule) = self.by_priority.get(p)
+        {
+            return found(rule, TermSource::Priority(p.into()));
         }
         self.duration.map(|t| (t, TermSource::Default))
     }

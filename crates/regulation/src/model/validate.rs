@@ -65,6 +65,36 @@ impl Validator<'_> {
         }
     }
 
+    /// Terms for the ids of one kind (`by_level`, …), each a term or `not regulated`.
+    fn rules(
+        &mut self,
+        ctx: &str,
+        field: &str,
+        what: &str,
+        map: &BTreeMap<String, S>,
+        known: &BTreeSet<String>,
+    ) -> BTreeMap<String, TermRule> {
+        let mut out = BTreeMap::new();
+        for (id, d) in map {
+            if !known.contains(id) {
+                self.err(
+                    d,
+                    format!(
+                        "{ctx}: `{field}` names unknown {what} `{id}`, expected one of: {}",
+                        list(known)
+                    ),
+                );
+            }
+            match d.get_ref().parse::<TermRule>() {
+                Ok(rule) => {
+                    out.insert(id.clone(), rule);
+                }
+                Err(e) => self.err(d, format!("{ctx}: `{field}.{id}`: {e}, or `not regulated`")),
+            }
+        }
+        out
+    }
+
     /// A plain duration in minutes or hours of calendar time.
     fn plain(&mut self, ctx: &str, s: &S) -> Option<SignedDuration> {
         match self.term(ctx, s)? {
@@ -665,7 +695,9 @@ impl Validator<'_> {
                     schedule,
                     duration: Some(term),
                     by_priority: BTreeMap::new(),
+                    by_category: BTreeMap::new(),
                     by_level: BTreeMap::new(),
+                    by_level_category: BTreeMap::new(),
                     levels: Vec::new(),
                     priorities: Vec::new(),
                     channels: Vec::new(),
@@ -747,34 +779,44 @@ impl Validator<'_> {
                 .duration
                 .as_ref()
                 .and_then(|d| self.term(&format!("{ctx}: `duration`"), d));
-            let mut by_priority = BTreeMap::new();
-            for (p, d) in &t.by_priority {
-                if !priority_ids.contains(p) {
-                    self.err(d, format!("{ctx}: `by_priority` names unknown priority `{p}`, expected one of: {}", list(&priority_ids)));
-                }
-                if let Some(term) = self.term(&format!("{ctx}: `by_priority.{p}`"), d) {
-                    by_priority.insert(p.clone(), term);
-                }
-            }
-            let mut by_level = BTreeMap::new();
-            for (l, d) in &t.by_level {
-                if !level_ids.contains(l) {
+            let by_priority = self.rules(
+                &ctx,
+                "by_priority",
+                "priority",
+                &t.by_priority,
+                &priority_ids,
+            );
+            let by_level = self.rules(&ctx, "by_level", "level", &t.by_level, &level_ids);
+            let by_category = self.rules(
+                &ctx,
+                "by_category",
+                "category",
+                &t.by_category,
+                &category_ids,
+            );
+            let mut by_level_category = BTreeMap::new();
+            for (l, cats) in &t.by_level_category {
+                let field = format!("by_level_category.{l}");
+                if !level_ids.contains(l)
+                    && let Some(first) = cats.values().next()
+                {
                     self.err(
-                        d,
-                        format!(
-                            "{ctx}: `by_level` names unknown level `{l}`, expected one of: {}",
-                            list(&level_ids)
-                        ),
+                        first,
+                        format!("{ctx}: `by_level_category` names unknown level `{l}`, expected one of: {}", list(&level_ids)),
                     );
                 }
-                if let Some(term) = self.term(&format!("{ctx}: `by_level.{l}`"), d) {
-                    by_level.insert(l.clone(), term);
-                }
+                let rules = self.rules(&ctx, &field, "category", cats, &category_ids);
+                by_level_category.insert(l.clone(), rules);
             }
-            if t.duration.is_none() && t.by_priority.is_empty() && t.by_level.is_empty() {
+            if t.duration.is_none()
+                && t.by_priority.is_empty()
+                && t.by_level.is_empty()
+                && t.by_category.is_empty()
+                && t.by_level_category.is_empty()
+            {
                 self.err(
                     &t.id,
-                    format!("{ctx} has no term, expected `duration`, `by_priority` or `by_level`"),
+                    format!("{ctx} has no term, expected `duration`, `by_priority`, `by_level`, `by_category` or `by_level_category`"),
                 );
             }
             for l in &t.levels {
@@ -843,7 +885,9 @@ impl Validator<'_> {
                 schedule: t.schedule.get_ref().clone(),
                 duration,
                 by_priority,
+                by_category,
                 by_level,
+                by_level_category,
                 levels: t.levels.iter().map(|s| s.get_ref().clone()).collect(),
                 priorities: t.priorities.iter().map(|s| s.get_ref().clone()).collect(),
                 channels: t.channels.iter().map(|s| s.get_ref().clone()).collect(),
