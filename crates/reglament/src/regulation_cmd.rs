@@ -1,4 +1,4 @@
-//! `reglament regulation check|render`.
+//! `reglament regulation check|render|diff`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,6 +27,18 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<String>,
         /// An extra calendar the file may name, as `NAME=FILE`.
+        #[arg(long = "with-calendar", value_name = "NAME=FILE")]
+        calendars: Vec<String>,
+    },
+    /// What changed for customers between two versions of a regulation: each line of the
+    /// published document (hours, channels, terms, prices, …) added, removed or changed. Exits
+    /// 0 when nothing changed, 1 when something did, 2 when a file is invalid.
+    Diff {
+        /// The version in force.
+        old: String,
+        /// The new version.
+        new: String,
+        /// An extra calendar the files may name, as `NAME=FILE`.
         #[arg(long = "with-calendar", value_name = "NAME=FILE")]
         calendars: Vec<String>,
     },
@@ -102,6 +114,58 @@ pub fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
                 None => out.write_all(doc.as_bytes())?,
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff {
+            old,
+            new,
+            calendars,
+        } => {
+            let (a, b) = match (load(&old, &calendars)?, load(&new, &calendars)?) {
+                (Ok(a), Ok(b)) => (a, b),
+                (a, b) => {
+                    for e in [a.err(), b.err()].into_iter().flatten() {
+                        eprintln!("{e}");
+                    }
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let changes = render::diff(&a, &b);
+            if changes.is_empty() {
+                writeln!(out, "No changes for customers between {old} and {new}.")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut section = "";
+            for c in &changes {
+                if c.section != section {
+                    section = &c.section;
+                    writeln!(out, "{section}")?;
+                }
+                match (&c.old, &c.new) {
+                    (Some(was), Some(now)) => writeln!(
+                        out,
+                        "  ~ {}
+      was: {was}
+      now: {now}",
+                        c.subject
+                    )?,
+                    (None, Some(now)) if *now == c.subject => writeln!(out, "  + {now}")?,
+                    (None, Some(now)) => writeln!(out, "  + {}: {now}", c.subject)?,
+                    (Some(was), None) if *was == c.subject => writeln!(out, "  - {was}")?,
+                    (Some(was), None) => writeln!(out, "  - {}: {was}", c.subject)?,
+                    (None, None) => {}
+                }
+            }
+            writeln!(
+                out,
+                "{} {} for customers.",
+                changes.len(),
+                if changes.len() == 1 {
+                    "change"
+                } else {
+                    "changes"
+                }
+            )?;
+            Ok(ExitCode::from(1))
         }
     }
 }

@@ -1227,3 +1227,51 @@ fn bill_takes_calls_in_minutes_and_seconds_the_ticket_s_level_and_the_contract_s
         stderr(&o)
     );
 }
+
+#[test]
+fn regulation_diff_shows_what_changed_for_customers_and_exits_one_only_when_something_did() {
+    let dir = std::env::temp_dir().join(format!("reglament-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/regulations/saveit.toml"
+    );
+    let text = std::fs::read_to_string(old).unwrap();
+    let new = dir.join("new.toml");
+    std::fs::write(
+        &new,
+        text.replace(
+            "hours = { \"mon-fri\" = \"09:00-18:00\" }",
+            "hours = { \"mon-fri\" = \"09:00-19:00\" }",
+        )
+        .replace("\nrate = 1800", "\nrate = 2000")
+        .replace(
+            "[channels.icq]\ntitle = \"ICQ\"\nkind = \"messenger\"\nofficial = false\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let o = reglament(&["regulation", "diff", old, new.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    for expected in [
+        "Время работы\n  ~ Рабочее время центра технической поддержки\n      was: Часы: пн–пт 09:00–18:00",
+        "      now: Часы: пн–пт 09:00–19:00",
+        "Каналы приёма обращений\n  - ICQ (мессенджер)",
+        "Стоимость и учёт времени\n  ~ Ответ Заказчику\n      was: 1 800 ₽ в час; учитывается не менее 30 минут\n      now: 2 000 ₽ в час",
+        "3 changes for customers.",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    let same = reglament(&["regulation", "diff", old, old]);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(stdout(&same).contains("No changes for customers"));
+    let broken = dir.join("broken.toml");
+    std::fs::write(&broken, "[regulation]\n").unwrap();
+    let o = reglament(&["regulation", "diff", old, broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("broken.toml:1:1"), "{}", stderr(&o));
+}

@@ -1093,3 +1093,143 @@ pub fn html_body(reg: &Regulation) -> String {
     }
     body
 }
+
+/// One thing a customer reads that differs between two regulations: a line of the document in
+/// a section («Время работы», «Сроки», «Каналы приёма обращений», «Стоимость и учёт времени»,
+/// …), as it was and as it is; `None` on one side when it was added or removed.
+///
+/// # Example
+///
+/// ```
+/// # use reglament_regulation::{Regulation, render};
+/// let old = Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\ntitle = \"Офис\"\nhours = { \"mon-fri\" = \"09:00-18:00\" }\n")?;
+/// let new = Regulation::parse("[regulation]\nname = \"R\"\n[schedules.office]\ntitle = \"Офис\"\nhours = { \"mon-fri\" = \"09:00-19:00\" }\n")?;
+/// let changes = render::diff(&old, &new);
+/// assert_eq!(changes.len(), 1);
+/// assert_eq!(changes[0].section, "Время работы");
+/// assert_eq!(changes[0].subject, "Офис");
+/// assert!(changes[0].new.as_deref().unwrap().contains("пн–пт 09:00–19:00"));
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The document's section.
+    pub section: String,
+    /// What the line is about: a schedule, a target, a channel, an activity.
+    pub subject: String,
+    /// The line before.
+    pub old: Option<String>,
+    /// The line after.
+    pub new: Option<String>,
+}
+
+/// The lines of a document by section and subject, in document order.
+fn facts(reg: &Regulation) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    let mut section = String::new();
+    let mut push = |section: &str, subject: String, value: String| {
+        let mut key = subject.clone();
+        let mut n = 1;
+        while out.iter().any(|(s, k, _)| s == section && *k == key) {
+            n += 1;
+            key = format!("{subject} ({n})");
+        }
+        out.push((section.to_string(), key, value));
+    };
+    for b in document(reg) {
+        match b {
+            Block::Heading(1, _) => {}
+            Block::Heading(_, t) => section = t,
+            Block::Para(t) => push(&section, t.clone(), t),
+            Block::List(items) => {
+                for i in items {
+                    match i.split_once(':') {
+                        Some((subject, rest)) if subject.chars().count() <= 100 => {
+                            push(
+                                &section,
+                                subject.trim().to_string(),
+                                rest.trim().to_string(),
+                            );
+                        }
+                        _ => push(&section, i.clone(), i),
+                    }
+                }
+            }
+            Block::Table(head, rows) => {
+                for r in rows {
+                    let Some((first, rest)) = r.split_first() else {
+                        continue;
+                    };
+                    let value = head
+                        .iter()
+                        .skip(1)
+                        .zip(rest)
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(h, v)| format!("{h}: {v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    push(&section, first.clone(), value);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What changed for customers between two regulations: every line of the published document
+/// that was added, removed or changed, by section — hours, channels, terms and prices among
+/// them, since the document states every enforced setting. Empty when a customer would read
+/// the same document.
+///
+/// # Example
+///
+/// ```
+/// # use reglament_regulation::{Regulation, render};
+/// let old = Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 2000\n")?;
+/// let new = Regulation::parse("[regulation]\nname = \"R\"\n[billing.activities.work]\ntitle = \"Работы\"\nrate = 2500\n")?;
+/// let c = &render::diff(&old, &new)[0];
+/// assert_eq!((c.section.as_str(), c.subject.as_str()), ("Стоимость и учёт времени", "Работы"));
+/// assert_eq!((c.old.as_deref(), c.new.as_deref()), (Some("2 000 ₽ в час"), Some("2 500 ₽ в час")));
+/// assert!(render::diff(&old, &old).is_empty());
+/// # Ok::<(), reglament_regulation::RegulationError>(())
+/// ```
+pub fn diff(old: &Regulation, new: &Regulation) -> Vec<Change> {
+    let (before, after) = (facts(old), facts(new));
+    let find = |list: &[(String, String, String)], s: &str, k: &str| {
+        list.iter()
+            .find(|(ls, lk, _)| ls == s && lk == k)
+            .map(|(_, _, v)| v.clone())
+    };
+    let mut out = Vec::new();
+    for (s, k, v) in &after {
+        match find(&before, s, k) {
+            Some(was) if was == *v => {}
+            was => out.push(Change {
+                section: s.clone(),
+                subject: k.clone(),
+                old: was,
+                new: Some(v.clone()),
+            }),
+        }
+    }
+    for (s, k, v) in &before {
+        if find(&after, s, k).is_none() {
+            out.push(Change {
+                section: s.clone(),
+                subject: k.clone(),
+                old: Some(v.clone()),
+                new: None,
+            });
+        }
+    }
+    // By section in the order the new document has them, then sections it no longer has.
+    let mut sections: Vec<&str> = Vec::new();
+    for (s, _, _) in after.iter().chain(&before) {
+        if !sections.contains(&s.as_str()) {
+            sections.push(s);
+        }
+    }
+    let order = |c: &Change| sections.iter().position(|s| *s == c.section);
+    out.sort_by_key(order);
+    out
+}

@@ -456,9 +456,14 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
     reglament_store::raw_execute(&s, "DROP TABLE inbound_copies")
         .await
         .unwrap();
-    reglament_store::raw_execute(&s, "ALTER TABLE organizations DROP COLUMN own_tickets_only")
+    for column in ["own_tickets_only", "contract_rate"] {
+        reglament_store::raw_execute(
+            &s,
+            &format!("ALTER TABLE organizations DROP COLUMN {column}"),
+        )
         .await
         .unwrap();
+    }
     reglament_store::raw_execute(&s, "DROP TABLE inbound")
         .await
         .unwrap();
