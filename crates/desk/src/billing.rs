@@ -127,7 +127,7 @@ pub struct Statement {
 
 impl Desk {
     /// The first day of a `YYYY-MM` month and its bounds in the regulation's time zone.
-    fn month(&self, month: &str) -> Result<(Date, Timestamp, Timestamp)> {
+    pub(crate) fn month(&self, month: &str) -> Result<(Date, Timestamp, Timestamp)> {
         let bad = || DeskError::field("month", Text::new("billing-bad-month").arg("value", month));
         let first: Date = format!("{month}-01").parse().map_err(|_| bad())?;
         let next = first

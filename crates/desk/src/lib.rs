@@ -42,6 +42,7 @@ mod mail_templates;
 mod outgoing;
 pub mod permissions;
 mod queue;
+mod reports;
 mod reset;
 mod text;
 mod view;
@@ -68,6 +69,7 @@ pub use mail_templates::{MAIL_KINDS, MailTemplates, Written};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
+pub use reports::{BreachView, ComplianceReport, ComplianceRow, ReportQuery};
 pub use text::{Lang, Text, duration_text, field_title, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 pub use workspace::{

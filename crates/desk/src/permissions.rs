@@ -82,11 +82,13 @@ pub enum Action {
     ReadStatement,
     /// Read the effective regulation.
     ReadRegulation,
+    /// Read reports: SLA compliance and the like.
+    ReadReports,
 }
 
 impl Action {
     /// Every action, for tables and tests.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::ListTickets,
         Action::ReadTicket,
         Action::FileTicket,
@@ -118,6 +120,7 @@ impl Action {
         Action::ReadTimeEntries,
         Action::ReadStatement,
         Action::ReadRegulation,
+        Action::ReadReports,
     ];
 }
 
@@ -142,7 +145,7 @@ fn rule(a: Action) -> Rule {
         | ReadOrganizations | ReadContacts | ReadStatement | ReadRegulation => Rule::Everyone,
         Confirm | Object | Rate => Rule::Customers,
         Note | ChangeStatus | Assign | HandOver | LogTime | Reopen | Link | Split | ReadAgents
-        | ReadTimeEntries | HandleMail => Rule::Staff(ALL_STAFF),
+        | ReadTimeEntries | HandleMail | ReadReports => Rule::Staff(ALL_STAFF),
         ChangePriority | ChangeLevel | Extend | Merge | ManageOrganizations | ManageContacts => {
             Rule::Staff(SUPERVISORS)
         }

@@ -20,6 +20,7 @@ pub mod delivery;
 pub mod directory;
 pub mod jobs;
 pub mod mail;
+pub mod reports;
 pub mod tickets;
 
 use std::path::Path;

@@ -88,7 +88,7 @@ on_both_backends!(
 );
 
 /// How many migrations the store embeds.
-const MIGRATIONS: i64 = 11;
+const MIGRATIONS: i64 = 12;
 
 const REG: &str = r#"
 [regulation]

@@ -341,3 +341,16 @@ mail-out-password_reset = Hello,
 mail-out-password_reset-link = Set a new password (the link works for an hour, once)
 mail-out-password_reset-ignore = If it was not you, do nothing: the password stays as it is.
 mail-out-password_reset-subject = Password reset
+report-period = Give a period: a month (month=YYYY-MM) or a first and last day (from and to, YYYY-MM-DD).
+report-period-order = The period's last day is before its first.
+report-period-long = A report covers at most { $days } days.
+report-group = `{ $value }` is not a grouping; use target, month, organization, priority, level, line, category or agent.
+report-unknown = `{ $value }` is not in the regulation; it has: { $expected }.
+report-col-target = Target
+report-col-group = Group
+report-col-total = Total
+report-col-met = Met
+report-col-breached = Breached
+report-col-running = Running
+report-col-cancelled = Stopped, not counted
+report-col-met-percent = Met, %

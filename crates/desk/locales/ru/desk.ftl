@@ -345,3 +345,16 @@ mail-out-password_reset = Здравствуйте!
 mail-out-password_reset-link = Задать новый пароль (ссылка действует час и только один раз)
 mail-out-password_reset-ignore = Если вы не просили, ничего не делайте: пароль останется прежним.
 mail-out-password_reset-subject = Смена пароля
+report-period = Укажите период: месяц (month=ГГГГ-ММ) или первый и последний день (from и to, ГГГГ-ММ-ДД).
+report-period-order = Последний день периода раньше первого.
+report-period-long = Период отчёта — не больше { $days } дней.
+report-group = `{ $value }` — не группировка отчёта; можно: target, month, organization, priority, level, line, category, agent.
+report-unknown = `{ $value }` нет в регламенте; есть: { $expected }.
+report-col-target = Цель
+report-col-group = Группа
+report-col-total = Всего
+report-col-met = Выполнено в срок
+report-col-breached = Просрочено
+report-col-running = В работе
+report-col-cancelled = Остановлено без оценки
+report-col-met-percent = Доля в срок, %

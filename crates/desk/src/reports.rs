@@ -1,0 +1,426 @@
+//! Reports for managers: the share of each SLA target met, breached, still running and
+//! stopped, for a period in the regulation's time zone, grouped by month, organization,
+//! priority, level, line, category or agent, with the breaches linked to their tickets.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use reglament_domain::{AgentId, OrgId, Principal};
+use reglament_store::reports::{ComplianceCount, Grouping, ReportFilter};
+use serde::{Deserialize, Serialize};
+
+use crate::permissions::{self, Action};
+use crate::view::instant;
+use crate::{Desk, DeskError, Lang, Result, Text};
+
+/// The longest period a report covers: two years.
+const MAX_DAYS: i32 = 731;
+
+/// How many breaches a report lists.
+const MAX_BREACHES: i64 = 500;
+
+/// What a report is asked for. The period is a `month` (`YYYY-MM`), or `from` and `to`
+/// (`YYYY-MM-DD`, both days included), or the current month.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// `YYYY-MM`.
+    pub month: Option<String>,
+    /// The first day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// The last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
+    /// `target` (the default), `month`, `organization`, `priority`, `level`, `line`,
+    /// `category` or `agent`.
+    pub group_by: Option<String>,
+    /// Only this organization's tickets.
+    pub organization_id: Option<i64>,
+    /// Only this priority.
+    pub priority: Option<String>,
+    /// Only this level.
+    pub level: Option<String>,
+    /// Only tickets on this line.
+    pub line: Option<String>,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Only tickets assigned to this agent.
+    pub agent_id: Option<i64>,
+}
+
+/// One target in one group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComplianceRow {
+    /// The target's id.
+    pub target: String,
+    /// Its title.
+    pub target_title: String,
+    /// The group's value: a month, an id; `None` for tickets without one, or when not grouped.
+    pub group: Option<String>,
+    /// The group's title: an organization's name, a priority's title.
+    pub group_title: Option<String>,
+    /// Clocks that started in the period.
+    pub total: i64,
+    /// Stopped in time.
+    pub met: i64,
+    /// Past due.
+    pub breached: i64,
+    /// Still counting, not yet due.
+    pub running: i64,
+    /// Stopped by a rejection or merge: neither met nor breached.
+    pub cancelled: i64,
+    /// Met as a share of met and breached, in percent to one decimal; `None` before any is
+    /// decided.
+    pub met_percent: Option<f64>,
+}
+
+/// A breached clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BreachView {
+    /// The ticket.
+    pub ticket_id: i64,
+    /// Its number.
+    pub ticket_number: Option<String>,
+    /// The target's id.
+    pub target: String,
+    /// Its title.
+    pub target_title: String,
+    /// When the clock started.
+    pub started_at: String,
+    /// Its deadline.
+    pub due: Option<String>,
+    /// When it stopped; `None` while it still runs.
+    pub stopped_at: Option<String>,
+    /// The ticket's page, where the deadline's explanation is.
+    pub url: String,
+}
+
+/// The SLA compliance report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComplianceReport {
+    /// The first day.
+    pub from: String,
+    /// The last day.
+    pub to: String,
+    /// The time zone days are taken in.
+    pub time_zone: String,
+    /// What rows are grouped by.
+    pub group_by: String,
+    /// One row per target and group.
+    pub rows: Vec<ComplianceRow>,
+    /// The breaches, earliest deadline first, at most 500.
+    pub breaches: Vec<BreachView>,
+}
+
+/// How a report's rows are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum By {
+    Month,
+    Store(Grouping),
+}
+
+fn grouping(name: &str) -> Option<By> {
+    Some(match name {
+        "target" => By::Store(Grouping::Target),
+        "month" => By::Month,
+        "organization" => By::Store(Grouping::Organization),
+        "priority" => By::Store(Grouping::Priority),
+        "level" => By::Store(Grouping::Level),
+        "line" => By::Store(Grouping::Line),
+        "category" => By::Store(Grouping::Category),
+        "agent" => By::Store(Grouping::Agent),
+        _ => return None,
+    })
+}
+
+fn percent(met: i64, breached: i64) -> Option<f64> {
+    let decided = met + breached;
+    (decided > 0).then(|| (met as f64 * 1000.0 / decided as f64).round() / 10.0)
+}
+
+impl Desk {
+    /// The first and last day of the period asked for.
+    fn period(&self, q: &ReportQuery) -> Result<(Date, Date)> {
+        let day = |field: &'static str, v: &str| {
+            v.parse::<Date>().map_err(|_| {
+                DeskError::field(field, Text::new("dir-bad-date").arg("value", v.to_string()))
+            })
+        };
+        let (first, last) = match (&q.month, &q.from, &q.to) {
+            (Some(m), None, None) => {
+                let (first, _, _) = self.month(m)?;
+                (first, first.last_of_month())
+            }
+            (None, Some(f), Some(t)) => (day("from", f)?, day("to", t)?),
+            (None, None, None) => {
+                let today = self.now().to_zoned(self.regulation.timezone.clone()).date();
+                (today.first_of_month(), today.last_of_month())
+            }
+            _ => return Err(DeskError::field("month", Text::new("report-period"))),
+        };
+        if last < first {
+            return Err(DeskError::field("to", Text::new("report-period-order")));
+        }
+        if first.until(last).map_or(true, |s| s.get_days() > MAX_DAYS) {
+            return Err(DeskError::field(
+                "to",
+                Text::new("report-period-long").num("days", MAX_DAYS as f64),
+            ));
+        }
+        Ok((first, last))
+    }
+
+    /// The instant a day starts in the regulation's time zone.
+    fn day_start(&self, d: Date) -> Result<Timestamp> {
+        d.to_zoned(self.regulation.timezone.clone())
+            .map(|z| z.timestamp())
+            .map_err(|_| DeskError::field("from", Text::new("report-period")))
+    }
+
+    /// The SLA compliance report: for each target, how many of the clocks that started in the
+    /// period were met, breached, are still running, or were cancelled by a rejection or a
+    /// merge, by group, with the breaches.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::Invalid`] for a bad period, group
+    /// or filter.
+    pub async fn compliance_report(
+        &self,
+        who: Principal,
+        q: &ReportQuery,
+        lang: Lang,
+    ) -> Result<ComplianceReport> {
+        permissions::check(who, Action::ReadReports)?;
+        let by_name = q.group_by.as_deref().unwrap_or("target");
+        let by = grouping(by_name).ok_or_else(|| {
+            DeskError::field(
+                "group_by",
+                Text::new("report-group").arg("value", by_name.to_string()),
+            )
+        })?;
+        let reg = &*self.regulation;
+        for (field, value, known) in [
+            (
+                "priority",
+                &q.priority,
+                reg.priorities
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "level",
+                &q.level,
+                reg.levels.iter().map(|l| l.id.as_str()).collect(),
+            ),
+            (
+                "line",
+                &q.line,
+                reg.lines.iter().map(|l| l.id.as_str()).collect(),
+            ),
+            (
+                "category",
+                &q.category,
+                reg.categories.iter().map(|c| c.id.as_str()).collect(),
+            ),
+        ] {
+            if let Some(v) = value
+                && !known.contains(&v.as_str())
+            {
+                return Err(DeskError::field(
+                    field,
+                    Text::new("report-unknown")
+                        .arg("value", v.clone())
+                        .arg("expected", known.join(", ")),
+                ));
+            }
+        }
+        let (first, last) = self.period(q)?;
+        let filter = ReportFilter {
+            organization: q.organization_id.map(OrgId),
+            priority: q.priority.clone(),
+            level: q.level.clone(),
+            line: q.line.clone(),
+            category: q.category.clone(),
+            agent: q.agent_id.map(AgentId),
+        };
+        let now = self.now();
+        let from = self.day_start(first)?;
+        let to = self.day_start(
+            last.tomorrow()
+                .map_err(|_| DeskError::field("to", Text::new("report-period")))?,
+        )?;
+        let mut counts: Vec<ComplianceCount> = Vec::new();
+        match by {
+            By::Store(g) => counts = self.store.compliance(from, to, now, &filter, g).await?,
+            By::Month => {
+                let mut month = first.first_of_month();
+                while month <= last {
+                    let start = self.day_start(month.max(first))?;
+                    let next = month
+                        .checked_add(1.month())
+                        .map_err(|_| DeskError::field("to", Text::new("report-period")))?;
+                    let end = if next > last {
+                        to
+                    } else {
+                        self.day_start(next)?
+                    };
+                    for mut c in self
+                        .store
+                        .compliance(start, end, now, &filter, Grouping::Target)
+                        .await?
+                    {
+                        c.group = Some(month.strftime("%Y-%m").to_string());
+                        counts.push(c);
+                    }
+                    month = next;
+                }
+            }
+        }
+        let titles = self.group_titles(by, &counts).await?;
+        let target_title = |id: &str| reg.target(id).map_or(id.to_string(), |t| t.title.clone());
+        // Targets in the regulation's order, then groups in their order.
+        let order = |id: &str| {
+            reg.targets
+                .iter()
+                .position(|t| t.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        counts.sort_by(|a, b| (order(&a.target), &a.group).cmp(&(order(&b.target), &b.group)));
+        let rows = counts
+            .into_iter()
+            .map(|c| ComplianceRow {
+                target_title: target_title(&c.target),
+                group_title: c.group.as_ref().and_then(|g| titles.get(g).cloned()),
+                met_percent: percent(c.met, c.breached),
+                target: c.target,
+                group: c.group,
+                total: c.total,
+                met: c.met,
+                breached: c.breached,
+                running: c.running,
+                cancelled: c.cancelled,
+            })
+            .collect();
+        let tz = &reg.timezone;
+        let breaches = self
+            .store
+            .breaches(from, to, now, &filter, MAX_BREACHES)
+            .await?
+            .into_iter()
+            .map(|b| BreachView {
+                ticket_id: b.ticket.0,
+                ticket_number: b.number,
+                target_title: target_title(&b.target),
+                target: b.target,
+                started_at: instant(b.started_at, tz),
+                due: b.due.map(|t| instant(t, tz)),
+                stopped_at: b.stopped_at.map(|t| instant(t, tz)),
+                url: format!("/tickets/{}", b.ticket.0),
+            })
+            .collect();
+        let _ = lang;
+        Ok(ComplianceReport {
+            from: first.to_string(),
+            to: last.to_string(),
+            time_zone: tz.iana_name().unwrap_or("UTC").to_string(),
+            group_by: by_name.to_string(),
+            rows,
+            breaches,
+        })
+    }
+
+    /// The titles of the groups a report shows: organizations' and agents' names, the
+    /// regulation's titles of priorities, levels, lines and categories.
+    async fn group_titles(
+        &self,
+        by: By,
+        counts: &[ComplianceCount],
+    ) -> Result<BTreeMap<String, String>> {
+        let reg = &*self.regulation;
+        let mut out = BTreeMap::new();
+        for g in counts.iter().filter_map(|c| c.group.clone()) {
+            if out.contains_key(&g) {
+                continue;
+            }
+            let title = match by {
+                By::Month => Some(g.clone()),
+                By::Store(Grouping::Organization) => match g.parse::<i64>() {
+                    Ok(id) => self
+                        .store
+                        .organization(OrgId(id))
+                        .await
+                        .ok()
+                        .map(|o| o.name),
+                    Err(_) => None,
+                },
+                By::Store(Grouping::Agent) => match g.parse::<i64>() {
+                    Ok(id) => self
+                        .store
+                        .agent(AgentId(id))
+                        .await
+                        .ok()
+                        .map(|a| a.full_name),
+                    Err(_) => None,
+                },
+                By::Store(Grouping::Priority) => reg.priority(&g).map(|p| p.title.clone()),
+                By::Store(Grouping::Level) => reg.level(&g).map(|l| l.title.clone()),
+                By::Store(Grouping::Line) => reg.line(&g).map(|l| l.title.clone()),
+                By::Store(Grouping::Category) => reg.category(&g).map(|c| c.title.clone()),
+                By::Store(Grouping::Target) => None,
+            };
+            if let Some(t) = title {
+                out.insert(g, t);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl ComplianceReport {
+    /// The rows as CSV with a header in the reader's language, for a spreadsheet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{ComplianceReport, Lang};
+    ///
+    /// let r = ComplianceReport { from: "2026-11-01".into(), to: "2026-11-30".into(), time_zone: "Europe/Moscow".into(), group_by: "target".into(), rows: vec![], breaches: vec![] };
+    /// assert!(r.csv(Lang::Ru).starts_with("Цель,Группа,"));
+    /// assert!(r.csv(Lang::En).starts_with("Target,Group,"));
+    /// ```
+    pub fn csv(&self, lang: Lang) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let head: Vec<String> = [
+            "report-col-target",
+            "report-col-group",
+            "report-col-total",
+            "report-col-met",
+            "report-col-breached",
+            "report-col-running",
+            "report-col-cancelled",
+            "report-col-met-percent",
+        ]
+        .iter()
+        .map(|k| Text::new(*k).render(lang))
+        .collect();
+        let _ = w.write_record(&head);
+        for r in &self.rows {
+            let _ = w.write_record([
+                r.target_title.clone(),
+                r.group_title
+                    .clone()
+                    .or_else(|| r.group.clone())
+                    .unwrap_or_default(),
+                r.total.to_string(),
+                r.met.to_string(),
+                r.breached.to_string(),
+                r.running.to_string(),
+                r.cancelled.to_string(),
+                r.met_percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
+            ]);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
