@@ -37,6 +37,7 @@ const TABLE: &[(Action, &str)] = &[
     (Action::ReadTimeEntries, "-YYY"),
     (Action::ReadStatement, "YYYY"),
     (Action::ReadRegulation, "YYYY"),
+    (Action::ReadReports, "-YYY"),
 ];
 
 #[test]

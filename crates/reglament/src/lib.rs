@@ -1,7 +1,8 @@
 //! The `reglament` binary: the command line that wires the pure crates together.
 //!
 //! - `deadline`: working-time deadlines from flags or a regulation's schedule;
-//! - `regulation check|render`: validate and publish a regulation file;
+//! - `regulation check|render|diff`: validate, publish and compare regulation files;
+//! - `report compliance`: the SLA compliance report from the database;
 //! - `calendar show|import`: inspect the built-in production calendar and import files.
 
 mod accounts_cmd;
@@ -13,6 +14,7 @@ mod http;
 mod imap;
 mod mail_cmd;
 mod regulation_cmd;
+mod report_cmd;
 mod serve_cmd;
 mod smtp;
 mod tls;
@@ -62,6 +64,9 @@ enum Command {
     Mail(mail_cmd::Command),
     /// Print a month's statement for a CSV of time entries under a regulation's billing rules.
     Bill(bill_cmd::Args),
+    /// Reports from the database: SLA compliance.
+    #[command(subcommand)]
+    Report(report_cmd::Command),
 }
 
 /// Runs the command line with the given arguments and returns the process exit code.
@@ -94,6 +99,7 @@ where
         Command::Token(c) => block_on(accounts_cmd::token(c, &mut out)),
         Command::Mail(c) => block_on(mail_cmd::run(c, &mut out)),
         Command::Bill(a) => bill_cmd::run(a, &mut out),
+        Command::Report(c) => block_on(report_cmd::run(c, &mut out)),
     };
     match result {
         Ok(code) => code,

@@ -1275,3 +1275,64 @@ fn regulation_diff_shows_what_changed_for_customers_and_exits_one_only_when_some
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("broken.toml:1:1"), "{}", stderr(&o));
 }
+
+#[test]
+fn report_compliance_writes_csv_or_json_from_the_database_and_names_a_bad_month() {
+    let dir = std::env::temp_dir().join(format!("reglament-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite:{}", dir.join("r.db").display());
+    let o = reglament(&["migrate", "--database-url", &url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = dir.join("c.csv");
+    let o = reglament(&[
+        "report",
+        "compliance",
+        "--month",
+        "2026-11",
+        "--database-url",
+        &url,
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            "Цель,Группа,Всего,Выполнено в срок,Просрочено,В работе,Остановлено без оценки,\"Доля в срок, %\""
+        )
+    );
+    let o = reglament(&[
+        "report",
+        "compliance",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-15",
+        "--format",
+        "json",
+        "--database-url",
+        &url,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (json["from"].as_str(), json["to"].as_str()),
+        (Some("2026-11-01"), Some("2026-11-15"))
+    );
+    assert_eq!(json["rows"], serde_json::json!([]));
+    let o = reglament(&[
+        "report",
+        "compliance",
+        "--month",
+        "2026-13",
+        "--database-url",
+        &url,
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("`2026-13` is not a month"),
+        "{}",
+        stderr(&o)
+    );
+}

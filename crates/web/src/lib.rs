@@ -9,6 +9,7 @@ mod directory;
 mod error;
 pub mod metrics;
 mod pages;
+mod reports;
 
 use std::sync::Arc;
 
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(directory::router())
         .merge(billing::router())
+        .merge(reports::router())
         .merge(pages::router())
         .route("/metrics", axum::routing::get(metrics::render))
         .fallback(not_found)

@@ -201,6 +201,7 @@ on_both_backends!(
     organizations_contacts_and_agents_follow_roles_and_visibility,
     logged_time_shows_in_time_entries_and_the_monthly_statement,
     the_ticket_list_filters_and_pages,
+    the_compliance_report_answers_staff_in_json_and_csv_and_refuses_customers,
 );
 
 async fn health_is_reported_without_signing_in(app: App) {
@@ -1756,4 +1757,77 @@ async fn a_customer_reply_to_a_rejected_ticket_opens_a_linked_follow_up(app: App
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+async fn the_compliance_report_answers_staff_in_json_and_csv_and_refuses_customers(app: App) {
+    let t = customer_ticket(&app, "Отчёт").await;
+    let month = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .strftime("%Y-%m")
+        .to_string();
+    let uri = format!("/api/v1/reports/compliance?month={month}&group_by=organization");
+    let (s, r) = call(&app, "GET", &uri, Auth::Bearer(&app.staff_token), None).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let rows = r["rows"].as_array().unwrap();
+    let resolution = rows
+        .iter()
+        .find(|row| {
+            row["target"] == "resolution"
+                && row["group"].as_str() == Some(t["organization_id"].to_string().as_str())
+        })
+        .unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(resolution["group_title"], "ООО «А»");
+    assert_eq!(resolution["total"], 1);
+    assert_eq!(resolution["running"], 1);
+    assert_eq!(resolution["met_percent"], Value::Null);
+    let (s, headers, body) = {
+        let req = authorize(Request::builder(), Auth::Bearer(&app.staff_token))
+            .method("GET")
+            .uri(format!(
+                "/api/v1/reports/compliance?month={month}&format=csv"
+            ))
+            .header("accept-language", "en")
+            .body(Body::empty())
+            .unwrap();
+        let resp = app.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    };
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"compliance-"),
+        "{headers:?}"
+    );
+    assert!(
+        body.starts_with("Target,Group,Total,Met,Breached,Running,"),
+        "{body}"
+    );
+    assert!(body.contains("Срок решения,,1,0,0,1,0,"), "{body}");
+    let (s, _) = call(&app, "GET", &uri, Auth::Cookie(&app.customer_a), None).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, body) = call(
+        &app,
+        "GET",
+        "/api/v1/reports/compliance?group_by=weather",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["details"]["group_by"].is_string(), "{body}");
+    let (s, body) = call(
+        &app,
+        "GET",
+        "/api/v1/reports/compliance?format=pdf",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
