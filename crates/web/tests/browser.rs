@@ -417,6 +417,12 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     c.goto(&format!("{base}/admin/agents")).await.unwrap();
     until_text(&c, "Анна Смирнова").await;
     accessible(&c, "admin agents").await;
+    // The compliance report counts the ticket just completed as met.
+    c.goto(&format!("{base}/reports")).await.unwrap();
+    let page = until_text(&c, "Соблюдение сроков").await;
+    assert!(page.contains("Просрочек нет."), "{page}");
+    screenshot(&c, db, "11-reports").await;
+    accessible(&c, "reports").await;
     no_console_errors(&c, "the agent's pages").await;
     sign_out(&c).await;
 

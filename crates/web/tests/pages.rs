@@ -1332,6 +1332,7 @@ async fn a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once(db: Db)
 }
 
 on_both_databases!(
+    the_report_page_shows_staff_each_target_s_counts_with_a_bar_and_a_csv_link,
     an_organization_set_to_own_tickets_only_shows_each_contact_their_own_and_the_owner_all,
     a_forgotten_password_is_reset_by_a_link_in_mail_that_works_once,
     staff_read_a_message_as_it_came_with_remote_images_blocked_until_asked_for,
@@ -1361,3 +1362,45 @@ on_both_databases!(
     a_refused_action_shows_the_reason_on_the_page_and_keeps_the_draft,
     the_public_regulation_page_needs_no_sign_in_and_speaks_english_on_request,
 );
+
+async fn the_report_page_shows_staff_each_target_s_counts_with_a_bar_and_a_csv_link(db: Db) {
+    let app = app(db).await;
+    let customer = app.as_customer(true, false).await;
+    filed(&customer, "Не работает выгрузка в 1С").await;
+    let agent = app.as_agent(Role::Agent, None).await;
+    let p = agent.page("/reports").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+    assert!(p.text.contains("<h1>Соблюдение сроков</h1>"), "{}", p.text);
+    assert!(p.text.contains("Срок решения"), "{}", p.text);
+    assert!(p.text.contains("<svg class=\"bar\""), "{}", p.text);
+    assert!(
+        p.text
+            .contains("role=\"img\" aria-label=\"Выполнено в срок: 0, Просрочено: 0, В работе: 1"),
+        "{}",
+        p.text
+    );
+    assert!(
+        p.text
+            .contains("href=\"/api/v1/reports/compliance?format=csv&#38;month="),
+        "{}",
+        p.text
+    );
+    assert!(p.text.contains("Просрочек нет."));
+    let grouped = agent
+        .page("/reports?month=2026-11&group_by=organization")
+        .await;
+    assert_eq!(grouped.status, StatusCode::OK);
+    assert!(
+        grouped
+            .text
+            .contains("option value=\"organization\" selected"),
+        "{}",
+        grouped.text
+    );
+    let bad = agent.page("/reports?month=2026-13").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("`2026-13`"), "{}", bad.text);
+    let away = customer.page("/reports").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.location(), Some("/portal"));
+}

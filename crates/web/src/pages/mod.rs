@@ -9,6 +9,7 @@ mod link;
 mod original;
 mod portal;
 mod queue;
+mod reports;
 mod reset;
 pub(crate) mod ticket;
 
@@ -107,6 +108,7 @@ pub fn router() -> Router<AppState> {
             "/admin/contacts/{id}/active",
             post(admin::set_contact_active),
         )
+        .route("/reports", get(reports::compliance))
         .route("/admin/mail", get(admin::mail))
         .route("/admin/mail/{id}/raw", get(admin::mail_raw))
         .route("/admin/mail/{id}/{action}", post(admin::mail_action))
@@ -226,6 +228,15 @@ impl Ui {
     /// A message in the reader's language.
     pub fn t(&self, id: &str) -> String {
         Text::new(id.to_string()).render(self.lang)
+    }
+
+    /// A share in percent to one decimal, with the language's decimal mark: `92,5` in Russian.
+    pub fn percent(&self, p: &f64) -> String {
+        let s = format!("{p:.1}");
+        match self.lang {
+            Lang::Ru => s.replace('.', ","),
+            Lang::En => s,
+        }
     }
 
     /// A message with one number, for plurals.
