@@ -456,6 +456,9 @@ async fn a_database_migrated_before_the_embedded_migrations_is_carried_over(s: S
     reglament_store::raw_execute(&s, "DROP TABLE inbound_copies")
         .await
         .unwrap();
+    reglament_store::raw_execute(&s, "DROP INDEX clocks_started")
+        .await
+        .unwrap();
     for column in ["own_tickets_only", "contract_rate"] {
         reglament_store::raw_execute(
             &s,
