@@ -69,7 +69,10 @@ pub use mail_templates::{MAIL_KINDS, MailTemplates, Written};
 pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
-pub use reports::{BreachView, ComplianceReport, ComplianceRow, ReportQuery};
+pub use reports::{
+    Bin, BreachView, ComplianceReport, ComplianceRow, DistributionReport, ReportQuery,
+    TargetDistribution,
+};
 pub use text::{Lang, Text, duration_text, field_title, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};
 pub use workspace::{

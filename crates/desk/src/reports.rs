@@ -112,6 +112,79 @@ pub struct ComplianceReport {
     pub breaches: Vec<BreachView>,
 }
 
+/// The bins of a distribution, as upper bounds in working minutes; the last is open.
+const BINS: [i64; 9] = [15, 30, 60, 120, 240, 480, 960, 1440, 2400];
+
+/// One bin of a distribution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bin {
+    /// The bin's upper bound in working minutes, included; `None` for the last, open bin.
+    pub up_to_minutes: Option<i64>,
+    /// How many clocks took that long.
+    pub count: i64,
+}
+
+/// How long one target's stopped clocks took, in working time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TargetDistribution {
+    /// The target's id.
+    pub target: String,
+    /// Its title.
+    pub target_title: String,
+    /// Clocks stopped (met or breached).
+    pub count: i64,
+    /// The median, in working minutes.
+    pub median_minutes: i64,
+    /// The 90th percentile (nearest rank), in working minutes.
+    pub p90_minutes: i64,
+    /// The histogram.
+    pub bins: Vec<Bin>,
+}
+
+/// Reaction and resolution times: each target's stopped clocks by the working time they took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DistributionReport {
+    /// The first day.
+    pub from: String,
+    /// The last day.
+    pub to: String,
+    /// The time zone days are taken in.
+    pub time_zone: String,
+    /// One entry per target with stopped clocks, in the regulation's order.
+    pub targets: Vec<TargetDistribution>,
+}
+
+/// The nearest-rank percentile of sorted values.
+fn rank(sorted: &[i64], p: f64) -> i64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let n = sorted.len();
+    let k = ((p * n as f64).ceil() as usize).clamp(1, n);
+    sorted[k - 1]
+}
+
+/// The distribution of sorted working seconds.
+fn distribution(seconds: &[i64]) -> (i64, i64, Vec<Bin>) {
+    let minutes: Vec<i64> = seconds.iter().map(|s| (s + 59) / 60).collect();
+    let mut bins: Vec<Bin> = BINS
+        .iter()
+        .map(|b| Bin {
+            up_to_minutes: Some(*b),
+            count: 0,
+        })
+        .chain(std::iter::once(Bin {
+            up_to_minutes: None,
+            count: 0,
+        }))
+        .collect();
+    for m in &minutes {
+        let i = BINS.iter().position(|b| m <= b).unwrap_or(BINS.len());
+        bins[i].count += 1;
+    }
+    (rank(&minutes, 0.5), rank(&minutes, 0.9), bins)
+}
+
 /// How a report's rows are grouped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum By {
@@ -177,28 +250,8 @@ impl Desk {
             .map_err(|_| DeskError::field("from", Text::new("report-period")))
     }
 
-    /// The SLA compliance report: for each target, how many of the clocks that started in the
-    /// period were met, breached, are still running, or were cancelled by a rejection or a
-    /// merge, by group, with the breaches.
-    ///
-    /// # Errors
-    ///
-    /// [`DeskError::Forbidden`] for customers; [`DeskError::Invalid`] for a bad period, group
-    /// or filter.
-    pub async fn compliance_report(
-        &self,
-        who: Principal,
-        q: &ReportQuery,
-        lang: Lang,
-    ) -> Result<ComplianceReport> {
-        permissions::check(who, Action::ReadReports)?;
-        let by_name = q.group_by.as_deref().unwrap_or("target");
-        let by = grouping(by_name).ok_or_else(|| {
-            DeskError::field(
-                "group_by",
-                Text::new("report-group").arg("value", by_name.to_string()),
-            )
-        })?;
+    /// The period and the filter of a report, each value checked against the regulation.
+    fn report_scope(&self, q: &ReportQuery) -> Result<(Date, Date, ReportFilter)> {
         let reg = &*self.regulation;
         for (field, value, known) in [
             (
@@ -245,6 +298,33 @@ impl Desk {
             category: q.category.clone(),
             agent: q.agent_id.map(AgentId),
         };
+        Ok((first, last, filter))
+    }
+
+    /// The SLA compliance report: for each target, how many of the clocks that started in the
+    /// period were met, breached, are still running, or were cancelled by a rejection or a
+    /// merge, by group, with the breaches.
+    ///
+    /// # Errors
+    ///
+    /// [`DeskError::Forbidden`] for customers; [`DeskError::Invalid`] for a bad period, group
+    /// or filter.
+    pub async fn compliance_report(
+        &self,
+        who: Principal,
+        q: &ReportQuery,
+        lang: Lang,
+    ) -> Result<ComplianceReport> {
+        permissions::check(who, Action::ReadReports)?;
+        let by_name = q.group_by.as_deref().unwrap_or("target");
+        let by = grouping(by_name).ok_or_else(|| {
+            DeskError::field(
+                "group_by",
+                Text::new("report-group").arg("value", by_name.to_string()),
+            )
+        })?;
+        let reg = &*self.regulation;
+        let (first, last, filter) = self.report_scope(q)?;
         let now = self.now();
         let from = self.day_start(first)?;
         let to = self.day_start(
@@ -328,6 +408,63 @@ impl Desk {
             group_by: by_name.to_string(),
             rows,
             breaches,
+        })
+    }
+
+    /// Reaction and resolution times: for each target, the working time its clocks took from
+    /// start to stop (pauses excluded), for the clocks that started in the period and stopped,
+    /// met or breached: the median, the 90th percentile and a histogram.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Desk::compliance_report`]; `group_by` is not used.
+    pub async fn distribution_report(
+        &self,
+        who: Principal,
+        q: &ReportQuery,
+    ) -> Result<DistributionReport> {
+        permissions::check(who, Action::ReadReports)?;
+        let (first, last, filter) = self.report_scope(q)?;
+        let from = self.day_start(first)?;
+        let to = self.day_start(
+            last.tomorrow()
+                .map_err(|_| DeskError::field("to", Text::new("report-period")))?,
+        )?;
+        let rows = self.store.stopped_durations(from, to, &filter).await?;
+        let reg = &*self.regulation;
+        let mut by_target: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for (target, secs) in rows {
+            by_target.entry(target).or_default().push(secs);
+        }
+        let order = |id: &str| {
+            reg.targets
+                .iter()
+                .position(|t| t.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        let mut targets: Vec<TargetDistribution> = by_target
+            .into_iter()
+            .map(|(target, mut secs)| {
+                secs.sort_unstable();
+                let (median_minutes, p90_minutes, bins) = distribution(&secs);
+                TargetDistribution {
+                    target_title: reg
+                        .target(&target)
+                        .map_or(target.clone(), |t| t.title.clone()),
+                    count: secs.len() as i64,
+                    target,
+                    median_minutes,
+                    p90_minutes,
+                    bins,
+                }
+            })
+            .collect();
+        targets.sort_by_key(|t| order(&t.target));
+        Ok(DistributionReport {
+            from: first.to_string(),
+            to: last.to_string(),
+            time_zone: reg.timezone.iana_name().unwrap_or("UTC").to_string(),
+            targets,
         })
     }
 
@@ -422,5 +559,109 @@ impl ComplianceReport {
             ]);
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+/// A bin's heading: `≤ 15 мин`, `≤ 2 ч`, `> 40 ч`.
+fn bin_label(b: &Bin, lang: Lang) -> String {
+    let (bound, open) = match b.up_to_minutes {
+        Some(m) => (m, false),
+        None => (*BINS.last().unwrap_or(&0), true),
+    };
+    let amount = if bound % 60 == 0 {
+        Text::new("report-hours").num("n", (bound / 60) as f64)
+    } else {
+        Text::new("report-minutes").num("n", bound as f64)
+    }
+    .render(lang);
+    if open {
+        format!("> {amount}")
+    } else {
+        format!("≤ {amount}")
+    }
+}
+
+impl DistributionReport {
+    /// One line per target: its count, median, 90th percentile and each bin, with a header
+    /// in the reader's language.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{DistributionReport, Lang};
+    ///
+    /// let r = DistributionReport { from: "2026-11-01".into(), to: "2026-11-30".into(), time_zone: "Europe/Moscow".into(), targets: vec![] };
+    /// assert!(r.csv(Lang::Ru).starts_with("Цель,Остановлено,Медиана (мин),90-й процентиль (мин),≤ 15 мин,"));
+    /// assert!(r.csv(Lang::En).trim_end().ends_with("> 40 h"));
+    /// ```
+    pub fn csv(&self, lang: Lang) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut head: Vec<String> = [
+            "report-col-target",
+            "report-col-stopped",
+            "report-col-median",
+            "report-col-p90",
+        ]
+        .iter()
+        .map(|k| Text::new(*k).render(lang))
+        .collect();
+        let (_, _, empty) = distribution(&[]);
+        head.extend(empty.iter().map(|b| bin_label(b, lang)));
+        let _ = w.write_record(&head);
+        for t in &self.targets {
+            let mut row = vec![
+                t.target_title.clone(),
+                t.count.to_string(),
+                t.median_minutes.to_string(),
+                t.p90_minutes.to_string(),
+            ];
+            row.extend(t.bins.iter().map(|b| b.count.to_string()));
+            let _ = w.write_record(&row);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl Bin {
+    /// The bin's heading in a language: `≤ 15 мин`, `> 40 ч`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{Bin, Lang};
+    ///
+    /// assert_eq!(Bin { up_to_minutes: Some(120), count: 0 }.label(Lang::Ru), "≤ 2 ч");
+    /// ```
+    pub fn label(&self, lang: Lang) -> String {
+        bin_label(self, lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank_and_minutes_round_up() {
+        let cases: &[(&[i64], i64, i64)] = &[
+            (&[], 0, 0),
+            (&[60], 1, 1),
+            (&[60, 120, 180, 240, 300, 360, 420, 480, 540, 600], 5, 9),
+            (&[1, 61], 1, 2),
+        ];
+        for (secs, median, p90) in cases {
+            let (m, p, bins) = distribution(secs);
+            assert_eq!((m, p), (*median, *p90), "{secs:?}");
+            assert_eq!(bins.iter().map(|b| b.count).sum::<i64>(), secs.len() as i64);
+        }
+    }
+
+    #[test]
+    fn a_time_falls_in_the_first_bin_that_holds_it_and_the_last_bin_is_open() {
+        let (_, _, bins) = distribution(&[15 * 60, 15 * 60 + 1, 10_000 * 60]);
+        assert_eq!((bins[0].up_to_minutes, bins[0].count), (Some(15), 1));
+        assert_eq!((bins[1].up_to_minutes, bins[1].count), (Some(30), 1));
+        let last = bins.last().unwrap();
+        assert_eq!((last.up_to_minutes, last.count), (None, 1));
     }
 }

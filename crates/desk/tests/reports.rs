@@ -204,6 +204,29 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
             ("resolution", Some("2026-11"), 4)
         ]
     );
+    // How long the stopped clocks took: the met resolution 2 working hours (10:00–12:00), the
+    // registrations none; the rejection, the late and the running ticket have not stopped.
+    let d = desk
+        .distribution_report(agent, &q)
+        .await
+        .expect("distribution");
+    let shape: Vec<(&str, i64, i64, i64)> = d
+        .targets
+        .iter()
+        .map(|t| (t.target.as_str(), t.count, t.median_minutes, t.p90_minutes))
+        .collect();
+    assert_eq!(
+        shape,
+        [("registration", 4, 0, 0), ("resolution", 1, 120, 120)]
+    );
+    let bins: Vec<(Option<i64>, i64)> = d.targets[1]
+        .bins
+        .iter()
+        .filter(|b| b.count > 0)
+        .map(|b| (b.up_to_minutes, b.count))
+        .collect();
+    assert_eq!(bins, [(Some(120), 1)]);
+    assert_eq!(d.targets[0].bins[0].count, 4);
     // CSV with a Russian header, one line per row.
     let csv = desk
         .compliance_report(agent, &q, Lang::Ru)

@@ -1,4 +1,4 @@
-//! `reglament report compliance`: the SLA compliance report from the database, as CSV or
+//! `reglament report compliance|distribution`: the SLA reports from the database, as CSV or
 //! JSON, for scripts and a monthly mail.
 
 use std::io::Write;
@@ -14,6 +14,9 @@ pub enum Command {
     /// Each SLA target's clocks that started in the period: met, breached, running and
     /// cancelled (rejections and merges, counted as neither), with the share met.
     Compliance(ComplianceArgs),
+    /// Reaction and resolution times in working time: each target's stopped clocks, with the
+    /// median, the 90th percentile and a histogram. `--group-by` is not used.
+    Distribution(ComplianceArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -66,7 +69,10 @@ pub struct ComplianceArgs {
 }
 
 pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
-    let Command::Compliance(a) = c;
+    let (a, distribution) = match c {
+        Command::Compliance(a) => (a, false),
+        Command::Distribution(a) => (a, true),
+    };
     let desk = a.db.desk_under(a.regulation.as_deref()).await?;
     let lang = if a.lang == "en" { Lang::En } else { Lang::Ru };
     let q = ReportQuery {
@@ -81,14 +87,28 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         category: a.category,
         agent_id: a.agent,
     };
-    let report = desk
-        .compliance_report(OPERATOR, &q, lang)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", e.render(Lang::En)))?;
-    let text = if a.format == "json" {
-        serde_json::to_string_pretty(&report)? + "\n"
+    let refused = |e: reglament_desk::DeskError| anyhow::anyhow!("{}", e.render(Lang::En));
+    let json = a.format == "json";
+    let text = if distribution {
+        let r = desk
+            .distribution_report(OPERATOR, &q)
+            .await
+            .map_err(refused)?;
+        if json {
+            serde_json::to_string_pretty(&r)? + "\n"
+        } else {
+            r.csv(lang)
+        }
     } else {
-        report.csv(lang)
+        let r = desk
+            .compliance_report(OPERATOR, &q, lang)
+            .await
+            .map_err(refused)?;
+        if json {
+            serde_json::to_string_pretty(&r)? + "\n"
+        } else {
+            r.csv(lang)
+        }
     };
     match a.output {
         Some(path) => {

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use crate::{ApiQuery, AppError, AppState, Caller};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/reports/compliance", get(compliance))
+    Router::new()
+        .route("/api/v1/reports/compliance", get(compliance))
+        .route("/api/v1/reports/distribution", get(distribution))
 }
 
 #[derive(Deserialize)]
@@ -31,14 +33,9 @@ struct ComplianceQuery {
     format: Option<String>,
 }
 
-/// SLA compliance: JSON, or CSV to download with a header in the `Accept-Language`.
-async fn compliance(
-    State(s): State<AppState>,
-    Caller(p): Caller,
-    headers: HeaderMap,
-    ApiQuery(q): ApiQuery<ComplianceQuery>,
-) -> Result<Response, AppError> {
-    let csv = match q.format.as_deref() {
+/// Whether the answer is CSV, and in which language, from `format` and `Accept-Language`.
+fn wants(format: Option<&str>, headers: &HeaderMap) -> Result<(bool, Lang), AppError> {
+    let csv = match format {
         None | Some("json") => false,
         Some("csv") => true,
         Some(other) => {
@@ -52,23 +49,32 @@ async fn compliance(
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
-    let query = ReportQuery {
-        month: q.month,
-        from: q.from,
-        to: q.to,
-        group_by: q.group_by,
-        organization_id: q.organization_id,
-        priority: q.priority,
-        level: q.level,
-        line: q.line,
-        category: q.category,
-        agent_id: q.agent_id,
-    };
-    let report = s.desk.compliance_report(p, &query, lang).await?;
-    if !csv {
-        return Ok(Json(report).into_response());
+    Ok((csv, lang))
+}
+
+impl ComplianceQuery {
+    fn report(self) -> (ReportQuery, Option<String>) {
+        (
+            ReportQuery {
+                month: self.month,
+                from: self.from,
+                to: self.to,
+                group_by: self.group_by,
+                organization_id: self.organization_id,
+                priority: self.priority,
+                level: self.level,
+                line: self.line,
+                category: self.category,
+                agent_id: self.agent_id,
+            },
+            self.format,
+        )
     }
-    let name = format!("compliance-{}-{}.csv", report.from, report.to);
+}
+
+/// A CSV download named after the report and its period.
+fn download(name: &str, from: &str, to: &str, text: String) -> Result<Response, AppError> {
+    let file = format!("{name}-{from}-{to}.csv");
     Ok((
         [
             (
@@ -77,11 +83,43 @@ async fn compliance(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
                     .map_err(|e| AppError::Internal(e.to_string()))?,
             ),
         ],
-        report.csv(lang),
+        text,
     )
         .into_response())
+}
+
+/// SLA compliance: JSON, or CSV to download with a header in the `Accept-Language`.
+async fn compliance(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ComplianceQuery>,
+) -> Result<Response, AppError> {
+    let (query, format) = q.report();
+    let (csv, lang) = wants(format.as_deref(), &headers)?;
+    let report = s.desk.compliance_report(p, &query, lang).await?;
+    if !csv {
+        return Ok(Json(report).into_response());
+    }
+    download("compliance", &report.from, &report.to, report.csv(lang))
+}
+
+/// Reaction and resolution times: the median, the 90th percentile and a histogram per target.
+async fn distribution(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ComplianceQuery>,
+) -> Result<Response, AppError> {
+    let (query, format) = q.report();
+    let (csv, lang) = wants(format.as_deref(), &headers)?;
+    let report = s.desk.distribution_report(p, &query).await?;
+    if !csv {
+        return Ok(Json(report).into_response());
+    }
+    download("distribution", &report.from, &report.to, report.csv(lang))
 }

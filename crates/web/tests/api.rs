@@ -1821,6 +1821,34 @@ async fn the_compliance_report_answers_staff_in_json_and_csv_and_refuses_custome
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["details"]["group_by"].is_string(), "{body}");
+    let (s, d) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/reports/distribution?month={month}"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    // The registration stopped at once; nothing else has stopped yet.
+    let targets: Vec<&str> = d["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["registration"], "{d}");
+    assert_eq!(d["targets"][0]["median_minutes"], 0);
+    assert_eq!(d["targets"][0]["bins"][0]["up_to_minutes"], 15);
+    let (s, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/reports/distribution?month={month}"),
+        Auth::Cookie(&app.customer_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, body) = call(
         &app,
         "GET",

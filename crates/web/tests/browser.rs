@@ -422,6 +422,13 @@ async fn a_ticket_goes_from_filing_to_closing_in_a_real_browser(db: Db) {
     let page = until_text(&c, "Соблюдение сроков").await;
     assert!(page.contains("Просрочек нет."), "{page}");
     screenshot(&c, db, "11-reports").await;
+    c.execute(
+        "document.querySelector('.histograms').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .expect("scrolls to the times");
+    screenshot(&c, db, "12-reports-times").await;
     accessible(&c, "reports").await;
     no_console_errors(&c, "the agent's pages").await;
     sign_out(&c).await;

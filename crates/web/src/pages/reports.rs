@@ -21,6 +21,26 @@ pub struct ReportParams {
     line: Option<String>,
 }
 
+/// One column of a histogram, in a 100 × 40 box.
+pub struct Column {
+    pub x: f64,
+    pub y: f64,
+    pub height: f64,
+    pub label: String,
+    pub count: i64,
+}
+
+/// A target's times as a histogram.
+pub struct Histogram {
+    pub title: String,
+    pub count: i64,
+    pub median: String,
+    pub p90: String,
+    pub columns: Vec<Column>,
+    /// What the chart shows, for a screen reader.
+    pub label: String,
+}
+
 /// A stacked bar of one row: met, breached, running and cancelled, as widths out of 100.
 pub struct Bar {
     pub met: f64,
@@ -59,6 +79,8 @@ struct ReportsPage {
     lines: Vec<Named>,
     report: Option<ComplianceReport>,
     bars: Vec<Bar>,
+    histograms: Vec<Histogram>,
+    distribution_csv: String,
     csv: String,
     error: Option<String>,
 }
@@ -114,6 +136,47 @@ pub async fn compliance(
         ),
         Err(e) => return PageError::from(e).page(lang),
     };
+    let histograms: Vec<Histogram> = match s.desk.distribution_report(who.principal, &q).await {
+        Ok(d) => d
+            .targets
+            .iter()
+            .map(|t| {
+                let most = t.bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
+                let width = 100.0 / t.bins.len().max(1) as f64;
+                let columns: Vec<Column> = t
+                    .bins
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        let height = (b.count as f64 * 36.0 / most * 10.0).round() / 10.0;
+                        Column {
+                            x: (i as f64 * width * 10.0).round() / 10.0 + 0.5,
+                            y: 40.0 - height,
+                            height,
+                            label: b.label(lang),
+                            count: b.count,
+                        }
+                    })
+                    .collect();
+                let minutes = |m: i64| {
+                    reglament_desk::duration_text(jiff::SignedDuration::from_mins(m), lang)
+                };
+                Histogram {
+                    title: t.target_title.clone(),
+                    count: t.count,
+                    median: minutes(t.median_minutes),
+                    p90: minutes(t.p90_minutes),
+                    label: columns
+                        .iter()
+                        .map(|c| format!("{}: {}", c.label, c.count))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    columns,
+                }
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     let bars = report
         .iter()
         .flat_map(|r| &r.rows)
@@ -153,6 +216,7 @@ pub async fn compliance(
             csv.push_str(&format!("&{k}={}", urlencode(v)));
         }
     }
+    let distribution_csv = csv.replacen("/compliance?", "/distribution?", 1);
     let refused = error.is_some();
     let mut page = render(&ReportsPage {
         chrome: Chrome::new(ui, &who, "reports", "/reports"),
@@ -170,6 +234,8 @@ pub async fn compliance(
         lines: reg.lines,
         report,
         bars,
+        histograms,
+        distribution_csv,
         csv,
         error,
     });
