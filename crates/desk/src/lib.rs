@@ -70,8 +70,8 @@ pub use outgoing::{OutgoingMail, Sender};
 pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
 pub use reports::{
-    Bin, BreachView, ComplianceReport, ComplianceRow, DistributionReport, ReportQuery,
-    TargetDistribution,
+    Bin, BreachView, ComplianceReport, ComplianceRow, CsatComment, CsatReport, CsatRow,
+    DistributionReport, ReportQuery, TargetDistribution,
 };
 pub use text::{Lang, Text, duration_text, field_title, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};

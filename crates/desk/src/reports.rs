@@ -185,6 +185,94 @@ fn distribution(seconds: &[i64]) -> (i64, i64, Vec<Bin>) {
     (rank(&minutes, 0.5), rank(&minutes, 0.9), bins)
 }
 
+/// The ratings of one group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CsatRow {
+    /// The group's value: a month, an id; `None` for all ratings, or tickets without one.
+    pub group: Option<String>,
+    /// The group's title.
+    pub group_title: Option<String>,
+    /// How many ratings.
+    pub count: i64,
+    /// Their average, to two decimals; `None` without ratings.
+    pub average: Option<f64>,
+    /// How many of 1, 2, 3, 4 and 5 stars.
+    pub stars: [i64; 5],
+}
+
+/// A rating with a comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CsatComment {
+    /// The ticket.
+    pub ticket_id: i64,
+    /// Its number.
+    pub ticket_number: Option<String>,
+    /// 1 to 5.
+    pub stars: u8,
+    /// What the customer wrote.
+    pub comment: String,
+    /// When.
+    pub at: String,
+    /// The ticket's page.
+    pub url: String,
+}
+
+/// Customer satisfaction: the ratings given in the period, by group, and their comments.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CsatReport {
+    /// The first day.
+    pub from: String,
+    /// The last day.
+    pub to: String,
+    /// The time zone days are taken in.
+    pub time_zone: String,
+    /// What rows are grouped by: `all`, `month`, or a ticket attribute.
+    pub group_by: String,
+    /// One row per group.
+    pub rows: Vec<CsatRow>,
+    /// The ratings with a comment, newest first, at most 500.
+    pub comments: Vec<CsatComment>,
+}
+
+impl CsatReport {
+    /// The rows as CSV with a header in the reader's language.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use reglament_desk::{CsatReport, Lang};
+    ///
+    /// let r = CsatReport { from: "2026-11-01".into(), to: "2026-11-30".into(), time_zone: "Europe/Moscow".into(), group_by: "all".into(), rows: vec![], comments: vec![] };
+    /// assert_eq!(r.csv(Lang::Ru).trim_end(), "Группа,Оценок,Средняя,1,2,3,4,5");
+    /// ```
+    pub fn csv(&self, lang: Lang) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut head: Vec<String> = [
+            "report-col-group",
+            "report-col-ratings",
+            "report-col-average",
+        ]
+        .iter()
+        .map(|k| Text::new(*k).render(lang))
+        .collect();
+        head.extend((1..=5).map(|n: i32| n.to_string()));
+        let _ = w.write_record(&head);
+        for r in &self.rows {
+            let mut row = vec![
+                r.group_title
+                    .clone()
+                    .or_else(|| r.group.clone())
+                    .unwrap_or_default(),
+                r.count.to_string(),
+                r.average.map(|a| format!("{a:.2}")).unwrap_or_default(),
+            ];
+            row.extend(r.stars.iter().map(|n| n.to_string()));
+            let _ = w.write_record(&row);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 /// How a report's rows are grouped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum By {
@@ -465,6 +553,104 @@ impl Desk {
             to: last.to_string(),
             time_zone: reg.timezone.iana_name().unwrap_or("UTC").to_string(),
             targets,
+        })
+    }
+
+    /// Customer satisfaction: the ratings given in the period, grouped by `month` or a
+    /// ticket's attribute (`group_by` = `target` or none gives one row for all), with their
+    /// average and the count of each star, and the comments, newest first.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Desk::compliance_report`].
+    pub async fn csat_report(&self, who: Principal, q: &ReportQuery) -> Result<CsatReport> {
+        permissions::check(who, Action::ReadReports)?;
+        let by_name = q.group_by.as_deref().unwrap_or("target");
+        let by = grouping(by_name).ok_or_else(|| {
+            DeskError::field(
+                "group_by",
+                Text::new("report-group").arg("value", by_name.to_string()),
+            )
+        })?;
+        let (first, last, filter) = self.report_scope(q)?;
+        let from = self.day_start(first)?;
+        let to = self.day_start(
+            last.tomorrow()
+                .map_err(|_| DeskError::field("to", Text::new("report-period")))?,
+        )?;
+        let ratings = self.store.ratings(from, to, &filter).await?;
+        let tz = &self.regulation.timezone;
+        let key = |r: &reglament_store::reports::Rated| -> Option<String> {
+            match by {
+                By::Month => Some(tz.to_datetime(r.at).strftime("%Y-%m").to_string()),
+                By::Store(Grouping::Target) => None,
+                By::Store(Grouping::Organization) => r.organization.map(|o| o.0.to_string()),
+                By::Store(Grouping::Agent) => r.agent.map(|a| a.0.to_string()),
+                By::Store(Grouping::Priority) => r.priority.clone(),
+                By::Store(Grouping::Level) => r.level.clone(),
+                By::Store(Grouping::Line) => r.line.clone(),
+                By::Store(Grouping::Category) => r.category.clone(),
+            }
+        };
+        let mut groups: BTreeMap<Option<String>, [i64; 5]> = BTreeMap::new();
+        for r in &ratings {
+            let stars = groups.entry(key(r)).or_default();
+            stars[usize::from(r.stars.clamp(1, 5)) - 1] += 1;
+        }
+        let counts: Vec<ComplianceCount> = groups
+            .keys()
+            .map(|g| ComplianceCount {
+                group: g.clone(),
+                ..ComplianceCount::default()
+            })
+            .collect();
+        let titles = self.group_titles(by, &counts).await?;
+        let rows = groups
+            .into_iter()
+            .map(|(group, stars)| {
+                let count: i64 = stars.iter().sum();
+                let sum: i64 = stars
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (i as i64 + 1) * n)
+                    .sum();
+                CsatRow {
+                    group_title: group.as_ref().and_then(|g| titles.get(g).cloned()),
+                    group,
+                    count,
+                    average: (count > 0)
+                        .then(|| (sum as f64 * 100.0 / count as f64).round() / 100.0),
+                    stars,
+                }
+            })
+            .collect();
+        let comments = ratings
+            .iter()
+            .rev()
+            .filter_map(|r| {
+                let c = r.comment.as_deref()?.trim();
+                (!c.is_empty()).then(|| CsatComment {
+                    ticket_id: r.ticket.0,
+                    ticket_number: r.number.clone(),
+                    stars: r.stars,
+                    comment: c.to_string(),
+                    at: instant(r.at, tz),
+                    url: format!("/tickets/{}", r.ticket.0),
+                })
+            })
+            .take(MAX_BREACHES as usize)
+            .collect();
+        Ok(CsatReport {
+            from: first.to_string(),
+            to: last.to_string(),
+            time_zone: tz.iana_name().unwrap_or("UTC").to_string(),
+            group_by: if by == By::Store(Grouping::Target) {
+                "all".into()
+            } else {
+                by_name.to_string()
+            },
+            rows,
+            comments,
         })
     }
 

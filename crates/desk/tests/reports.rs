@@ -65,6 +65,25 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
     .await;
     act(
         &app,
+        "2026-11-23T13:00:00+03:00",
+        a,
+        met,
+        DeskCommand::Confirm,
+    )
+    .await;
+    act(
+        &app,
+        "2026-11-23T13:05:00+03:00",
+        a,
+        met,
+        DeskCommand::Rate {
+            stars: 4,
+            comment: Some("Спасибо, быстро".into()),
+        },
+    )
+    .await;
+    act(
+        &app,
         "2026-11-23T11:00:00+03:00",
         agent,
         rejected,
@@ -227,6 +246,32 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         .collect();
     assert_eq!(bins, [(Some(120), 1)]);
     assert_eq!(d.targets[0].bins[0].count, 4);
+    // The customer's rating: one of four stars, with its comment, under organization A.
+    let c = desk.csat_report(agent, &q).await.expect("csat");
+    assert_eq!(c.group_by, "all");
+    assert_eq!(c.rows.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c.rows[0].count, c.rows[0].average, c.rows[0].stars),
+        (1, Some(4.0), [0, 0, 0, 1, 0])
+    );
+    assert_eq!(c.comments.len(), 1);
+    assert_eq!(c.comments[0].comment, "Спасибо, быстро");
+    assert_eq!(c.comments[0].url, format!("/tickets/{}", met.0));
+    let by_org = desk
+        .csat_report(
+            agent,
+            &ReportQuery {
+                group_by: Some("organization".into()),
+                ..q.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        by_org.rows[0].group.as_deref(),
+        Some(org_a.to_string().as_str())
+    );
+    assert_eq!(c.csv(Lang::Ru).lines().nth(1), Some(",1,4.00,0,0,0,1,0"));
     // CSV with a Russian header, one line per row.
     let csv = desk
         .compliance_report(agent, &q, Lang::Ru)

@@ -1,4 +1,4 @@
-//! `reglament report compliance|distribution`: the SLA reports from the database, as CSV or
+//! `reglament report compliance|distribution|csat`: the SLA reports from the database, as CSV or
 //! JSON, for scripts and a monthly mail.
 
 use std::io::Write;
@@ -17,6 +17,9 @@ pub enum Command {
     /// Reaction and resolution times in working time: each target's stopped clocks, with the
     /// median, the 90th percentile and a histogram. `--group-by` is not used.
     Distribution(ComplianceArgs),
+    /// Customer satisfaction: the ratings given in the period by group (`--group-by month`
+    /// for the trend), their average and the count of each star.
+    Csat(ComplianceArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,9 +72,10 @@ pub struct ComplianceArgs {
 }
 
 pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
-    let (a, distribution) = match c {
-        Command::Compliance(a) => (a, false),
-        Command::Distribution(a) => (a, true),
+    let (a, kind) = match c {
+        Command::Compliance(a) => (a, "compliance"),
+        Command::Distribution(a) => (a, "distribution"),
+        Command::Csat(a) => (a, "csat"),
     };
     let desk = a.db.desk_under(a.regulation.as_deref()).await?;
     let lang = if a.lang == "en" { Lang::En } else { Lang::Ru };
@@ -89,25 +93,24 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
     };
     let refused = |e: reglament_desk::DeskError| anyhow::anyhow!("{}", e.render(Lang::En));
     let json = a.format == "json";
-    let text = if distribution {
-        let r = desk
-            .distribution_report(OPERATOR, &q)
-            .await
-            .map_err(refused)?;
-        if json {
-            serde_json::to_string_pretty(&r)? + "\n"
-        } else {
-            r.csv(lang)
+    let text = match kind {
+        "distribution" => {
+            let r = desk
+                .distribution_report(OPERATOR, &q)
+                .await
+                .map_err(refused)?;
+            written(json, &r, || r.csv(lang))?
         }
-    } else {
-        let r = desk
-            .compliance_report(OPERATOR, &q, lang)
-            .await
-            .map_err(refused)?;
-        if json {
-            serde_json::to_string_pretty(&r)? + "\n"
-        } else {
-            r.csv(lang)
+        "csat" => {
+            let r = desk.csat_report(OPERATOR, &q).await.map_err(refused)?;
+            written(json, &r, || r.csv(lang))?
+        }
+        _ => {
+            let r = desk
+                .compliance_report(OPERATOR, &q, lang)
+                .await
+                .map_err(refused)?;
+            written(json, &r, || r.csv(lang))?
         }
     };
     match a.output {
@@ -117,4 +120,13 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         None => out.write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A report as pretty JSON, or as its CSV.
+fn written<T: serde::Serialize>(json: bool, r: &T, csv: impl FnOnce() -> String) -> Result<String> {
+    Ok(if json {
+        serde_json::to_string_pretty(r)? + "\n"
+    } else {
+        csv()
+    })
 }

@@ -99,6 +99,51 @@ pub struct Breach {
     pub stopped_at: Option<Timestamp>,
 }
 
+/// A customer's rating of a ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rated {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// Its number.
+    pub number: Option<String>,
+    /// When the customer rated it.
+    pub at: Timestamp,
+    /// 1 to 5.
+    pub stars: u8,
+    /// The customer's comment.
+    pub comment: Option<String>,
+    /// The ticket's organization.
+    pub organization: Option<OrgId>,
+    /// Its assignee.
+    pub agent: Option<AgentId>,
+    /// Its priority.
+    pub priority: Option<String>,
+    /// Its level.
+    pub level: Option<String>,
+    /// Its line.
+    pub line: Option<String>,
+    /// Its category.
+    pub category: Option<String>,
+}
+
+/// A query with the time (`$1` already bound), the period (`$2`, `$3`) and the filter's values
+/// bound in order.
+fn bound<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    from: Timestamp,
+    to: Timestamp,
+    values: Vec<Value>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = q.bind(from.as_second()).bind(to.as_second());
+    for v in values {
+        q = match v {
+            Value::Int(i) => q.bind(i),
+            Value::Text(t) => q.bind(t),
+        };
+    }
+    q
+}
+
 /// The condition a clock is breached on at `now` (`$1`): stored so, or running past its due.
 const BREACHED: &str =
     "(c.state = 'breached' OR (c.state = 'running' AND c.due IS NOT NULL AND c.due < $1))";
@@ -172,17 +217,9 @@ impl Store {
              FROM clocks c JOIN tickets t ON t.id = c.ticket_id WHERE {cond} \
              GROUP BY {keys} ORDER BY {keys}"
         );
-        let mut q = sqlx::query(&sql)
-            .bind(now.as_second())
-            .bind(from.as_second())
-            .bind(to.as_second());
-        for v in values {
-            q = match v {
-                Value::Int(i) => q.bind(i),
-                Value::Text(t) => q.bind(t),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
+        let rows = bound(sqlx::query(&sql).bind(now.as_second()), from, to, values)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let total: i64 = r.try_get("total")?;
@@ -224,18 +261,10 @@ impl Store {
              ORDER BY c.due, c.ticket_id, c.target LIMIT {}",
             limit.clamp(1, 10_000)
         );
-        let mut q = sqlx::query(&sql)
-            .bind(now.as_second())
-            .bind(from.as_second())
-            .bind(to.as_second());
-        for v in values {
-            q = match v {
-                Value::Int(i) => q.bind(i),
-                Value::Text(t) => q.bind(t),
-            };
-        }
         let ts = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-        let rows = q.fetch_all(&self.pool).await?;
+        let rows = bound(sqlx::query(&sql).bind(now.as_second()), from, to, values)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(Breach {
@@ -271,20 +300,59 @@ impl Store {
              WHERE {cond} AND c.stopped_at IS NOT NULL AND c.state IN ('met', 'breached') AND c.elapsed_s >= $1 \
              ORDER BY c.target, c.elapsed_s"
         );
-        let mut q = sqlx::query(&sql)
-            .bind(0_i64)
-            .bind(from.as_second())
-            .bind(to.as_second());
-        for v in values {
-            q = match v {
-                Value::Int(i) => q.bind(i),
-                Value::Text(t) => q.bind(t),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
+        let rows = bound(sqlx::query(&sql).bind(0_i64), from, to, values)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("target")?, r.try_get("elapsed_s")?)))
             .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
             .map_err(Into::into)
+    }
+    /// The ratings customers gave in `[from, to)`, oldest first, with their tickets'
+    /// attributes, for the tickets the filter keeps.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn ratings(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        filter: &ReportFilter,
+    ) -> Result<Vec<Rated>> {
+        let (cond, values) = conditions(filter);
+        // The period is the rating's, not a clock's: `c` is the journal here.
+        let cond = cond.replace("c.started_at", "c.at");
+        let sql = format!(
+            "SELECT c.ticket_id, c.at, c.event, t.number, t.organization_id, t.assignee_id, t.priority, t.level, t.line, t.category \
+             FROM journal c JOIN tickets t ON t.id = c.ticket_id \
+             WHERE {cond} AND c.event LIKE '{{\"type\":\"rated\"%' AND c.seq >= $1 ORDER BY c.at, c.ticket_id"
+        );
+        let rows = bound(sqlx::query(&sql).bind(0_i64), from, to, values)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let event: String = r.try_get("event")?;
+            let Ok(reglament_domain::TicketEvent::Rated { rating, comment }) =
+                serde_json::from_str(&event)
+            else {
+                continue;
+            };
+            out.push(Rated {
+                ticket: TicketId(r.try_get("ticket_id")?),
+                number: r.try_get("number")?,
+                at: Timestamp::from_second(r.try_get("at")?).unwrap_or(Timestamp::UNIX_EPOCH),
+                stars: rating.stars(),
+                comment,
+                organization: r.try_get::<Option<i64>, _>("organization_id")?.map(OrgId),
+                agent: r.try_get::<Option<i64>, _>("assignee_id")?.map(AgentId),
+                priority: r.try_get("priority")?,
+                level: r.try_get("level")?,
+                line: r.try_get("line")?,
+                category: r.try_get("category")?,
+            });
+        }
+        Ok(out)
     }
 }

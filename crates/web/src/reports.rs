@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/reports/compliance", get(compliance))
         .route("/api/v1/reports/distribution", get(distribution))
+        .route("/api/v1/reports/csat", get(csat))
 }
 
 #[derive(Deserialize)]
@@ -122,4 +123,20 @@ async fn distribution(
         return Ok(Json(report).into_response());
     }
     download("distribution", &report.from, &report.to, report.csv(lang))
+}
+
+/// Customer satisfaction: the ratings by group, their average and the comments.
+async fn csat(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ComplianceQuery>,
+) -> Result<Response, AppError> {
+    let (query, format) = q.report();
+    let (csv, lang) = wants(format.as_deref(), &headers)?;
+    let report = s.desk.csat_report(p, &query).await?;
+    if !csv {
+        return Ok(Json(report).into_response());
+    }
+    download("csat", &report.from, &report.to, report.csv(lang))
 }

@@ -1366,7 +1366,7 @@ on_both_databases!(
 async fn the_report_page_shows_staff_each_target_s_counts_with_a_bar_and_a_csv_link(db: Db) {
     let app = app(db).await;
     let customer = app.as_customer(true, false).await;
-    filed(&customer, "Не работает выгрузка в 1С").await;
+    let id = filed(&customer, "Не работает выгрузка в 1С").await;
     let agent = app.as_agent(Role::Agent, None).await;
     let p = agent.page("/reports").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
@@ -1400,6 +1400,46 @@ async fn the_report_page_shows_staff_each_target_s_counts_with_a_bar_and_a_csv_l
     let bad = agent.page("/reports?month=2026-13").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("`2026-13`"), "{}", bad.text);
+    // A rating shows with its average and comment.
+    let (who, staff) = (customer.principal.unwrap(), agent.principal.unwrap());
+    let reglament_domain::Principal::Agent(agent_id, _) = staff else {
+        unreachable!()
+    };
+    let ticket = reglament_domain::TicketId(id);
+    for (by, cmd) in [
+        (
+            staff,
+            reglament_desk::DeskCommand::Assign { assignee: agent_id },
+        ),
+        (
+            staff,
+            reglament_desk::DeskCommand::Status {
+                status: "completed".into(),
+                reason: None,
+            },
+        ),
+        (who, reglament_desk::DeskCommand::Confirm),
+        (
+            who,
+            reglament_desk::DeskCommand::Rate {
+                stars: 5,
+                comment: Some("Спасибо <b>большое</b>".into()),
+            },
+        ),
+    ] {
+        app.desk
+            .act(by, ticket, cmd, reglament_desk::Lang::Ru)
+            .await
+            .unwrap();
+    }
+    let p = agent.page("/reports").await;
+    assert!(p.text.contains("<h2>Оценки клиентов</h2>"), "{}", p.text);
+    assert!(p.text.contains("<td class=\"num\">5,00</td>"), "{}", p.text);
+    assert!(
+        p.text.contains("Спасибо &#60;b&#62;большое&#60;/b&#62;"),
+        "the comment is escaped: {}",
+        p.text
+    );
     let away = customer.page("/reports").await;
     assert_eq!(away.status, StatusCode::SEE_OTHER);
     assert_eq!(away.location(), Some("/portal"));

@@ -359,3 +359,5 @@ report-col-median = Median (min)
 report-col-p90 = 90th percentile (min)
 report-minutes = { $n } min
 report-hours = { $n } h
+report-col-ratings = Ratings
+report-col-average = Average

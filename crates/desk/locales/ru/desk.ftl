@@ -363,3 +363,5 @@ report-col-median = Медиана (мин)
 report-col-p90 = 90-й процентиль (мин)
 report-minutes = { $n } мин
 report-hours = { $n } ч
+report-col-ratings = Оценок
+report-col-average = Средняя

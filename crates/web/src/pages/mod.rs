@@ -230,6 +230,15 @@ impl Ui {
         Text::new(id.to_string()).render(self.lang)
     }
 
+    /// A number to two decimals with the language's decimal mark: `4,25` in Russian.
+    pub fn decimal(&self, x: &f64) -> String {
+        let s = format!("{x:.2}");
+        match self.lang {
+            Lang::Ru => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+
     /// A share in percent to one decimal, with the language's decimal mark: `92,5` in Russian.
     pub fn percent(&self, p: &f64) -> String {
         let s = format!("{p:.1}");

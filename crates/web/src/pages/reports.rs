@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use reglament_desk::{ComplianceReport, Named, ReportQuery};
+use reglament_desk::{ComplianceReport, CsatReport, Named, ReportQuery};
 use serde::Deserialize;
 
 use super::form::urlencode;
@@ -81,6 +81,8 @@ struct ReportsPage {
     bars: Vec<Bar>,
     histograms: Vec<Histogram>,
     distribution_csv: String,
+    csat: Option<CsatReport>,
+    csat_csv: String,
     csv: String,
     error: Option<String>,
 }
@@ -177,6 +179,7 @@ pub async fn compliance(
             .collect(),
         Err(_) => Vec::new(),
     };
+    let csat = s.desk.csat_report(who.principal, &q).await.ok();
     let bars = report
         .iter()
         .flat_map(|r| &r.rows)
@@ -217,6 +220,7 @@ pub async fn compliance(
         }
     }
     let distribution_csv = csv.replacen("/compliance?", "/distribution?", 1);
+    let csat_csv = csv.replacen("/compliance?", "/csat?", 1);
     let refused = error.is_some();
     let mut page = render(&ReportsPage {
         chrome: Chrome::new(ui, &who, "reports", "/reports"),
@@ -236,6 +240,8 @@ pub async fn compliance(
         bars,
         histograms,
         distribution_csv,
+        csat,
+        csat_csv,
         csv,
         error,
     });
