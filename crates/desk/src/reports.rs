@@ -246,30 +246,30 @@ impl CsatReport {
     /// assert_eq!(r.csv(Lang::Ru).trim_end(), "Группа,Оценок,Средняя,1,2,3,4,5");
     /// ```
     pub fn csv(&self, lang: Lang) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut head: Vec<String> = [
-            "report-col-group",
-            "report-col-ratings",
-            "report-col-average",
-        ]
-        .iter()
-        .map(|k| Text::new(*k).render(lang))
-        .collect();
+        let mut head = headings(
+            &[
+                "report-col-group",
+                "report-col-ratings",
+                "report-col-average",
+            ],
+            lang,
+        );
         head.extend((1..=5).map(|n: i32| n.to_string()));
-        let _ = w.write_record(&head);
-        for r in &self.rows {
-            let mut row = vec![
-                r.group_title
-                    .clone()
-                    .or_else(|| r.group.clone())
-                    .unwrap_or_default(),
-                r.count.to_string(),
-                r.average.map(|a| format!("{a:.2}")).unwrap_or_default(),
-            ];
-            row.extend(r.stars.iter().map(|n| n.to_string()));
-            let _ = w.write_record(&row);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        table(
+            &head,
+            self.rows.iter().map(|r| {
+                let mut row = vec![
+                    r.group_title
+                        .clone()
+                        .or_else(|| r.group.clone())
+                        .unwrap_or_default(),
+                    r.count.to_string(),
+                    r.average.map(|a| format!("{a:.2}")).unwrap_or_default(),
+                ];
+                row.extend(r.stars.iter().map(|n| n.to_string()));
+                row
+            }),
+        )
     }
 }
 
@@ -292,6 +292,18 @@ fn grouping(name: &str) -> Option<By> {
         "agent" => By::Store(Grouping::Agent),
         _ => return None,
     })
+}
+
+/// The grouping a report is asked for, by its name: `target` when none is.
+fn grouped(q: &ReportQuery) -> Result<(&str, By)> {
+    let name = q.group_by.as_deref().unwrap_or("target");
+    let by = grouping(name).ok_or_else(|| {
+        DeskError::field(
+            "group_by",
+            Text::new("report-group").arg("value", name.to_string()),
+        )
+    })?;
+    Ok((name, by))
 }
 
 fn percent(met: i64, breached: i64) -> Option<f64> {
@@ -329,6 +341,14 @@ impl Desk {
             ));
         }
         Ok((first, last))
+    }
+
+    /// The instants a period of days starts and ends at.
+    fn bounds(&self, first: Date, last: Date) -> Result<(Timestamp, Timestamp)> {
+        let next = last
+            .tomorrow()
+            .map_err(|_| DeskError::field("to", Text::new("report-period")))?;
+        Ok((self.day_start(first)?, self.day_start(next)?))
     }
 
     /// The instant a day starts in the regulation's time zone.
@@ -404,21 +424,11 @@ impl Desk {
         lang: Lang,
     ) -> Result<ComplianceReport> {
         permissions::check(who, Action::ReadReports)?;
-        let by_name = q.group_by.as_deref().unwrap_or("target");
-        let by = grouping(by_name).ok_or_else(|| {
-            DeskError::field(
-                "group_by",
-                Text::new("report-group").arg("value", by_name.to_string()),
-            )
-        })?;
+        let (by_name, by) = grouped(q)?;
         let reg = &*self.regulation;
         let (first, last, filter) = self.report_scope(q)?;
         let now = self.now();
-        let from = self.day_start(first)?;
-        let to = self.day_start(
-            last.tomorrow()
-                .map_err(|_| DeskError::field("to", Text::new("report-period")))?,
-        )?;
+        let (from, to) = self.bounds(first, last)?;
         let mut counts: Vec<ComplianceCount> = Vec::new();
         match by {
             By::Store(g) => counts = self.store.compliance(from, to, now, &filter, g).await?,
@@ -513,11 +523,7 @@ impl Desk {
     ) -> Result<DistributionReport> {
         permissions::check(who, Action::ReadReports)?;
         let (first, last, filter) = self.report_scope(q)?;
-        let from = self.day_start(first)?;
-        let to = self.day_start(
-            last.tomorrow()
-                .map_err(|_| DeskError::field("to", Text::new("report-period")))?,
-        )?;
+        let (from, to) = self.bounds(first, last)?;
         let rows = self.store.stopped_durations(from, to, &filter).await?;
         let reg = &*self.regulation;
         let mut by_target: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -565,19 +571,9 @@ impl Desk {
     /// As for [`Desk::compliance_report`].
     pub async fn csat_report(&self, who: Principal, q: &ReportQuery) -> Result<CsatReport> {
         permissions::check(who, Action::ReadReports)?;
-        let by_name = q.group_by.as_deref().unwrap_or("target");
-        let by = grouping(by_name).ok_or_else(|| {
-            DeskError::field(
-                "group_by",
-                Text::new("report-group").arg("value", by_name.to_string()),
-            )
-        })?;
+        let (by_name, by) = grouped(q)?;
         let (first, last, filter) = self.report_scope(q)?;
-        let from = self.day_start(first)?;
-        let to = self.day_start(
-            last.tomorrow()
-                .map_err(|_| DeskError::field("to", Text::new("report-period")))?,
-        )?;
+        let (from, to) = self.bounds(first, last)?;
         let ratings = self.store.ratings(from, to, &filter).await?;
         let tz = &self.regulation.timezone;
         let key = |r: &reglament_store::reports::Rated| -> Option<String> {
@@ -714,38 +710,53 @@ impl ComplianceReport {
     /// assert!(r.csv(Lang::En).starts_with("Target,Group,"));
     /// ```
     pub fn csv(&self, lang: Lang) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let head: Vec<String> = [
-            "report-col-target",
-            "report-col-group",
-            "report-col-total",
-            "report-col-met",
-            "report-col-breached",
-            "report-col-running",
-            "report-col-cancelled",
-            "report-col-met-percent",
-        ]
-        .iter()
-        .map(|k| Text::new(*k).render(lang))
-        .collect();
-        let _ = w.write_record(&head);
-        for r in &self.rows {
-            let _ = w.write_record([
-                r.target_title.clone(),
-                r.group_title
-                    .clone()
-                    .or_else(|| r.group.clone())
-                    .unwrap_or_default(),
-                r.total.to_string(),
-                r.met.to_string(),
-                r.breached.to_string(),
-                r.running.to_string(),
-                r.cancelled.to_string(),
-                r.met_percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
-            ]);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        let head = headings(
+            &[
+                "report-col-target",
+                "report-col-group",
+                "report-col-total",
+                "report-col-met",
+                "report-col-breached",
+                "report-col-running",
+                "report-col-cancelled",
+                "report-col-met-percent",
+            ],
+            lang,
+        );
+        table(
+            &head,
+            self.rows.iter().map(|r| {
+                vec![
+                    r.target_title.clone(),
+                    r.group_title
+                        .clone()
+                        .or_else(|| r.group.clone())
+                        .unwrap_or_default(),
+                    r.total.to_string(),
+                    r.met.to_string(),
+                    r.breached.to_string(),
+                    r.running.to_string(),
+                    r.cancelled.to_string(),
+                    r.met_percent.map(|p| format!("{p:.1}")).unwrap_or_default(),
+                ]
+            }),
+        )
     }
+}
+
+/// Headings in the reader's language, from their Fluent ids.
+fn headings(ids: &[&'static str], lang: Lang) -> Vec<String> {
+    ids.iter().map(|k| Text::new(*k).render(lang)).collect()
+}
+
+/// A CSV table: the header, then the rows.
+fn table(head: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(head);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// A bin's heading: `≤ 15 мин`, `≤ 2 ч`, `> 40 ч`.
@@ -781,30 +792,30 @@ impl DistributionReport {
     /// assert!(r.csv(Lang::En).trim_end().ends_with("> 40 h"));
     /// ```
     pub fn csv(&self, lang: Lang) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut head: Vec<String> = [
-            "report-col-target",
-            "report-col-stopped",
-            "report-col-median",
-            "report-col-p90",
-        ]
-        .iter()
-        .map(|k| Text::new(*k).render(lang))
-        .collect();
+        let mut head = headings(
+            &[
+                "report-col-target",
+                "report-col-stopped",
+                "report-col-median",
+                "report-col-p90",
+            ],
+            lang,
+        );
         let (_, _, empty) = distribution(&[]);
         head.extend(empty.iter().map(|b| bin_label(b, lang)));
-        let _ = w.write_record(&head);
-        for t in &self.targets {
-            let mut row = vec![
-                t.target_title.clone(),
-                t.count.to_string(),
-                t.median_minutes.to_string(),
-                t.p90_minutes.to_string(),
-            ];
-            row.extend(t.bins.iter().map(|b| b.count.to_string()));
-            let _ = w.write_record(&row);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        table(
+            &head,
+            self.targets.iter().map(|t| {
+                let mut row = vec![
+                    t.target_title.clone(),
+                    t.count.to_string(),
+                    t.median_minutes.to_string(),
+                    t.p90_minutes.to_string(),
+                ];
+                row.extend(t.bins.iter().map(|b| b.count.to_string()));
+                row
+            }),
+        )
     }
 }
 

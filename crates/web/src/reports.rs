@@ -73,6 +73,22 @@ impl ComplianceQuery {
     }
 }
 
+/// The report as JSON, or as a CSV download named after it and its period.
+fn answer<T: serde::Serialize>(
+    csv: bool,
+    name: &str,
+    report: &T,
+    from: &str,
+    to: &str,
+    text: impl FnOnce() -> String,
+) -> Result<Response, AppError> {
+    if csv {
+        download(name, from, to, text())
+    } else {
+        Ok(Json(report).into_response())
+    }
+}
+
 /// A CSV download named after the report and its period.
 fn download(name: &str, from: &str, to: &str, text: String) -> Result<Response, AppError> {
     let file = format!("{name}-{from}-{to}.csv");
@@ -103,10 +119,9 @@ async fn compliance(
     let (query, format) = q.report();
     let (csv, lang) = wants(format.as_deref(), &headers)?;
     let report = s.desk.compliance_report(p, &query, lang).await?;
-    if !csv {
-        return Ok(Json(report).into_response());
-    }
-    download("compliance", &report.from, &report.to, report.csv(lang))
+    answer(csv, "compliance", &report, &report.from, &report.to, || {
+        report.csv(lang)
+    })
 }
 
 /// Reaction and resolution times: the median, the 90th percentile and a histogram per target.
@@ -119,10 +134,14 @@ async fn distribution(
     let (query, format) = q.report();
     let (csv, lang) = wants(format.as_deref(), &headers)?;
     let report = s.desk.distribution_report(p, &query).await?;
-    if !csv {
-        return Ok(Json(report).into_response());
-    }
-    download("distribution", &report.from, &report.to, report.csv(lang))
+    answer(
+        csv,
+        "distribution",
+        &report,
+        &report.from,
+        &report.to,
+        || report.csv(lang),
+    )
 }
 
 /// Customer satisfaction: the ratings by group, their average and the comments.
@@ -135,8 +154,7 @@ async fn csat(
     let (query, format) = q.report();
     let (csv, lang) = wants(format.as_deref(), &headers)?;
     let report = s.desk.csat_report(p, &query).await?;
-    if !csv {
-        return Ok(Json(report).into_response());
-    }
-    download("csat", &report.from, &report.to, report.csv(lang))
+    answer(csv, "csat", &report, &report.from, &report.to, || {
+        report.csv(lang)
+    })
 }
