@@ -71,7 +71,7 @@ pub use permissions::Action;
 pub use queue::{DueFilter, QueuePage, QueueQuery, QueueRow, QueueView};
 pub use reports::{
     Bin, BreachView, ComplianceReport, ComplianceRow, CsatComment, CsatReport, CsatRow,
-    DistributionReport, ReportQuery, TargetDistribution,
+    DistributionReport, ReportQuery, TargetDistribution, WorkloadReport, WorkloadRow,
 };
 pub use text::{Lang, Text, duration_text, field_title, size_text};
 pub use view::{AttachmentView, ClockView, JournalView, LinkView, TicketView, explain};

@@ -65,6 +65,20 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
     .await;
     act(
         &app,
+        "2026-11-23T11:30:00+03:00",
+        agent,
+        met,
+        DeskCommand::LogTime {
+            activity: "answer".into(),
+            minutes: 30,
+            seconds: 0,
+            started: None,
+            description: "Разобрались".into(),
+        },
+    )
+    .await;
+    act(
+        &app,
         "2026-11-23T13:00:00+03:00",
         a,
         met,
@@ -272,6 +286,37 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         Some(org_a.to_string().as_str())
     );
     assert_eq!(c.csv(Lang::Ru).lines().nth(1), Some(",1,4.00,0,0,0,1,0"));
+    // Workload: the agent holds the met ticket, now closed, and logged half an hour; the other
+    // three are no one's, two of them still open.
+    let w = desk.workload_report(agent, &q).await.expect("workload");
+    let rows: Vec<(Option<String>, i64, i64, i64)> = w
+        .rows
+        .iter()
+        .map(|r| (r.group.clone(), r.tickets, r.open, r.logged_minutes))
+        .collect();
+    assert_eq!(
+        rows,
+        [(None, 3, 2, 0), (Some(agent_id.0.to_string()), 1, 0, 30)],
+        "{w:#?}"
+    );
+    assert!(
+        w.rows[1]
+            .group_title
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Агент"),
+        "{w:#?}"
+    );
+    let bad = desk
+        .workload_report(
+            agent,
+            &ReportQuery {
+                group_by: Some("month".into()),
+                ..q.clone()
+            },
+        )
+        .await;
+    assert!(matches!(bad, Err(DeskError::Invalid(_))), "{bad:?}");
     // CSV with a Russian header, one line per row.
     let csv = desk
         .compliance_report(agent, &q, Lang::Ru)

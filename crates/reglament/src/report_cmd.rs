@@ -1,4 +1,4 @@
-//! `reglament report compliance|distribution|csat`: the SLA reports from the database, as CSV or
+//! `reglament report compliance|distribution|csat|workload`: the SLA reports from the database, as CSV or
 //! JSON, for scripts and a monthly mail.
 
 use std::io::Write;
@@ -20,6 +20,9 @@ pub enum Command {
     /// Customer satisfaction: the ratings given in the period by group (`--group-by month`
     /// for the trend), their average and the count of each star.
     Csat(ComplianceArgs),
+    /// Workload: per agent (or `--group-by line`), the tickets received in the period that
+    /// are assigned to it now, how many are still open, and the minutes logged.
+    Workload(ComplianceArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -76,6 +79,7 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         Command::Compliance(a) => (a, "compliance"),
         Command::Distribution(a) => (a, "distribution"),
         Command::Csat(a) => (a, "csat"),
+        Command::Workload(a) => (a, "workload"),
     };
     let desk = a.db.desk_under(a.regulation.as_deref()).await?;
     let lang = if a.lang == "en" { Lang::En } else { Lang::Ru };
@@ -99,6 +103,10 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
                 .distribution_report(OPERATOR, &q)
                 .await
                 .map_err(refused)?;
+            written(json, &r, || r.csv(lang))?
+        }
+        "workload" => {
+            let r = desk.workload_report(OPERATOR, &q).await.map_err(refused)?;
             written(json, &r, || r.csv(lang))?
         }
         "csat" => {

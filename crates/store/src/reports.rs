@@ -355,4 +355,99 @@ impl Store {
         }
         Ok(out)
     }
+    /// The tickets received in `[from, to)` that the filter keeps, by their assignee (or line,
+    /// with `by_line`): how many, and how many are still open.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn tickets_by(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        filter: &ReportFilter,
+        by_line: bool,
+    ) -> Result<Vec<(Option<String>, i64, i64)>> {
+        let (cond, values) = conditions(filter);
+        let cond = cond.replace("c.started_at", "t.received_at");
+        let key = if by_line {
+            "t.line"
+        } else {
+            "CAST(t.assignee_id AS TEXT)"
+        };
+        let sql = format!(
+            "SELECT {key} AS grp, COUNT(*) AS total, SUM(CASE WHEN t.open = 1 THEN 1 ELSE 0 END) AS still_open FROM tickets t \
+             WHERE {cond} AND t.id >= $1 GROUP BY {key} ORDER BY {key}"
+        );
+        let rows = bound(sqlx::query(&sql).bind(0_i64), from, to, values)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("grp")?,
+                    r.try_get("total")?,
+                    r.try_get("still_open")?,
+                ))
+            })
+            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The work time logged on the tickets the filter keeps that started in `[from, to)`: who
+    /// logged it, the ticket's line, and the seconds. Work starts when it was logged, or at the
+    /// start the agent gave.
+    ///
+    /// # Errors
+    ///
+    /// Any storage error.
+    pub async fn logged_by(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        filter: &ReportFilter,
+    ) -> Result<Vec<(Option<AgentId>, Option<String>, i64)>> {
+        let (cond, values) = conditions(filter);
+        let cond = cond.replace("c.started_at", "c.at");
+        let sql = format!(
+            "SELECT c.at, c.actor, c.event, t.line FROM journal c JOIN tickets t ON t.id = c.ticket_id \
+             WHERE {cond} AND c.event LIKE '{{\"type\":\"time_logged\"%' AND c.seq >= $1"
+        );
+        // An entry may start up to a week before it was logged.
+        let late = to
+            .checked_add(reglament_domain::MAX_BACKDATED)
+            .unwrap_or(to);
+        let rows = bound(sqlx::query(&sql).bind(0_i64), from, late, values)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let event: String = r.try_get("event")?;
+            let actor: String = r.try_get("actor")?;
+            let Ok(reglament_domain::TicketEvent::TimeLogged {
+                minutes,
+                seconds,
+                started,
+                ..
+            }) = serde_json::from_str(&event)
+            else {
+                continue;
+            };
+            let logged = Timestamp::from_second(r.try_get("at")?).unwrap_or(Timestamp::UNIX_EPOCH);
+            let at = started.unwrap_or(logged);
+            if at < from || at >= to {
+                continue;
+            }
+            let agent = match serde_json::from_str::<reglament_domain::Actor>(&actor) {
+                Ok(reglament_domain::Actor::Agent(a)) => Some(a),
+                _ => None,
+            };
+            out.push((
+                agent,
+                r.try_get("line")?,
+                i64::from(minutes) * 60 + i64::from(seconds),
+            ));
+        }
+        Ok(out)
+    }
 }

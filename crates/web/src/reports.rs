@@ -15,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/reports/compliance", get(compliance))
         .route("/api/v1/reports/distribution", get(distribution))
         .route("/api/v1/reports/csat", get(csat))
+        .route("/api/v1/reports/workload", get(workload))
 }
 
 #[derive(Deserialize)]
@@ -155,6 +156,21 @@ async fn csat(
     let (csv, lang) = wants(format.as_deref(), &headers)?;
     let report = s.desk.csat_report(p, &query).await?;
     answer(csv, "csat", &report, &report.from, &report.to, || {
+        report.csv(lang)
+    })
+}
+
+/// Workload: tickets and logged time per agent or per line.
+async fn workload(
+    State(s): State<AppState>,
+    Caller(p): Caller,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ComplianceQuery>,
+) -> Result<Response, AppError> {
+    let (query, format) = q.report();
+    let (csv, lang) = wants(format.as_deref(), &headers)?;
+    let report = s.desk.workload_report(p, &query).await?;
+    answer(csv, "workload", &report, &report.from, &report.to, || {
         report.csv(lang)
     })
 }

@@ -1701,7 +1701,7 @@ async fn the_openapi_document_is_served_and_every_operation_in_it_is_routed(app:
             );
         }
     }
-    assert_eq!(operations, 33);
+    assert_eq!(operations, 34);
 }
 
 async fn a_customer_reply_to_a_rejected_ticket_opens_a_linked_follow_up(app: App) {
@@ -1859,6 +1859,20 @@ async fn the_compliance_report_answers_staff_in_json_and_csv_and_refuses_custome
     .await;
     assert_eq!(s, StatusCode::OK, "{c}");
     assert_eq!(c["rows"], json!([]), "no rating yet: {c}");
+    let (s, w) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/reports/workload?month={month}"),
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    assert_eq!(
+        w["rows"][0]["tickets"], 1,
+        "the new ticket, no one's yet: {w}"
+    );
+    assert_eq!(w["rows"][0]["group"], Value::Null);
     let (s, body) = call(
         &app,
         "GET",

@@ -1440,6 +1440,8 @@ async fn the_report_page_shows_staff_each_target_s_counts_with_a_bar_and_a_csv_l
         "the comment is escaped: {}",
         p.text
     );
+    assert!(p.text.contains("<h2>Нагрузка</h2>"), "{}", p.text);
+    assert!(p.text.contains("Агент"), "the assignee by name: {}", p.text);
     let away = customer.page("/reports").await;
     assert_eq!(away.status, StatusCode::SEE_OTHER);
     assert_eq!(away.location(), Some("/portal"));

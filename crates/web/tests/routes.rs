@@ -182,6 +182,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "401/401 403/403 403/403 200/200 200/200 200/200 200/200",
     ),
     (
+        "GET",
+        "/api/v1/reports/workload",
+        "401/401 403/403 403/403 200/200 200/200 200/200 200/200",
+    ),
+    (
         "DELETE",
         "/api/v1/session",
         "204/204 204/204 204/204 204/204 204/204 204/204 204/204",
@@ -287,7 +292,10 @@ fn request(
         "/api/v1/tickets" => format!("{path}?organization_id={}", s.org),
         "/api/v1/time-entries" => format!("{path}?month=2026-11&organization_id={}", s.org),
         "/api/v1/organizations/{id}/statement" => format!("{path}?month=2026-11"),
-        "/api/v1/reports/compliance" | "/api/v1/reports/distribution" | "/api/v1/reports/csat" => {
+        "/api/v1/reports/compliance"
+        | "/api/v1/reports/distribution"
+        | "/api/v1/reports/csat"
+        | "/api/v1/reports/workload" => {
             format!("{path}?month=2026-11")
         }
         "/api/v1/tickets/{id}/attachments" => format!("{path}?name=screen.png"),

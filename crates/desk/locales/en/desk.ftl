@@ -361,3 +361,7 @@ report-minutes = { $n } min
 report-hours = { $n } h
 report-col-ratings = Ratings
 report-col-average = Average
+report-col-tickets = Tickets
+report-col-open = Open
+report-col-logged = Minutes logged
+report-workload-group = `{ $value }` is not a workload grouping; use agent or line.

@@ -365,3 +365,7 @@ report-minutes = { $n } мин
 report-hours = { $n } ч
 report-col-ratings = Оценок
 report-col-average = Средняя
+report-col-tickets = Заявок
+report-col-open = Открыто
+report-col-logged = Учтено минут
+report-workload-group = `{ $value }` — не группировка нагрузки; можно: agent, line.

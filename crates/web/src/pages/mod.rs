@@ -230,6 +230,11 @@ impl Ui {
         Text::new(id.to_string()).render(self.lang)
     }
 
+    /// Minutes of work in words: `1 час 30 минут`.
+    pub fn minutes(&self, m: &i64) -> String {
+        reglament_desk::duration_text(jiff::SignedDuration::from_mins(*m), self.lang)
+    }
+
     /// A number to two decimals with the language's decimal mark: `4,25` in Russian.
     pub fn decimal(&self, x: &f64) -> String {
         let s = format!("{x:.2}");

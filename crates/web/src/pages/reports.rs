@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use reglament_desk::{ComplianceReport, CsatReport, Named, ReportQuery};
+use reglament_desk::{ComplianceReport, CsatReport, Named, ReportQuery, WorkloadReport};
 use serde::Deserialize;
 
 use super::form::urlencode;
@@ -83,6 +83,8 @@ struct ReportsPage {
     distribution_csv: String,
     csat: Option<CsatReport>,
     csat_csv: String,
+    workload: Option<WorkloadReport>,
+    workload_csv: String,
     csv: String,
     error: Option<String>,
 }
@@ -180,6 +182,17 @@ pub async fn compliance(
         Err(_) => Vec::new(),
     };
     let csat = s.desk.csat_report(who.principal, &q).await.ok();
+    // Workload is per agent, or per line when the page is grouped by line.
+    let per_line = q.group_by.as_deref() == Some("line");
+    let workload_query = ReportQuery {
+        group_by: Some(if per_line { "line" } else { "agent" }.into()),
+        ..q.clone()
+    };
+    let workload = s
+        .desk
+        .workload_report(who.principal, &workload_query)
+        .await
+        .ok();
     let bars = report
         .iter()
         .flat_map(|r| &r.rows)
@@ -221,6 +234,11 @@ pub async fn compliance(
     }
     let distribution_csv = csv.replacen("/compliance?", "/distribution?", 1);
     let csat_csv = csv.replacen("/compliance?", "/csat?", 1);
+    let workload_csv = format!(
+        "/api/v1/reports/workload?format=csv&month={}&group_by={}",
+        urlencode(&month),
+        if per_line { "line" } else { "agent" }
+    );
     let refused = error.is_some();
     let mut page = render(&ReportsPage {
         chrome: Chrome::new(ui, &who, "reports", "/reports"),
@@ -242,6 +260,8 @@ pub async fn compliance(
         distribution_csv,
         csat,
         csat_csv,
+        workload,
+        workload_csv,
         csv,
         error,
     });
