@@ -8,14 +8,11 @@ use axum::{Json, Router};
 use reglament_desk::{Lang, ReportQuery};
 use serde::Deserialize;
 
-use crate::{ApiQuery, AppError, AppState, Caller};
+use crate::{ApiPath, ApiQuery, AppError, AppState, Caller};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/reports/compliance", get(compliance))
-        .route("/api/v1/reports/distribution", get(distribution))
-        .route("/api/v1/reports/csat", get(csat))
-        .route("/api/v1/reports/workload", get(workload))
+    // `compliance`, `distribution`, `csat` and `workload`; any other name is no address.
+    Router::new().route("/api/v1/reports/{kind}", get(report))
 }
 
 #[derive(Deserialize)]
@@ -110,67 +107,34 @@ fn download(name: &str, from: &str, to: &str, text: String) -> Result<Response, 
         .into_response())
 }
 
-/// SLA compliance: JSON, or CSV to download with a header in the `Accept-Language`.
-async fn compliance(
+/// A report: JSON, or CSV to download with a header in the `Accept-Language`.
+async fn report(
     State(s): State<AppState>,
     Caller(p): Caller,
     headers: HeaderMap,
+    ApiPath(kind): ApiPath<String>,
     ApiQuery(q): ApiQuery<ComplianceQuery>,
 ) -> Result<Response, AppError> {
     let (query, format) = q.report();
     let (csv, lang) = wants(format.as_deref(), &headers)?;
-    let report = s.desk.compliance_report(p, &query, lang).await?;
-    answer(csv, "compliance", &report, &report.from, &report.to, || {
-        report.csv(lang)
-    })
-}
-
-/// Reaction and resolution times: the median, the 90th percentile and a histogram per target.
-async fn distribution(
-    State(s): State<AppState>,
-    Caller(p): Caller,
-    headers: HeaderMap,
-    ApiQuery(q): ApiQuery<ComplianceQuery>,
-) -> Result<Response, AppError> {
-    let (query, format) = q.report();
-    let (csv, lang) = wants(format.as_deref(), &headers)?;
-    let report = s.desk.distribution_report(p, &query).await?;
-    answer(
-        csv,
-        "distribution",
-        &report,
-        &report.from,
-        &report.to,
-        || report.csv(lang),
-    )
-}
-
-/// Customer satisfaction: the ratings by group, their average and the comments.
-async fn csat(
-    State(s): State<AppState>,
-    Caller(p): Caller,
-    headers: HeaderMap,
-    ApiQuery(q): ApiQuery<ComplianceQuery>,
-) -> Result<Response, AppError> {
-    let (query, format) = q.report();
-    let (csv, lang) = wants(format.as_deref(), &headers)?;
-    let report = s.desk.csat_report(p, &query).await?;
-    answer(csv, "csat", &report, &report.from, &report.to, || {
-        report.csv(lang)
-    })
-}
-
-/// Workload: tickets and logged time per agent or per line.
-async fn workload(
-    State(s): State<AppState>,
-    Caller(p): Caller,
-    headers: HeaderMap,
-    ApiQuery(q): ApiQuery<ComplianceQuery>,
-) -> Result<Response, AppError> {
-    let (query, format) = q.report();
-    let (csv, lang) = wants(format.as_deref(), &headers)?;
-    let report = s.desk.workload_report(p, &query).await?;
-    answer(csv, "workload", &report, &report.from, &report.to, || {
-        report.csv(lang)
-    })
+    let d = &s.desk;
+    match kind.as_str() {
+        "compliance" => {
+            let r = d.compliance_report(p, &query, lang).await?;
+            answer(csv, &kind, &r, &r.from, &r.to, || r.csv(lang))
+        }
+        "distribution" => {
+            let r = d.distribution_report(p, &query).await?;
+            answer(csv, &kind, &r, &r.from, &r.to, || r.csv(lang))
+        }
+        "csat" => {
+            let r = d.csat_report(p, &query).await?;
+            answer(csv, &kind, &r, &r.from, &r.to, || r.csv(lang))
+        }
+        "workload" => {
+            let r = d.workload_report(p, &query).await?;
+            answer(csv, &kind, &r, &r.from, &r.to, || r.csv(lang))
+        }
+        _ => Err(AppError::NoRoute),
+    }
 }

@@ -1876,6 +1876,16 @@ async fn the_compliance_report_answers_staff_in_json_and_csv_and_refuses_custome
     let (s, body) = call(
         &app,
         "GET",
+        "/api/v1/reports/weather",
+        Auth::Bearer(&app.staff_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["message"], ru("http-no-route"));
+    let (s, body) = call(
+        &app,
+        "GET",
         "/api/v1/reports/compliance?format=pdf",
         Auth::Bearer(&app.staff_token),
         None,
