@@ -137,6 +137,38 @@ fn main() {
     let mixed_secs = started.elapsed().as_secs_f64();
     mixed.sort();
     let rss_after = rss(pid);
+    // The reports, as a manager asks for them: this month (clocks start 30 s apart, so a
+    // month holds about 86,000 tickets of the million), and a year grouped by organization.
+    let month = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .strftime("%Y-%m")
+        .to_string();
+    let year_from = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .date()
+        .checked_sub(jiff::Span::new().days(364))
+        .unwrap();
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Moscow").unwrap())
+        .date();
+    let reports = [
+        format!("/api/v1/reports/compliance?month={month}"),
+        format!("/api/v1/reports/compliance?from={year_from}&to={today}&group_by=organization"),
+        format!("/api/v1/reports/distribution?month={month}"),
+        format!("/api/v1/reports/csat?month={month}"),
+        format!("/api/v1/reports/workload?month={month}"),
+    ];
+    let report_samples = if bench { 20 } else { 3 };
+    let timed: Vec<(String, Vec<Duration>)> = reports
+        .iter()
+        .map(|path| {
+            let m = measure(report_samples, |_| {
+                let (s, body) = http(&addr, "GET", path, &token, None);
+                assert_eq!(s, 200, "{path}: {body}");
+            });
+            (path.clone(), m)
+        })
+        .collect();
     stop(&mut server);
 
     rt.block_on(drop_database(&url, postgres));
@@ -151,6 +183,9 @@ fn main() {
     report("queue of one organization", &oq);
     report("ticket fetch with clocks", &f);
     report("8 clients, queue and fetch", &mixed);
+    for (path, m) in &timed {
+        report(path, m);
+    }
     println!(
         "8 clients: {:.0} requests/s",
         mixed.len() as f64 / mixed_secs
@@ -195,7 +230,7 @@ async fn seed(url: &str, postgres: bool, template: i64, tickets: i64) {
             "INSERT INTO journal (ticket_id, seq, at, actor, event) {with}SELECT i, j.seq, j.at, j.actor, j.event FROM {from} CROSS JOIN journal j WHERE j.ticket_id = {template}"
         ),
         format!(
-            "INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) {with}SELECT i, c.target, c.state, c.due, c.warn_at, c.started_at, c.stopped_at, c.elapsed_s, c.remaining_s FROM {from} CROSS JOIN clocks c WHERE c.ticket_id = {template}"
+            "INSERT INTO clocks (ticket_id, target, state, due, warn_at, started_at, stopped_at, elapsed_s, remaining_s) {with}SELECT i, c.target, c.state, c.due - ({last} - i) * 30, c.warn_at - ({last} - i) * 30, c.started_at - ({last} - i) * 30, c.stopped_at - ({last} - i) * 30, c.elapsed_s, c.remaining_s FROM {from} CROSS JOIN clocks c WHERE c.ticket_id = {template}"
         ),
         format!(
             "INSERT INTO jobs (id, kind, ticket_id, target, due_at, attempts) {with}SELECT {last} + i, 'breach', i, 'resolution', {now} + 86400 * 30 + i, 0 FROM {from} WHERE i % 10 = 0"
