@@ -490,7 +490,6 @@ impl Desk {
         &self,
         who: Principal,
         q: &ReportQuery,
-        lang: Lang,
     ) -> Result<ComplianceReport> {
         permissions::check(who, Action::ReadReports)?;
         let (by_name, by) = grouped(q)?;
@@ -567,7 +566,6 @@ impl Desk {
                 url: format!("/tickets/{}", b.ticket.0),
             })
             .collect();
-        let _ = lang;
         Ok(ComplianceReport {
             from: first.to_string(),
             to: last.to_string(),

@@ -114,10 +114,7 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         month: Some("2026-11".into()),
         ..ReportQuery::default()
     };
-    let r = desk
-        .compliance_report(agent, &q, Lang::Ru)
-        .await
-        .expect("report");
+    let r = desk.compliance_report(agent, &q).await.expect("report");
     let counts: Vec<Counted> = r
         .rows
         .iter()
@@ -158,7 +155,7 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         ..q.clone()
     };
     let r = desk
-        .compliance_report(agent, &by_org, Lang::Ru)
+        .compliance_report(agent, &by_org)
         .await
         .expect("by organization");
     let resolution: Vec<ByOrganization> = r
@@ -198,7 +195,7 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         ..q.clone()
     };
     let r = desk
-        .compliance_report(agent, &only_b, Lang::Ru)
+        .compliance_report(agent, &only_b)
         .await
         .expect("filtered");
     assert_eq!(r.rows.iter().map(|c| c.total).sum::<i64>(), 4);
@@ -208,7 +205,7 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         ..ReportQuery::default()
     };
     assert!(
-        desk.compliance_report(agent, &december, Lang::Ru)
+        desk.compliance_report(agent, &december)
             .await
             .unwrap()
             .rows
@@ -222,7 +219,7 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
         ..ReportQuery::default()
     };
     let r = desk
-        .compliance_report(agent, &span, Lang::Ru)
+        .compliance_report(agent, &span)
         .await
         .expect("by month");
     let months: Vec<(&str, Option<&str>, i64)> = r
@@ -319,7 +316,7 @@ async fn compliance_counts_met_breached_running_and_cancelled_clocks(db: Db) {
     assert!(matches!(bad, Err(DeskError::Invalid(_))), "{bad:?}");
     // CSV with a Russian header, one line per row.
     let csv = desk
-        .compliance_report(agent, &q, Lang::Ru)
+        .compliance_report(agent, &q)
         .await
         .unwrap()
         .csv(Lang::Ru);
@@ -341,7 +338,7 @@ async fn a_report_is_refused_to_customers_and_a_bad_period_or_group_names_the_fi
         month: Some("2026-11".into()),
         ..ReportQuery::default()
     };
-    let r = app.desk.compliance_report(customer, &q, Lang::Ru).await;
+    let r = app.desk.compliance_report(customer, &q).await;
     assert!(matches!(r, Err(DeskError::Forbidden(_))), "{r:?}");
     for (q, field) in [
         (
@@ -389,7 +386,7 @@ async fn a_report_is_refused_to_customers_and_a_bad_period_or_group_names_the_fi
             "priority",
         ),
     ] {
-        match app.desk.compliance_report(agent, &q, Lang::Ru).await {
+        match app.desk.compliance_report(agent, &q).await {
             Err(DeskError::Invalid(problems)) => {
                 assert_eq!(problems[0].field, field, "{q:?}: {problems:?}")
             }

@@ -115,7 +115,7 @@ pub async fn run(c: Command, out: &mut impl Write) -> Result<ExitCode> {
         }
         _ => {
             let r = desk
-                .compliance_report(OPERATOR, &q, lang)
+                .compliance_report(OPERATOR, &q)
                 .await
                 .map_err(refused)?;
             written(json, &r, || r.csv(lang))?

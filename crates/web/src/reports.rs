@@ -120,7 +120,7 @@ async fn report(
     let d = &s.desk;
     match kind.as_str() {
         "compliance" => {
-            let r = d.compliance_report(p, &query, lang).await?;
+            let r = d.compliance_report(p, &query).await?;
             answer(csv, &kind, &r, &r.from, &r.to, || r.csv(lang))
         }
         "distribution" => {

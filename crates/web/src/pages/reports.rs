@@ -126,7 +126,7 @@ pub async fn compliance(
         Ok(r) => r,
         Err(e) => return PageError::from(e).page(lang),
     };
-    let (report, error) = match s.desk.compliance_report(who.principal, &q, lang).await {
+    let (report, error) = match s.desk.compliance_report(who.principal, &q).await {
         Ok(r) => (Some(r), None),
         Err(reglament_desk::DeskError::Invalid(problems)) => (
             None,
