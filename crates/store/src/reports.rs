@@ -148,11 +148,10 @@ fn bound<'q>(
 const BREACHED: &str =
     "(c.state = 'breached' OR (c.state = 'running' AND c.due IS NOT NULL AND c.due < $1))";
 
-/// The conditions for the period (`$2`, `$3`) and the filter, and their values, numbered on
+/// The conditions for the period of a column (`$2`, `$3`) and the filter, and their values, numbered on
 /// from `$4`.
-fn conditions(filter: &ReportFilter) -> (String, Vec<Value>) {
-    let mut sql =
-        String::from("c.started_at IS NOT NULL AND c.started_at >= $2 AND c.started_at < $3");
+fn conditions(filter: &ReportFilter, period: &str) -> (String, Vec<Value>) {
+    let mut sql = format!("{period} IS NOT NULL AND {period} >= $2 AND {period} < $3");
     let mut values = Vec::new();
     let mut add = |column: &str, v: Value| {
         values.push(v);
@@ -200,7 +199,7 @@ impl Store {
         filter: &ReportFilter,
         by: Grouping,
     ) -> Result<Vec<ComplianceCount>> {
-        let (cond, values) = conditions(filter);
+        let (cond, values) = conditions(filter, "c.started_at");
         // Every group is read as text, so that ids and names come back alike on both databases.
         let (group, keys) = match by.column() {
             Some(c) => (
@@ -254,7 +253,7 @@ impl Store {
         filter: &ReportFilter,
         limit: i64,
     ) -> Result<Vec<Breach>> {
-        let (cond, values) = conditions(filter);
+        let (cond, values) = conditions(filter, "c.started_at");
         let sql = format!(
             "SELECT c.ticket_id, t.number, t.organization_id, c.target, c.started_at, c.due, c.stopped_at \
              FROM clocks c JOIN tickets t ON t.id = c.ticket_id WHERE {cond} AND {BREACHED} \
@@ -293,7 +292,7 @@ impl Store {
         to: Timestamp,
         filter: &ReportFilter,
     ) -> Result<Vec<(String, i64)>> {
-        let (cond, values) = conditions(filter);
+        let (cond, values) = conditions(filter, "c.started_at");
         // `$1` is a floor of 0, so that the filter numbers its values as elsewhere.
         let sql = format!(
             "SELECT c.target, c.elapsed_s FROM clocks c JOIN tickets t ON t.id = c.ticket_id \
@@ -320,9 +319,8 @@ impl Store {
         to: Timestamp,
         filter: &ReportFilter,
     ) -> Result<Vec<Rated>> {
-        let (cond, values) = conditions(filter);
         // The period is the rating's, not a clock's: `c` is the journal here.
-        let cond = cond.replace("c.started_at", "c.at");
+        let (cond, values) = conditions(filter, "c.at");
         let sql = format!(
             "SELECT c.ticket_id, c.at, c.event, t.number, t.organization_id, t.assignee_id, t.priority, t.level, t.line, t.category \
              FROM journal c JOIN tickets t ON t.id = c.ticket_id \
@@ -368,8 +366,7 @@ impl Store {
         filter: &ReportFilter,
         by_line: bool,
     ) -> Result<Vec<(Option<String>, i64, i64)>> {
-        let (cond, values) = conditions(filter);
-        let cond = cond.replace("c.started_at", "t.received_at");
+        let (cond, values) = conditions(filter, "t.received_at");
         let key = if by_line {
             "t.line"
         } else {
@@ -407,8 +404,7 @@ impl Store {
         to: Timestamp,
         filter: &ReportFilter,
     ) -> Result<Vec<(Option<AgentId>, Option<String>, i64)>> {
-        let (cond, values) = conditions(filter);
-        let cond = cond.replace("c.started_at", "c.at");
+        let (cond, values) = conditions(filter, "c.at");
         let sql = format!(
             "SELECT c.at, c.actor, c.event, t.line FROM journal c JOIN tickets t ON t.id = c.ticket_id \
              WHERE {cond} AND c.event LIKE '{{\"type\":\"time_logged\"%' AND c.seq >= $1"
